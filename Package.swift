@@ -1,0 +1,68 @@
+// swift-tools-version: 6.1
+//
+// climep: exact linear regions, decision boundaries, DecisionNets and certified
+// error bounds for fully-connected classifiers. One target per layer of the
+// stack (see README.md): each depends only on the layers below it.
+
+import PackageDescription
+
+let package = Package(
+    name: "climep",
+    products: [
+        .executable(name: "climep", targets: ["climep"]),
+        .library(name: "ExactArithmetic", targets: ["ExactArithmetic"]),
+        .library(name: "NeuralNetwork", targets: ["NeuralNetwork"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
+    ],
+    targets: [
+        // C bridges.
+        .systemLibrary(
+            name: "CGMP",
+            pkgConfig: "gmp",
+            providers: [.apt(["libgmp-dev"])]
+        ),
+
+        // Exact core: rationals, vectors, matrices.
+        .target(name: "ExactArithmetic", dependencies: ["CGMP"]),
+
+        // Network model, evaluation and loaders (ONNX, JSON, VNN-LIB, CSV).
+        .target(
+            name: "NeuralNetwork",
+            dependencies: [
+                "ExactArithmetic",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+
+        // The command-line tool: parse, call the library, print.
+        .executableTarget(
+            name: "climep",
+            dependencies: [
+                "NeuralNetwork",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Benchmarks are executables, never timed tests (see BENCHMARKS.md).
+        .executableTarget(
+            name: "climep-benchmarks",
+            dependencies: ["ExactArithmetic"],
+            path: "Benchmarks/climep-benchmarks"
+        ),
+
+        .testTarget(
+            name: "ExactArithmeticTests",
+            dependencies: [
+                "ExactArithmetic",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork"]),
+        .testTarget(name: "ClimepCLITests", dependencies: ["climep"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

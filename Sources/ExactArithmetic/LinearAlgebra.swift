@@ -1,0 +1,120 @@
+/// An exact matrix of rationals, stored row-major.
+public struct RationalMatrix: Sendable, Hashable, Codable {
+    /// Number of rows.
+    public let rows: Int
+    /// Number of columns.
+    public let columns: Int
+    /// Entries row by row; `entries.count == rows * columns`.
+    public private(set) var entries: [Rational]
+
+    /// A `rows × columns` matrix of zeros.
+    public init(rows: Int, columns: Int) {
+        precondition(rows >= 0 && columns >= 0)
+        self.rows = rows
+        self.columns = columns
+        entries = Array(repeating: .zero, count: rows * columns)
+    }
+
+    /// The matrix with the given rows; all rows must have `columns` entries.
+    public init(rows: [[Rational]], columns: Int) {
+        precondition(rows.allSatisfy { $0.count == columns }, "RationalMatrix: ragged rows")
+        self.rows = rows.count
+        self.columns = columns
+        entries = rows.flatMap { $0 }
+    }
+
+    public subscript(row: Int, column: Int) -> Rational {
+        get { entries[row * columns + column] }
+        set { entries[row * columns + column] = newValue }
+    }
+
+    /// Row `i` as a vector.
+    public func row(_ i: Int) -> [Rational] { Array(entries[i * columns ..< (i + 1) * columns]) }
+
+    /// The transpose.
+    public var transposed: RationalMatrix {
+        var t = RationalMatrix(rows: columns, columns: rows)
+        for i in 0..<rows { for j in 0..<columns { t[j, i] = self[i, j] } }
+        return t
+    }
+
+    /// The exact product `self · x`; `x.count == columns`.
+    public static func * (m: RationalMatrix, x: [Rational]) -> [Rational] {
+        precondition(x.count == m.columns, "RationalMatrix: dimension mismatch")
+        return (0..<m.rows).map { i in
+            m.entries.withUnsafeBufferPointer { e in
+                x.withUnsafeBufferPointer { v in dot(UnsafeBufferPointer(rebasing: e[i * m.columns ..< (i + 1) * m.columns]), v) }
+            }
+        }
+    }
+
+    /// The exact product `a · b`.
+    public static func * (a: RationalMatrix, b: RationalMatrix) -> RationalMatrix {
+        precondition(a.columns == b.rows, "RationalMatrix: dimension mismatch")
+        let bt = b.transposed
+        var c = RationalMatrix(rows: a.rows, columns: b.columns)
+        for i in 0..<a.rows {
+            let r = a.row(i)
+            for j in 0..<b.columns { c[i, j] = dot(r, bt.row(j)) }
+        }
+        return c
+    }
+}
+
+/// The exact dot product `Σ aᵢ·bᵢ`; the vectors must have equal length.
+public func dot(_ a: [Rational], _ b: [Rational]) -> Rational {
+    precondition(a.count == b.count, "dot: length mismatch")
+    return a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in dot(pa, pb) } }
+}
+
+/// Exact dot product. Dyadic entries with small parts (float weights times
+/// float inputs, the common case) are summed in a 128-bit fixed-point
+/// accumulator and become one `Rational` at the end; anything else, or an
+/// accumulator overflow, takes the general path. Both give the same value.
+func dot(_ a: UnsafeBufferPointer<Rational>, _ b: UnsafeBufferPointer<Rational>) -> Rational {
+    if let fast = dyadicDot(a, b) { return fast }
+    var sum = Rational.zero
+    for i in 0..<a.count { sum += a[i] * b[i] }
+    return sum
+}
+
+/// Σ aᵢ·bᵢ when every entry is `.small` with a power-of-two denominator and
+/// the exact sum fits 128 bits at the finest binary scale; nil otherwise.
+private func dyadicDot(_ a: UnsafeBufferPointer<Rational>, _ b: UnsafeBufferPointer<Rational>) -> Rational? {
+    var accumulator: Int128 = 0
+    var scale = 0  // accumulator holds sum · 2^scale
+    for i in 0..<a.count {
+        guard case .small(let n1, let d1) = a[i].storage, d1 & (d1 - 1) == 0,
+              case .small(let n2, let d2) = b[i].storage, d2 & (d2 - 1) == 0 else { return nil }
+        if n1 == 0 || n2 == 0 { continue }
+        var term = Int128(n1) * Int128(n2)
+        let termScale = d1.trailingZeroBitCount + d2.trailingZeroBitCount
+        if termScale > scale {
+            guard let shifted = shiftLeft(accumulator, by: termScale - scale) else { return nil }
+            accumulator = shifted
+            scale = termScale
+        } else if termScale < scale {
+            guard let shifted = shiftLeft(term, by: scale - termScale) else { return nil }
+            term = shifted
+        }
+        let (sum, overflow) = accumulator.addingReportingOverflow(term)
+        if overflow { return nil }
+        accumulator = sum
+    }
+    if accumulator == 0 { return .zero }
+    let zeros = min(accumulator.trailingZeroBitCount, scale)
+    accumulator >>= zeros
+    scale -= zeros
+    if scale <= 126 {
+        return Rational(reducedNumerator: accumulator, denominator: Int128(1) << scale)
+    }
+    return Rational(reducedNumerator: accumulator, denominator: 1).timesPowerOfTwo(-scale)
+}
+
+@inline(__always)
+private func shiftLeft(_ x: Int128, by k: Int) -> Int128? {
+    if x == 0 { return 0 }
+    if k >= 127 { return nil }
+    let shifted = x << k
+    return shifted >> k == x ? shifted : nil
+}
