@@ -61,8 +61,9 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
-        .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork"]),
-        .testTarget(name: "ClimepCLITests", dependencies: ["climep"]),
+        .target(name: "FixtureSupport", path: "Tests/FixtureSupport"),
+        .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "FixtureSupport"]),
+        .testTarget(name: "ClimepCLITests", dependencies: ["climep", "FixtureSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -40,7 +40,7 @@ extension Rational: LosslessStringConvertible, Codable {
     /// Reads a decimal (`-1.25e-3`, `.5`, `+7`) or a fraction (`-3/2`)
     /// exactly. Surrounding whitespace is not accepted; infinities, NaN and
     /// hexadecimal are rejected with a reason.
-    public init(parsing text: some StringProtocol) throws {
+    public init(parsing text: some StringProtocol) throws(RationalParseError) {
         let shown = text.count > 40 ? String(text.prefix(37)) + "..." : String(text)
         func fail(_ reason: String) -> RationalParseError { RationalParseError(text: shown, reason: reason) }
         let bytes = Array(text.utf8)
@@ -61,7 +61,7 @@ extension Rational: LosslessStringConvertible, Codable {
 
     private static func parseDecimal(
         _ bytes: ArraySlice<UInt8>, _ fail: (String) -> RationalParseError
-    ) throws -> Rational {
+    ) throws(RationalParseError) -> Rational {
         var i = bytes.startIndex
         var negative = false
         if i < bytes.endIndex, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+") {
@@ -143,7 +143,7 @@ extension Rational: LosslessStringConvertible, Codable {
         let text = try container.decode(String.self)
         do {
             self = try Rational(parsing: text)
-        } catch let error as RationalParseError {
+        } catch {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
         }
     }

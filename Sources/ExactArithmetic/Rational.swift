@@ -101,9 +101,18 @@ func gcd(_ a: UInt128, _ b: UInt128) -> UInt128 {
     if a <= UInt128(UInt64.max) && b <= UInt128(UInt64.max) {
         return UInt128(gcd64(UInt64(a), UInt64(b)))
     }
+    // Binary GCD: 128-bit division is a slow library call, shifts are not.
+    if a == 0 { return b }
+    if b == 0 { return a }
     var a = a, b = b
-    while b != 0 { (a, b) = (b, a % b) }
-    return a
+    let shift = (a | b).trailingZeroBitCount
+    a >>= a.trailingZeroBitCount
+    repeat {
+        b >>= b.trailingZeroBitCount
+        if a > b { swap(&a, &b) }
+        b -= a
+    } while b != 0
+    return a << shift
 }
 
 /// Binary GCD on 64-bit words (gcd(0, 0) = 0).

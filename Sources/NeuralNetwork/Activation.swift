@@ -1,0 +1,66 @@
+import ExactArithmetic
+import Foundation
+
+/// An elementwise activation function of a dense layer.
+public enum Activation: Hashable, Sendable {
+    /// `x`.
+    case identity
+    /// `max(0, x)`.
+    case relu
+    /// `x` for `x ≥ 0`, `slope · x` below; `slope` is the exact ONNX `alpha`.
+    case leakyReLU(slope: Rational)
+    /// `min(max(x, lower), upper)`: PyTorch's Hardtanh (ONNX `Clip`); `lower < upper`.
+    case hardTanh(lower: Rational, upper: Rational)
+    /// `1 / (1 + e^(−x))`.
+    case sigmoid
+    /// `tanh(x)`.
+    case tanh
+
+    /// The name used by `inspect`, the JSON model format and error messages.
+    public var name: String {
+        switch self {
+        case .identity: "identity"
+        case .relu: "relu"
+        case .leakyReLU: "leaky-relu"
+        case .hardTanh: "hard-tanh"
+        case .sigmoid: "sigmoid"
+        case .tanh: "tanh"
+        }
+    }
+
+    /// The names the JSON model format accepts.
+    public static let names = ["identity", "relu", "leaky-relu", "hard-tanh", "sigmoid", "tanh"]
+
+    /// True for activations that are piecewise linear with rational pieces,
+    /// so the network can be evaluated exactly.
+    public var isPiecewiseLinear: Bool {
+        switch self {
+        case .sigmoid, .tanh: false
+        default: true
+        }
+    }
+
+    /// The activation in floating point.
+    public func callAsFunction(_ x: Double) -> Double {
+        switch self {
+        case .identity: x
+        case .relu: x > 0 ? x : 0
+        case .leakyReLU(let slope): x >= 0 ? x : slope.nearestDouble * x
+        case .hardTanh(let lower, let upper): Swift.min(Swift.max(x, lower.nearestDouble), upper.nearestDouble)
+        case .sigmoid: 1 / (1 + Foundation.exp(-x))
+        case .tanh: Foundation.tanh(x)
+        }
+    }
+
+    /// The activation in exact arithmetic; nil for sigmoid and tanh, whose
+    /// values at rational points are irrational.
+    public func exactly(_ x: Rational) -> Rational? {
+        switch self {
+        case .identity: x
+        case .relu: x.sign > 0 ? x : .zero
+        case .leakyReLU(let slope): x.sign >= 0 ? x : slope * x
+        case .hardTanh(let lower, let upper): Swift.min(Swift.max(x, lower), upper)
+        case .sigmoid, .tanh: nil
+        }
+    }
+}

@@ -1,0 +1,158 @@
+import ExactArithmetic
+import Foundation
+
+/// climep's JSON model format, for hand-written networks:
+///
+/// ```json
+/// { "format": "climep-model", "inputs": 2,
+///   "layers": [
+///     { "weights": [["1", "-1/2"], [0.25, 3]], "bias": ["0", "1"], "activation": "relu" },
+///     { "weights": [["2", "-1"]], "bias": ["0"], "activation": "identity" } ] }
+/// ```
+///
+/// `weights` has one row per output. Numbers are strings (`"-3/2"`,
+/// `"1.25e-3"`) or JSON numbers, both read exactly; a JSON number with more
+/// digits than can be read exactly is rejected. Activations: identity, relu,
+/// leaky-relu (with `"slope"`), hard-tanh (optional `"lower"`, `"upper"`,
+/// default −1 and 1), sigmoid, tanh. `"inputs"` is optional and checked.
+public enum JSONModelFormat {
+    /// The value of the `"format"` key.
+    public static let formatName = "climep-model"
+
+    /// Reads a model from JSON bytes.
+    public static func network(from data: Data, source: String = "model") throws(InputError) -> Network {
+        let document: Document
+        do {
+            document = try JSONDecoder().decode(Document.self, from: data)
+        } catch let error as DecodingError {
+            throw InputError("\(source): \(describe(error))")
+        } catch {
+            throw InputError("\(source): not valid JSON")
+        }
+        guard document.format == formatName else {
+            throw InputError("\(source): \"format\" is \"\(document.format)\", expected \"\(formatName)\"")
+        }
+        var layers: [DenseLayer] = []
+        for (k, layer) in document.layers.enumerated() {
+            let place = "\(source): layer \(k + 1)"
+            guard let columns = layer.weights.first?.count, columns > 0 else { throw InputError("\(place) has no weights") }
+            for (r, row) in layer.weights.enumerated() where row.count != columns {
+                throw InputError("\(place): weight row \(r + 1) has \(row.count) entries, row 1 has \(columns)")
+            }
+            let activation: Activation
+            switch layer.activation {
+            case "identity": activation = .identity
+            case "relu": activation = .relu
+            case "sigmoid": activation = .sigmoid
+            case "tanh": activation = .tanh
+            case "leaky-relu":
+                guard let slope = layer.slope else { throw InputError("\(place): leaky-relu needs \"slope\"") }
+                activation = .leakyReLU(slope: slope.value)
+            case "hard-tanh":
+                let lower = layer.lower?.value ?? -1, upper = layer.upper?.value ?? 1
+                guard lower < upper else { throw InputError("\(place): hard-tanh needs lower < upper") }
+                activation = .hardTanh(lower: lower, upper: upper)
+            default:
+                throw InputError("\(place): unknown activation '\(layer.activation)' (known: \(Activation.names.joined(separator: ", ")))")
+            }
+            do {
+                layers.append(try DenseLayer(
+                    weights: RationalMatrix(rows: layer.weights.map { $0.map(\.value) }, columns: columns),
+                    bias: layer.bias.map(\.value), activation: activation))
+            } catch {
+                throw InputError("\(place): \(error.message)")
+            }
+        }
+        let network: Network
+        do {
+            network = try Network(layers: layers, provenance: .init(format: "json"))
+        } catch {
+            throw InputError("\(source): \(error.message)")
+        }
+        if let inputs = document.inputs, inputs != network.inputCount {
+            throw InputError("\(source): \"inputs\" is \(inputs) but layer 1 takes \(network.inputCount)")
+        }
+        return network
+    }
+
+    /// Writes a network in this format (numbers as exact strings).
+    public static func data(for network: Network) throws -> Data {
+        let document = Document(
+            format: formatName, inputs: network.inputCount,
+            layers: network.layers.map { layer in
+                var entry = Document.Layer(
+                    weights: (0..<layer.outputCount).map { layer.weights.row($0).map(ExactNumber.init) },
+                    bias: layer.bias.map(ExactNumber.init), activation: layer.activation.name)
+                switch layer.activation {
+                case .leakyReLU(let slope): entry.slope = ExactNumber(slope)
+                case .hardTanh(let lower, let upper): entry.lower = ExactNumber(lower); entry.upper = ExactNumber(upper)
+                default: break
+                }
+                return entry
+            })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        return try encoder.encode(document)
+    }
+
+    struct Document: Codable {
+        var format: String
+        var inputs: Int?
+        var layers: [Layer]
+
+        struct Layer: Codable {
+            var weights: [[ExactNumber]]
+            var bias: [ExactNumber]
+            var activation: String
+            var slope: ExactNumber?
+            var lower: ExactNumber?
+            var upper: ExactNumber?
+        }
+    }
+
+    /// A number written as an exact string or as a JSON number.
+    struct ExactNumber: Codable {
+        let value: Rational
+        init(_ value: Rational) { self.value = value }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let text = try? container.decode(String.self) {
+                do { value = try Rational(parsing: text) } catch {
+                    throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(error)")
+                }
+                return
+            }
+            // Foundation reads JSON numbers into a 38-digit decimal; with fewer
+            // significant digits the value is exact, with 38 it may be rounded.
+            let decimal = try container.decode(Decimal.self)
+            let text = decimal.description
+            let significant = text.filter(\.isNumber).drop(while: { $0 == "0" })
+            guard significant.count < 38, let exact = try? Rational(parsing: text) else {
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "a JSON number with this many digits cannot be read exactly; write it as a string")
+            }
+            value = exact
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(value.description)
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            let text = keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return text.hasPrefix(".") ? String(text.dropFirst()) : (text.isEmpty ? "top level" : text)
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "missing key \"\(key.stringValue)\" at \(path(context.codingPath))"
+        case .typeMismatch(_, let context): return "\(path(context.codingPath)): wrong type (\(context.debugDescription))"
+        case .valueNotFound(_, let context): return "\(path(context.codingPath)): missing value"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "not valid JSON" : "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default: return "not a climep JSON model"
+        }
+    }
+}

@@ -1,0 +1,444 @@
+import ExactArithmetic
+import Foundation
+import SwiftProtobuf
+
+/// Reads the chain of dense layers out of an ONNX graph as real exporters
+/// write it (torch.onnx.export, skl2onnx, the VNN-COMP networks).
+///
+/// The graph must be one path from its single data input: affine nodes
+/// (`Gemm`, `MatMul`, and `Add`/`Sub`/`Mul`/`Div` by constants — input
+/// normalisation included) compose exactly into the next layer's weights;
+/// activation nodes (`Relu`, `LeakyRelu`, `Sigmoid`, `Tanh`, `Clip`) close a
+/// layer; shape nodes (`Flatten`, `Reshape`, `Identity`, `Dropout`, `Cast`
+/// to float) pass through. The classifier head after the last layer
+/// (`Softmax`, `LogSoftmax`, a final `Sigmoid`, `ArgMax`, skl2onnx's binary
+/// head and the ai.onnx.ml label post-processing) is checked and stripped: it
+/// does not change which class is largest. Anything else is an error naming
+/// the node.
+struct ONNXImporter {
+    let source: String
+    private var constants: [String: ONNXTensor] = [:]
+    private var layers: [DenseLayer] = []
+    private var pending: AffineStep?
+    private var width: Int?
+    private var folded: [String] = []
+    /// True when the graph input is one vector with no batch dimension.
+    private var inputIsVector = false
+
+    /// The largest model file read.
+    static let maximumBytes = 1 << 31
+
+    init(source: String) { self.source = source }
+
+    mutating func network(from data: Data) throws(InputError) -> Network {
+        guard !data.isEmpty else { throw InputError("\(source) is empty, not an ONNX model") }
+        let model: Onnx_ModelProto
+        do {
+            model = try Onnx_ModelProto(serializedBytes: data)
+        } catch {
+            throw InputError("\(source) is not a valid ONNX model (protobuf decoding failed: \(error))")
+        }
+        guard model.hasGraph, model.irVersion > 0 else {
+            throw InputError("\(source) is not an ONNX model (no ir_version or no graph)")
+        }
+        let graph = model.graph
+        guard !graph.node.isEmpty else { throw InputError("\(source): the graph has no nodes") }
+
+        // Name the first operator climep does not know, wherever it sits.
+        for node in graph.node {
+            let known = node.domain.isEmpty || node.domain == "ai.onnx" || node.domain == "ai.onnx.ml"
+            guard known, node.opType == "Constant" || ONNXImporter.pathOps.contains(node.opType) || ONNXImporter.headOps.contains(node.opType) else {
+                let op = node.domain.isEmpty ? node.opType : "\(node.domain).\(node.opType)"
+                throw InputError("\(source): unsupported operator \(op) in \(describe(node)); climep reads chains of Gemm/MatMul/Add and Relu/LeakyRelu/Sigmoid/Tanh/Clip")
+            }
+        }
+        do {
+            for tensor in graph.initializer {
+                constants[tensor.name] = try ONNXTensor(tensor, name: tensor.name)
+            }
+        } catch {
+            throw InputError("\(source): initializer \(error.message)")
+        }
+        for node in graph.node where node.opType == "Constant" && node.domain.isEmpty {
+            guard let output = node.output.first else { continue }
+            constants[output] = try constantValue(node)
+        }
+
+        // The data input: a graph input that is not an initializer and is used.
+        let used = Set(graph.node.flatMap(\.input))
+        let dataInputs = graph.input.filter { constants[$0.name] == nil && used.contains($0.name) }
+        guard let input = dataInputs.first else { throw InputError("\(source): the graph has no data input") }
+        guard dataInputs.count == 1 else {
+            throw InputError("\(source): the graph has \(dataInputs.count) data inputs (\(dataInputs.map { "'\($0.name)'" }.joined(separator: ", "))); climep reads single-input classifiers")
+        }
+        width = try inputWidth(input)
+
+        var consumers: [String: [Int]] = [:]
+        for (k, node) in graph.node.enumerated() where node.opType != "Constant" {
+            for name in Set(node.input) where !name.isEmpty && constants[name] == nil { consumers[name, default: []].append(k) }
+        }
+
+        // Walk the main path.
+        var onPath = Set<Int>()
+        var current = input.name
+        var lastActivation: (layer: Int, node: Onnx_NodeProto)?
+        while let next = consumers[current], !next.isEmpty {
+            let nodes = next.map { graph.node[$0] }
+            if nodes.count > 1 || ONNXImporter.headOps.contains(nodes[0].opType) && !ONNXImporter.pathOps.contains(nodes[0].opType) {
+                if let stray = nodes.first(where: { !ONNXImporter.headOps.contains($0.opType) }) {
+                    throw InputError("\(source): value '\(current)' feeds \(nodes.count) nodes (\(nodes.map { describe($0) }.joined(separator: ", "))) and \(describe(stray)) is not part of a classifier head; climep reads a single chain of dense layers")
+                }
+                break
+            }
+            let node = nodes[0]
+            onPath.insert(next[0])
+            try apply(node, dataInput: current)
+            if ONNXImporter.activationOps.contains(node.opType) {
+                lastActivation = (layers.count - 1, node)
+            } else if pending != nil {
+                lastActivation = nil
+            }
+            guard node.output.count >= 1, !node.output[0].isEmpty else { throw InputError("\(source): \(describe(node)) has no output") }
+            current = node.output[0]
+        }
+
+        // Close the last layer.
+        var stripped: [String] = []
+        if pending != nil {
+            try closeLayer(activation: .identity)
+        } else if let last = lastActivation, last.node.opType == "Sigmoid", last.layer == layers.count - 1 {
+            // A final sigmoid is the binary head: σ(z) > 1/2 exactly when z > 0.
+            let layer = layers.removeLast()
+            layers.append(try DenseLayer(weights: layer.weights, bias: layer.bias, activation: .identity))
+            stripped.append("Sigmoid")
+        }
+        guard !layers.isEmpty else { throw InputError("\(source): the graph has no dense layer") }
+
+        // Everything off the main path must be head or post-processing.
+        let head = graph.node.enumerated().filter { !onPath.contains($0.offset) && $0.element.opType != "Constant" }.map(\.element)
+        try checkHead(head, logits: current)
+        stripped += head.map(\.opType)
+
+        let producer = [model.producerName, model.producerVersion].filter { !$0.isEmpty }.joined(separator: " ")
+        do {
+            return try Network(layers: layers, provenance: .init(
+                format: "onnx", producer: producer, strippedHead: stripped, foldedIntoFirstLayer: folded))
+        } catch {
+            throw InputError("\(source): \(error.message)")
+        }
+    }
+
+    // MARK: - Operators
+
+    static let activationOps: Set<String> = ["Relu", "LeakyRelu", "Sigmoid", "Tanh", "Clip"]
+    static let affineOps: Set<String> = ["Gemm", "MatMul", "Add", "Sub", "Mul", "Div"]
+    static let shapeOps: Set<String> = ["Flatten", "Reshape", "Identity", "Dropout", "Cast"]
+    static let pathOps = activationOps.union(affineOps).union(shapeOps)
+    /// Ops allowed after the last dense layer: monotone heads and label bookkeeping.
+    static let headOps: Set<String> = [
+        "Softmax", "LogSoftmax", "Sigmoid", "ArgMax", "Sub", "Concat", "Cast", "Reshape", "Identity", "Flatten",
+        "ZipMap", "ArrayFeatureExtractor", "LabelEncoder", "Squeeze", "Unsqueeze",
+    ]
+
+    private func describe(_ node: Onnx_NodeProto) -> String {
+        node.name.isEmpty ? "node \(node.opType) (output '\(node.output.first ?? "")')" : "node '\(node.name)' (\(node.opType))"
+    }
+
+    private mutating func apply(_ node: Onnx_NodeProto, dataInput: String) throws(InputError) {
+        let here = describe(node)
+        guard node.domain.isEmpty || node.domain == "ai.onnx" else {
+            throw InputError("\(source): unsupported operator \(node.domain).\(node.opType) in \(here)")
+        }
+        guard ONNXImporter.pathOps.contains(node.opType) else {
+            throw InputError("\(source): unsupported operator \(node.opType) in \(here); climep reads chains of Gemm/MatMul/Add and Relu/LeakyRelu/Sigmoid/Tanh/Clip")
+        }
+        // Every other input must be a constant.
+        let others = node.input.enumerated().filter { $0.element != dataInput && !$0.element.isEmpty }
+        for (_, name) in others where constants[name] == nil {
+            throw InputError("\(source): \(here) combines two computed values ('\(dataInput)' and '\(name)'); climep reads a single chain of dense layers")
+        }
+        guard node.input.filter({ $0 == dataInput }).count == 1 else {
+            throw InputError("\(source): \(here) uses '\(dataInput)' twice; not a dense layer")
+        }
+        let dataPosition = node.input.firstIndex(of: dataInput)!
+        func constant(_ i: Int) -> ONNXTensor? {
+            i < node.input.count && !node.input[i].isEmpty ? constants[node.input[i]] : nil
+        }
+
+        switch node.opType {
+        case "Gemm":
+            guard dataPosition == 0 else { throw InputError("\(source): \(here) multiplies a constant by the data (data must be Gemm's first input)") }
+            guard try intAttribute(node, "transA", default: 0) == 0 else {
+                throw InputError("\(source): \(here) has transA=1 on the data input, which is not a dense layer")
+            }
+            let transB = try intAttribute(node, "transB", default: 0) != 0
+            let alpha = try floatAttribute(node, "alpha", default: 1)
+            let beta = try floatAttribute(node, "beta", default: 1)
+            guard let b = constant(1) else { throw InputError("\(source): \(here) has no weight input") }
+            var weights = try matrix(b, transposed: !transB, in: here)
+            if alpha != 1 { weights = weights.scaled(by: alpha) }
+            var bias = Array(repeating: Rational.zero, count: weights.rows)
+            if let c = constant(2) {
+                bias = try broadcast(c, to: weights.rows, in: here, role: "bias").map { $0 * beta }
+            }
+            try composeDense(weights, bias, in: here)
+        case "MatMul":
+            // x·B for batched rows; W·x only when the data is a single vector
+            // without a batch dimension (as the VNN-COMP test networks write it).
+            guard dataPosition == 0 || inputIsVector else {
+                throw InputError("\(source): \(here) multiplies a constant by batched data (data must be MatMul's first input)")
+            }
+            guard let b = constant(1 - dataPosition) else { throw InputError("\(source): \(here) has no weight input") }
+            let weights = try matrix(b, transposed: dataPosition == 0, in: here)
+            try composeDense(weights, Array(repeating: .zero, count: weights.rows), in: here)
+        case "Add", "Sub", "Mul", "Div":
+            guard let c = constant(1 - dataPosition) else { throw InputError("\(source): \(here) has no constant operand") }
+            let n = try elementwiseWidth(c, in: here)
+            let values = try broadcast(c, to: n, in: here, role: "constant")
+            let one = Array(repeating: Rational.one, count: n), zero = Array(repeating: Rational.zero, count: n)
+            switch (node.opType, dataPosition) {
+            case ("Add", _): try composeDiagonal(scale: one, shift: values)
+            case ("Sub", 0): try composeDiagonal(scale: one, shift: values.map { -$0 })
+            case ("Sub", _): try composeDiagonal(scale: one.map { -$0 }, shift: values)
+            case ("Mul", _): try composeDiagonal(scale: values, shift: zero)
+            default:
+                guard dataPosition == 0 else { throw InputError("\(source): \(here) divides a constant by the data, which is not affine") }
+                guard let zeroAt = values.firstIndex(where: \.isZero) else {
+                    try composeDiagonal(scale: values.map(\.reciprocal), shift: zero)
+                    break
+                }
+                throw InputError("\(source): \(here) divides by zero (entry \(zeroAt) of '\(c.name)')")
+            }
+            if layers.isEmpty { folded.append(node.opType) }
+        case "Relu":
+            try closeLayer(activation: .relu)
+        case "LeakyRelu":
+            try closeLayer(activation: .leakyReLU(slope: try floatAttribute(node, "alpha", default: Rational(exactly: Float(0.01))!)))
+        case "Sigmoid":
+            try closeLayer(activation: .sigmoid)
+        case "Tanh":
+            try closeLayer(activation: .tanh)
+        case "Clip":
+            var lower = try node.attribute.first(where: { $0.name == "min" }).map { a throws(InputError) in try exactFloat(a.f, in: here) }
+            var upper = try node.attribute.first(where: { $0.name == "max" }).map { a throws(InputError) in try exactFloat(a.f, in: here) }
+            if let c = constant(1) { lower = try scalar(c, in: here) }
+            if let c = constant(2) { upper = try scalar(c, in: here) }
+            switch (lower, upper) {
+            case (let l?, let u?) where l < u: try closeLayer(activation: .hardTanh(lower: l, upper: u))
+            case (let l?, nil) where l.isZero: try closeLayer(activation: .relu)
+            default:
+                throw InputError("\(source): \(here) clips to [\(lower?.description ?? "-inf"), \(upper?.description ?? "inf")]; climep supports Clip with min < max (hard-tanh) or min 0 alone (relu)")
+            }
+        case "Flatten":
+            let axis = try intAttribute(node, "axis", default: 1)
+            guard axis == 1 else { throw InputError("\(source): \(here) flattens at axis \(axis); only axis 1 keeps the batch apart") }
+        case "Reshape":
+            guard let shape = constant(1) else { throw InputError("\(source): \(here) has no constant shape") }
+            let dims = shape.values.map { Int($0.description) ?? 0 }
+            let leading = dims.dropLast()
+            let keepsFeatures = dims.last.map { $0 == -1 || $0 == width } ?? false
+            guard keepsFeatures, leading.allSatisfy({ $0 == 1 || $0 == -1 || $0 == 0 }) else {
+                throw InputError("\(source): \(here) reshapes to \(dims), which does not keep the feature vector whole")
+            }
+        case "Cast":
+            let to = try intAttribute(node, "to", default: 1)
+            guard to == 1 || to == 11 else {
+                throw InputError("\(source): \(here) casts the data to \(ONNXTensor.typeName(Int32(truncatingIfNeeded: to))); only float and double are dense-layer data")
+            }
+        default:  // Identity, Dropout (inference mode)
+            break
+        }
+    }
+
+    // MARK: - Layers and affine composition
+
+    /// An affine map from the last layer's outputs to the current value.
+    enum AffineStep {
+        case diagonal(scale: [Rational], shift: [Rational])
+        case dense(RationalMatrix, [Rational])
+    }
+
+    private mutating func composeDiagonal(scale: [Rational], shift: [Rational]) throws(InputError) {
+        if let w = width, scale.count != w {
+            throw InputError("\(source): an elementwise constant of \(scale.count) values meets \(w) features")
+        }
+        switch pending {
+        case nil:
+            pending = .diagonal(scale: scale, shift: shift)
+        case .diagonal(let s, let t)?:
+            pending = .diagonal(scale: zip(scale, s).map { $0 * $1 }, shift: (0..<scale.count).map { scale[$0] * t[$0] + shift[$0] })
+        case .dense(let w, let b)?:
+            var scaled = w
+            for i in 0..<w.rows { for j in 0..<w.columns { scaled[i, j] = w[i, j] * scale[i] } }
+            pending = .dense(scaled, (0..<b.count).map { scale[$0] * b[$0] + shift[$0] })
+        }
+        width = scale.count
+    }
+
+    private mutating func composeDense(_ weights: RationalMatrix, _ bias: [Rational], in here: String) throws(InputError) {
+        if let w = width, weights.columns != w {
+            throw InputError("\(source): \(here) takes \(weights.columns) inputs but receives \(w)")
+        }
+        switch pending {
+        case nil:
+            pending = .dense(weights, bias)
+        case .diagonal(let s, let t)?:
+            var scaled = weights
+            for i in 0..<weights.rows { for j in 0..<weights.columns { scaled[i, j] = weights[i, j] * s[j] } }
+            pending = .dense(scaled, zip(weights * t, bias).map { $0 + $1 })
+        case .dense(let w, let b)?:
+            pending = .dense(weights * w, zip(weights * b, bias).map { $0 + $1 })
+        }
+        width = weights.rows
+    }
+
+    private mutating func closeLayer(activation: Activation) throws(InputError) {
+        guard let w = width else { throw InputError("\(source): an activation meets data of unknown width") }
+        let weights: RationalMatrix, bias: [Rational]
+        switch pending {
+        case nil:
+            var identity = RationalMatrix(rows: w, columns: w)
+            for i in 0..<w { identity[i, i] = .one }
+            (weights, bias) = (identity, Array(repeating: .zero, count: w))
+        case .diagonal(let s, let t)?:
+            var diagonal = RationalMatrix(rows: w, columns: w)
+            for i in 0..<w { diagonal[i, i] = s[i] }
+            (weights, bias) = (diagonal, t)
+        case .dense(let m, let b)?:
+            (weights, bias) = (m, b)
+        }
+        layers.append(try DenseLayer(weights: weights, bias: bias, activation: activation))
+        pending = nil
+    }
+
+    // MARK: - Constants and attributes
+
+    private func matrix(_ t: ONNXTensor, transposed: Bool, in here: String) throws(InputError) -> RationalMatrix {
+        guard t.dims.count == 2 else {
+            throw InputError("\(source): \(here): weight '\(t.name)' has shape \(t.dims), expected a matrix")
+        }
+        let (r, c) = (t.dims[0], t.dims[1])
+        var m = RationalMatrix(rows: transposed ? c : r, columns: transposed ? r : c)
+        for i in 0..<r { for j in 0..<c {
+            if transposed { m[j, i] = t.values[i * c + j] } else { m[i, j] = t.values[i * c + j] }
+        } }
+        return m
+    }
+
+    /// The number of features an elementwise constant applies to.
+    private func elementwiseWidth(_ t: ONNXTensor, in here: String) throws(InputError) -> Int {
+        if t.count == 1 {
+            guard let w = width else { throw InputError("\(source): \(here): a scalar meets data of unknown width") }
+            return w
+        }
+        guard t.dims.dropLast().allSatisfy({ $0 == 1 }) else {
+            throw InputError("\(source): \(here): constant '\(t.name)' of shape \(t.dims) does not broadcast over a feature vector")
+        }
+        return t.count
+    }
+
+    private func broadcast(_ t: ONNXTensor, to n: Int, in here: String, role: String) throws(InputError) -> [Rational] {
+        if t.count == 1 { return Array(repeating: t.values[0], count: n) }
+        guard t.count == n, t.dims.dropLast().allSatisfy({ $0 == 1 }) else {
+            throw InputError("\(source): \(here): \(role) '\(t.name)' of shape \(t.dims) does not fit \(n) outputs")
+        }
+        return t.values
+    }
+
+    private func scalar(_ t: ONNXTensor, in here: String) throws(InputError) -> Rational {
+        guard t.count == 1 else { throw InputError("\(source): \(here): '\(t.name)' should be a scalar, has shape \(t.dims)") }
+        return t.values[0]
+    }
+
+    private func exactFloat(_ x: Float, in here: String) throws(InputError) -> Rational {
+        guard let r = Rational(exactly: x) else { throw InputError("\(source): \(here) has a non-finite attribute") }
+        return r
+    }
+
+    private func intAttribute(_ node: Onnx_NodeProto, _ name: String, default value: Int) throws(InputError) -> Int {
+        guard let a = node.attribute.first(where: { $0.name == name }) else { return value }
+        return Int(a.i)
+    }
+
+    private func floatAttribute(_ node: Onnx_NodeProto, _ name: String, default value: Rational) throws(InputError) -> Rational {
+        guard let a = node.attribute.first(where: { $0.name == name }) else { return value }
+        return try exactFloat(a.f, in: describe(node))
+    }
+
+    private func constantValue(_ node: Onnx_NodeProto) throws(InputError) -> ONNXTensor {
+        let name = node.output[0]
+        guard let a = node.attribute.first else { throw InputError("\(source): \(describe(node)) has no value") }
+        switch a.name {
+        case "value":
+            do { return try ONNXTensor(a.t, name: name) } catch { throw InputError("\(source): \(describe(node)): \(error.message)") }
+        case "value_float": return ONNXTensor(name: name, dims: [], values: [try exactFloat(a.f, in: describe(node))])
+        case "value_floats":
+            var values: [Rational] = []
+            for f in a.floats { values.append(try exactFloat(f, in: describe(node))) }
+            return ONNXTensor(name: name, dims: [values.count], values: values)
+        case "value_int": return ONNXTensor(name: name, dims: [], values: [Rational(Int(a.i))])
+        case "value_ints": return ONNXTensor(name: name, dims: [a.ints.count], values: a.ints.map { Rational(Int($0)) })
+        default: throw InputError("\(source): \(describe(node)) has an unsupported value kind '\(a.name)'")
+        }
+    }
+
+    private mutating func inputWidth(_ input: Onnx_ValueInfoProto) throws(InputError) -> Int? {
+        let tensor = input.type.tensorType
+        if tensor.hasElemType && tensor.elemType != 1 && tensor.elemType != 11 {
+            throw InputError("\(source): input '\(input.name)' has element type \(ONNXTensor.typeName(tensor.elemType)); climep reads float inputs")
+        }
+        guard tensor.hasShape else { return nil }
+        let dims = tensor.shape.dim
+        inputIsVector = dims.count == 1
+        let features = dims.count >= 2 ? Array(dims.dropFirst()) : dims
+        var width = 1
+        for d in features {
+            guard case .dimValue(let v)? = d.value, v > 0 else { return nil }
+            width *= Int(v)
+        }
+        return width
+    }
+
+    // MARK: - Head
+
+    /// Checks that the nodes after the logits only pick the largest class:
+    /// monotone heads, skl2onnx's binary head `Concat(1 − p, p)` and label bookkeeping.
+    private func checkHead(_ nodes: [Onnx_NodeProto], logits: String) throws(InputError) {
+        for node in nodes {
+            let here = describe(node)
+            guard node.domain.isEmpty || node.domain == "ai.onnx" || node.domain == "ai.onnx.ml" else {
+                throw InputError("\(source): unsupported operator \(node.domain).\(node.opType) in \(here)")
+            }
+            guard ONNXImporter.headOps.contains(node.opType) else {
+                if ONNXImporter.pathOps.contains(node.opType) {
+                    throw InputError("\(source): \(here) lies off the chain of dense layers; climep reads a single chain")
+                }
+                throw InputError("\(source): unsupported operator \(node.opType) in \(here)")
+            }
+            switch node.opType {
+            case "Sub":
+                // skl2onnx: 1 − σ(z), the probability of class 0.
+                guard node.input.count == 2, let one = constants[node.input[0]], one.count == 1, one.values[0] == .one,
+                      let concat = nodes.first(where: { $0.opType == "Concat" }),
+                      concat.input.count == 2, concat.input[0] == node.output.first, concat.input[1] == node.input[1] else {
+                    throw InputError("\(source): \(here) after the last dense layer is not skl2onnx's binary head 1 − p")
+                }
+            case "Concat":
+                guard nodes.contains(where: { $0.opType == "Sub" }) else {
+                    throw InputError("\(source): \(here) after the last dense layer is not skl2onnx's binary head")
+                }
+            default:
+                break
+            }
+        }
+    }
+}
+
+extension RationalMatrix {
+    /// Every entry multiplied by `factor`.
+    func scaled(by factor: Rational) -> RationalMatrix {
+        var m = self
+        for i in 0..<rows { for j in 0..<columns { m[i, j] = self[i, j] * factor } }
+        return m
+    }
+}

@@ -1,0 +1,47 @@
+import ExactArithmetic
+
+/// Input points read exactly from CSV text: one point per line,
+/// comma-separated numbers; a first line that is not numeric is a header.
+public struct PointSet: Sendable {
+    /// The points, in file order.
+    public let points: [[Rational]]
+
+    /// The largest file read, far beyond any real point set; a bigger one is
+    /// rejected before it is parsed.
+    public static let maximumBytes = 1 << 30
+
+    /// Parses CSV text; every point must have `dimension` coordinates.
+    public init(csv text: String, dimension: Int, source: String = "input") throws(InputError) {
+        var points: [[Rational]] = []
+        var lineNumber = 0
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+            lineNumber += 1
+            let line = rawLine.trimmingSpaces
+            if line.isEmpty { continue }
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingSpaces }
+            var values: [Rational] = []
+            values.reserveCapacity(fields.count)
+            var failure: RationalParseError?
+            for field in fields {
+                do { values.append(try Rational(parsing: field)) } catch { failure = error; break }
+            }
+            if let failure {
+                // A first line that does not parse is a header.
+                if lineNumber == 1 && points.isEmpty { continue }
+                throw InputError("\(source), line \(lineNumber): \(failure)")
+            }
+            guard values.count == dimension else {
+                throw InputError("\(source), line \(lineNumber) has \(values.count) values but the model takes \(dimension) inputs")
+            }
+            points.append(values)
+        }
+        guard !points.isEmpty else { throw InputError("\(source) holds no points") }
+        self.points = points
+    }
+
+    /// Reads a CSV file.
+    public init(contentsOf path: String, dimension: Int) throws(InputError) {
+        let text = try readTextFile(path, what: "point file", limit: PointSet.maximumBytes)
+        try self.init(csv: text, dimension: dimension, source: path)
+    }
+}
