@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "climep", targets: ["climep"]),
         .library(name: "ExactArithmetic", targets: ["ExactArithmetic"]),
         .library(name: "NeuralNetwork", targets: ["NeuralNetwork"]),
+        .library(name: "Linearization", targets: ["Linearization"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -25,9 +26,15 @@ let package = Package(
             pkgConfig: "gmp",
             providers: [.apt(["libgmp-dev"])]
         ),
+        .systemLibrary(
+            name: "CMPFR",
+            pkgConfig: "mpfr",
+            providers: [.apt(["libmpfr-dev"])]
+        ),
 
-        // Exact core: rationals, vectors, matrices.
-        .target(name: "ExactArithmetic", dependencies: ["CGMP"]),
+        // Exact core: rationals, vectors, matrices, intervals, rigorous
+        // enclosures of exp, sigmoid and tanh.
+        .target(name: "ExactArithmetic", dependencies: ["CGMP", "CMPFR"]),
 
         // Network model, evaluation and loaders (ONNX, JSON, VNN-LIB, CSV).
         .target(
@@ -38,11 +45,16 @@ let package = Package(
             ]
         ),
 
+        // PWL activations, certified activation error, interval ranges and
+        // the Proposition 3 bound.
+        .target(name: "Linearization", dependencies: ["ExactArithmetic", "NeuralNetwork"]),
+
         // The command-line tool: parse, call the library, print.
         .executableTarget(
             name: "climep",
             dependencies: [
                 "NeuralNetwork",
+                "Linearization",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -50,7 +62,7 @@ let package = Package(
         // Benchmarks are executables, never timed tests (see BENCHMARKS.md).
         .executableTarget(
             name: "climep-benchmarks",
-            dependencies: ["ExactArithmetic"],
+            dependencies: ["ExactArithmetic", "NeuralNetwork", "Linearization"],
             path: "Benchmarks/climep-benchmarks"
         ),
 
@@ -63,6 +75,7 @@ let package = Package(
         ),
         .target(name: "FixtureSupport", path: "Tests/FixtureSupport"),
         .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "FixtureSupport"]),
+        .testTarget(name: "LinearizationTests", dependencies: ["Linearization", "FixtureSupport"]),
         .testTarget(name: "ClimepCLITests", dependencies: ["climep", "FixtureSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,7 +1,7 @@
 import ExactArithmetic
 
 /// Input points read exactly from CSV text: one point per line,
-/// comma-separated numbers; a first line that is not numeric is a header.
+/// comma-separated numbers; a first line holding no number is a header.
 public struct PointSet: Sendable {
     /// The points, in file order.
     public let points: [[Rational]]
@@ -26,8 +26,8 @@ public struct PointSet: Sendable {
                 do { values.append(try Rational(parsing: field)) } catch { failure = error; break }
             }
             if let failure {
-                // A first line that does not parse is a header.
-                if lineNumber == 1 && points.isEmpty { continue }
+                // A first line with no number in it is a header; one with some is bad data.
+                if lineNumber == 1 && !fields.contains(where: { (try? Rational(parsing: $0)) != nil }) { continue }
                 throw InputError("\(source), line \(lineNumber): \(failure)")
             }
             guard values.count == dimension else {

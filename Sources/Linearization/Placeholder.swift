@@ -1,0 +1,2 @@
+// Placeholder until the linearization layer lands.
+enum LinearizationPlaceholder {}
