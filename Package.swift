@@ -49,12 +49,21 @@ let package = Package(
         // the Proposition 3 bound.
         .target(name: "Linearization", dependencies: ["ExactArithmetic", "NeuralNetwork"]),
 
+        // H-polytopes over a box: float LP search, exact certificate checks,
+        // exact LP fallback, interior points, facets, exact 2-D polygons.
+        .target(name: "Polyhedra", dependencies: ["ExactArithmetic"]),
+
+        // Linear regions of g, complete enumeration with a split-tree
+        // certificate, decision boundary, class areas.
+        .target(name: "Regions", dependencies: ["ExactArithmetic", "Polyhedra", "NeuralNetwork", "Linearization"]),
+
         // The command-line tool: parse, call the library, print.
         .executableTarget(
             name: "climep",
             dependencies: [
                 "NeuralNetwork",
                 "Linearization",
+                "Regions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -62,7 +71,7 @@ let package = Package(
         // Benchmarks are executables, never timed tests (see BENCHMARKS.md).
         .executableTarget(
             name: "climep-benchmarks",
-            dependencies: ["ExactArithmetic", "NeuralNetwork", "Linearization"],
+            dependencies: ["ExactArithmetic", "NeuralNetwork", "Linearization", "Polyhedra"],
             path: "Benchmarks/climep-benchmarks"
         ),
 
@@ -76,6 +85,8 @@ let package = Package(
         .target(name: "FixtureSupport", path: "Tests/FixtureSupport"),
         .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "FixtureSupport"]),
         .testTarget(name: "LinearizationTests", dependencies: ["Linearization", "FixtureSupport"]),
+        .testTarget(name: "PolyhedraTests", dependencies: ["Polyhedra"]),
+        .testTarget(name: "RegionsTests", dependencies: ["Regions", "FixtureSupport"]),
         .testTarget(name: "ClimepCLITests", dependencies: ["climep", "FixtureSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -10,6 +10,7 @@ import ExactArithmetic
 let suites: [String: () -> Void] = [
     "rational": RationalBenchmark.run,
     "fits": FitBenchmark.run,
+    "polyhedra": PolyhedraBenchmark.run,
 ]
 
 let requested = CommandLine.arguments.dropFirst()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NeuralNetwork
+import Regions
 
 /// The `climep` command. Subcommands parse their arguments, call the
 /// library and print; exit codes follow the CLI contract: 0 success, 1 a
@@ -16,7 +17,7 @@ struct Climep: ParsableCommand {
 
             Exit status: 0 success, 1 a claim failed or a threshold was not met, 2 bad usage or bad input.
             """,
-        subcommands: [Inspect.self, Predict.self]
+        subcommands: [Inspect.self, Predict.self, Linearize.self, RegionsCommand.self, BoundaryCommand.self]
     )
 }
 
@@ -28,6 +29,10 @@ enum Main {
             try command.run()
         } catch let error as InputError {
             fail(error.message)
+        } catch let error as CompletenessCheck.Failure {
+            // The search produced a certificate its own replay rejects: a bug, never a result.
+            FileHandle.standardError.write(Data("climep: internal error: completeness certificate rejected: \(error)\n".utf8))
+            exit(1)
         } catch let error as ExitCode {
             exit(error.rawValue)
         } catch {

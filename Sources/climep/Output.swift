@@ -12,3 +12,8 @@ func printJSON(_ value: some Encodable) throws {
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }
+
+/// `text` padded with spaces to `width` characters (at least one space follows).
+func pad(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+}

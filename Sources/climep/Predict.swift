@@ -1,5 +1,6 @@
 import ArgumentParser
 import ExactArithmetic
+import Linearization
 import NeuralNetwork
 
 struct Predict: ParsableCommand {
@@ -19,22 +20,47 @@ struct Predict: ParsableCommand {
     @Flag(help: "Evaluate exactly in rational arithmetic and print exact logits.")
     var exact = false
 
+    @OptionGroup(title: "Linearized network (with --box and --pieces: evaluate g, as linearize and certify do)")
+    var boxOptions: BoxOptions
+
+    @OptionGroup var linearization: LinearizationOptions
+
     func run() throws {
         let network = try model.load()
+        let box = try boxOptions.box(dimension: network.inputCount)
+        let pieces = try linearization.pieceCount()
+        guard (box == nil) == (pieces == nil) else {
+            throw InputError("evaluating the linearized network needs both --box (or --vnnlib) and --pieces")
+        }
         let points = try PointSet(contentsOf: input, dimension: network.inputCount).points
+        if let box, let pieces {
+            let g = try LinearizedNetwork(network, pieces: pieces, method: linearization.fit)
+            let outside = points.filter { !box.contains($0) }.count
+            if outside > 0 { printError("warning: \(outside) of \(points.count) points lie outside the box, where no error bound was certified") }
+            printRows(points, logitCount: network.logitCount) { x in
+                exact ? row(g.exactLogits(x)) : row(g.logits(x.map(\.nearestDouble)))
+            }
+            return
+        }
         if exact && !network.isPiecewiseLinear {
             let smooth = network.layers.firstIndex { !$0.activation.isPiecewiseLinear }!
             throw InputError("--exact needs piecewise-linear activations, but layer \(smooth + 1) uses \(network.layers[smooth].activation.name)")
         }
-        print((["label"] + (0..<network.logitCount).map { "logit\($0)" }).joined(separator: ","))
-        for point in points {
-            if exact {
-                let logits = network.exactLogits(point)!
-                print(([String(Network.label(ofLogits: logits))] + logits.map(\.description)).joined(separator: ","))
-            } else {
-                let logits = network.logits(point.map(\.nearestDouble))
-                print(([String(Network.label(ofLogits: logits))] + logits.map { "\($0)" }).joined(separator: ","))
-            }
+        if exact {
+            printRows(points, logitCount: network.logitCount) { row(network.exactLogits($0)!) }
+        } else {
+            printRows(points, logitCount: network.logitCount) { row(network.logits($0.map(\.nearestDouble))) }
         }
+    }
+
+    /// The CSV header and one `label,logits…` line per point.
+    private func printRows(_ points: [[Rational]], logitCount: Int, row: ([Rational]) -> String) {
+        print((["label"] + (0..<logitCount).map { "logit\($0)" }).joined(separator: ","))
+        for point in points { print(row(point)) }
+    }
+
+    /// `label,logit0,…` for exact or floating-point logits.
+    private func row<T: Comparable & SignedNumeric & CustomStringConvertible>(_ logits: [T]) -> String {
+        ([String(Network.label(ofLogits: logits))] + logits.map(\.description)).joined(separator: ",")
     }
 }

@@ -1,0 +1,36 @@
+"""Benchmark models, trained by scikit-learn and exported by skl2onnx.
+
+Run from the repository root:  python3 Benchmarks/models/make_models.py
+Versions used: scikit-learn 1.9.1, skl2onnx 1.20.0, onnx 1.23.2 (see Tests/Fixtures/make_fixtures.py).
+
+- relu-2x32x32x32.onnx: 2 inputs, three hidden ReLU layers of 32, trained on make_moons
+  (the issue's "2→32×32×32 ReLU model", about 3,000 regions over [−1.5, 1.5]²).
+- relu-4x16x16.onnx:  4 inputs, 16·16 ReLU, make_classification.
+- relu-30x16.onnx:    30 inputs, one hidden layer of 16 ReLU, make_classification.
+- tanh-2x24x24.onnx:  2 inputs, 24·24 tanh, make_moons (the linearization benchmark).
+"""
+import numpy as np
+from sklearn.datasets import make_moons, make_classification
+from sklearn.neural_network import MLPClassifier
+from skl2onnx import to_onnx
+
+def export(clf, X, path):
+    onx = to_onnx(clf, X[:1].astype(np.float32), options={id(clf): {"zipmap": False}}, target_opset=17)
+    with open(path, "wb") as f:
+        f.write(onx.SerializeToString())
+
+X, y = make_moons(n_samples=600, noise=0.25, random_state=0)
+X = (X - X.mean(0)) / X.std(0)
+clf = MLPClassifier(hidden_layer_sizes=(32, 32, 32), activation="relu", max_iter=3000, random_state=1).fit(X, y)
+export(clf, X, "Benchmarks/models/relu-2x32x32x32.onnx")
+
+clf = MLPClassifier(hidden_layer_sizes=(24, 24), activation="tanh", max_iter=3000, random_state=1).fit(X, y)
+export(clf, X, "Benchmarks/models/tanh-2x24x24.onnx")
+
+X4, y4 = make_classification(n_samples=600, n_features=4, n_informative=3, n_redundant=0, random_state=2)
+clf = MLPClassifier(hidden_layer_sizes=(16, 16), activation="relu", max_iter=3000, random_state=2).fit(X4, y4)
+export(clf, X4, "Benchmarks/models/relu-4x16x16.onnx")
+
+X30, y30 = make_classification(n_samples=600, n_features=30, n_informative=10, random_state=3)
+clf = MLPClassifier(hidden_layer_sizes=(16,), activation="relu", max_iter=3000, random_state=3).fit(X30, y30)
+export(clf, X30, "Benchmarks/models/relu-30x16.onnx")

@@ -1,0 +1,148 @@
+import ExactArithmetic
+import Synchronization
+
+/// How a smooth activation is replaced by a piecewise-linear function.
+public enum FitMethod: String, Sendable, Codable, CaseIterable, Hashable {
+    /// The paper's Algorithm 1: the asymptotes plus tangent lines, each added
+    /// where the current error is largest.
+    case algorithm1
+    /// Equal error: lines placed so the error reaches `+ε` and `−ε` on every
+    /// piece, for the least `ε` the piece count allows (about 3–5 times
+    /// smaller than Algorithm 1's at the same count).
+    case equalError
+
+    /// The method used when none is named: ``equalError``.
+    public static let defaultMethod: FitMethod = .equalError
+}
+
+/// Why a fit could not be made.
+public struct ActivationFitError: Error, Equatable, CustomStringConvertible {
+    /// What is wrong, in one line.
+    public let description: String
+
+    init(_ description: String) { self.description = description }
+}
+
+/// Piecewise-linear fits of smooth activations, exact and continuous by
+/// construction. Where the lines go is decided by a floating-point search; the
+/// lines are then rounded to short dyadic rationals and the breakpoints are
+/// their exact crossings, so the result is exactly continuous whatever the search
+/// did. Its error is *not* taken from the search: ``certifiedError(of:approximating:on:relativeSlack:)``
+/// bounds it rigorously.
+public enum ActivationFit {
+    /// The most pieces a fit may have.
+    public static let maximumPieces = 4096
+
+    /// The `n`-piece fit of `f` by `method`. Throws when `n` is below
+    /// ``SmoothActivation/minimumPieces`` (the message names the minimum) or
+    /// above ``maximumPieces``.
+    ///
+    /// - ``FitMethod/algorithm1``: exactly `n` pieces. The paper starts from
+    ///   "hard σ", σ's two asymptotes, and repeatedly adds the tangent line at
+    ///   the arg-max of `|σ − p|` (the smallest such `x` on ties). Read as an
+    ///   envelope: on the convex side `x ≤ 0`, `p` is the maximum of the lower
+    ///   asymptote and the tangents at points `≤ 0`; on the concave side
+    ///   `x ≥ 0`, the minimum of the upper asymptote and the tangents at points
+    ///   `≥ 0`. The step's error is largest at 0, so the first tangent is at 0
+    ///   and `n = 3` is `clip(1/2 + x/4, 0, 1)` for sigmoid and hard-tanh for
+    ///   tanh; every further tangent adds one piece. The arg-max is searched in
+    ///   floating point, tangent points are rounded to multiples of `2^−20`,
+    ///   each tangent's slope and intercept to a dyadic grid (fine enough to
+    ///   move no value by more than 1/4096 of the error), and the breakpoints
+    ///   are the exact crossings of consecutive lines. By symmetry the arg-max alternates between `x < 0` and `x > 0`,
+    ///   so an even `n` improves only the negative side and has the same
+    ///   sup error on ℝ as `n − 1`.
+    /// - ``FitMethod/equalError``: odd-symmetric (`p(−x) = 2σ(0) − p(x)`
+    ///   exactly), `n` pieces for odd `n`, and `n − 1` for even `n`: an
+    ///   odd-symmetric continuous function has an odd number of pieces, and
+    ///   numerically (exact LP over knot positions) no `n`-piece continuous
+    ///   function with constant tails has a smaller sup error on ℝ than the best
+    ///   `(n − 1)`-piece one when `n` is even. See ``EqualErrorSearch``.
+    ///
+    /// Fits are memoised: asking again for the same fit is a dictionary lookup.
+    public static func fit(_ f: SmoothActivation, pieces n: Int, method: FitMethod) throws -> PiecewiseLinearFunction {
+        guard n >= f.minimumPieces else {
+            throw ActivationFitError("\(f.rawValue) needs at least \(f.minimumPieces) pieces, got \(n)")
+        }
+        guard n <= maximumPieces else {
+            throw ActivationFitError("\(n) pieces is more than the limit of \(maximumPieces)")
+        }
+        let key = FitKey(f: f, pieces: n, method: method)
+        if let known = fitMemo.withLock({ $0[key] }) { return known }
+        let p: PiecewiseLinearFunction
+        switch method {
+        case .algorithm1: p = try algorithm1(f, pieces: n)
+        case .equalError: p = try equalError(f, pieces: n)
+        }
+        fitMemo.withLock { $0[key] = p }
+        return p
+    }
+
+    private struct FitKey: Hashable {
+        let f: SmoothActivation
+        let pieces: Int
+        let method: FitMethod
+    }
+
+    private static let fitMemo = Mutex<[FitKey: PiecewiseLinearFunction]>([:])
+
+    /// `x` rounded to the nearest multiple of `2^−bits`, as an exact rational.
+    private static func onGrid(_ x: Double, bits: Int) throws(ActivationFitError) -> Rational {
+        let scaled = (x * Double(sign: .plus, exponent: bits, significand: 1)).rounded()
+        guard scaled.isFinite, let integer = Int(exactly: scaled) else {
+            throw ActivationFitError("the fit search produced an unusable number \(x)")
+        }
+        return Rational(integer).timesPowerOfTwo(-bits)
+    }
+
+    /// The lines with slopes and intercepts rounded to a dyadic grid `2^−q`
+    /// just fine enough that no value of a non-constant piece where it is used
+    /// (`|x| ≤ reach`) moves by more than `error/4096`: short numbers — so
+    /// short exact crossings for the regions' hyperplanes — at no visible
+    /// cost in error (which is certified afterwards anyway).
+    private static func exactLines(_ lines: [FloatLine], error: Double) throws(ActivationFitError) -> [PiecewiseLinearFunction.Line] {
+        var reach = 1.0
+        for i in lines.indices.dropFirst() {
+            let crossing = (lines[i].intercept - lines[i - 1].intercept) / (lines[i - 1].slope - lines[i].slope)
+            if crossing.isFinite { reach = max(reach, Swift.abs(crossing) + 1) }
+        }
+        let q = error > 0 && error.isFinite ? Int((reach * 4096 / error).exponent) + 1 : 60
+        let bits = min(max(q, 24), 60)
+        return try lines.map { line throws(ActivationFitError) in
+            PiecewiseLinearFunction.Line(slope: try onGrid(line.slope, bits: bits), intercept: try onGrid(line.intercept, bits: bits))
+        }
+    }
+
+    static func algorithm1(_ f: SmoothActivation, pieces n: Int) throws -> PiecewiseLinearFunction {
+        let search = Algorithm1Search(f: f)
+        guard let points = search.tangentPoints(pieces: n) else {
+            throw ActivationFitError("Algorithm 1 cannot place \(n - 2) distinct tangents for \(f.rawValue) on its 2^-20 grid")
+        }
+        let floatLines = search.lines(tangentPoints: points)
+        let lines = try exactLines(floatLines, error: search.worst(floatLines).error)
+        do {
+            return try PiecewiseLinearFunction(lines: lines)
+        } catch {
+            throw ActivationFitError("Algorithm 1 with \(n) pieces for \(f.rawValue) lost its envelope order: \(error)")
+        }
+    }
+
+    static func equalError(_ f: SmoothActivation, pieces n: Int) throws -> PiecewiseLinearFunction {
+        let k = (n - 1) / 2  // n − 1 pieces for an even n
+        guard let found = EqualErrorSearch(f: f).fit(k: k) else {
+            throw ActivationFitError("the equal-error search failed for \(f.rawValue) with \(n) pieces")
+        }
+        let center = f.valueAtZero
+        let middleLine = FloatLine(slope: found.middleSlope, intercept: center.nearestDouble)
+        let rounded = try exactLines(found.left + [middleLine], error: found.eps)
+        let left = Array(rounded.dropLast())
+        let middle = PiecewiseLinearFunction.Line(slope: rounded.last!.slope, intercept: center)
+        // The mirror image of y = s·x + c under (x, y) ↦ (−x, 2σ(0) − y) is y = s·x + (2σ(0) − c).
+        let right = left.reversed().map { PiecewiseLinearFunction.Line(slope: $0.slope, intercept: 2 * center - $0.intercept) }
+        do {
+            return try PiecewiseLinearFunction(lines: left + [middle] + right)
+        } catch {
+            throw ActivationFitError("the equal-error fit with \(n) pieces for \(f.rawValue) lost its order: \(error)")
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import ExactArithmetic
+import NeuralNetwork
+
+/// The paper's LFNN `g`: the network `f` with every smooth activation
+/// replaced by one piecewise-linear fit with `pieces` pieces, and every
+/// piecewise-linear activation kept as it is.
+///
+/// Every layer's activation in `g` is a `PiecewiseLinearFunction` — ReLU as
+/// two pieces, identity as one — so `g` is piecewise linear with exact
+/// rational pieces and can be evaluated exactly. `g` depends only on the
+/// model, the piece count and the fit method, never on an input box.
+public struct LinearizedNetwork: Sendable {
+    /// The original network `f`.
+    public let original: Network
+    /// Pieces of each smooth activation's fit.
+    public let pieces: Int
+    /// How smooth activations were fitted.
+    public let method: FitMethod
+    /// `g`'s activation for each layer of `original`.
+    public let activations: [PiecewiseLinearFunction]
+
+    /// Linearizes `network`. Throws when `pieces` is below a smooth
+    /// activation's minimum.
+    public init(_ network: Network, pieces: Int, method: FitMethod) throws(InputError) {
+        original = network
+        self.pieces = pieces
+        self.method = method
+        var fits: [SmoothActivation: PiecewiseLinearFunction] = [:]
+        var activations: [PiecewiseLinearFunction] = []
+        for layer in network.layers {
+            if let smooth = SmoothActivation(layer.activation) {
+                if fits[smooth] == nil {
+                    guard pieces >= smooth.minimumPieces else {
+                        throw InputError("\(smooth.rawValue) needs at least \(smooth.minimumPieces) pieces, got \(pieces)")
+                    }
+                    do {
+                        fits[smooth] = try ActivationFit.fit(smooth, pieces: pieces, method: method)
+                    } catch {
+                        throw InputError("cannot fit \(smooth.rawValue) with \(pieces) pieces: \(error)")
+                    }
+                }
+                activations.append(fits[smooth]!)
+            } else {
+                activations.append(PiecewiseLinearFunction(exactly: layer.activation)!)
+            }
+        }
+        self.activations = activations
+    }
+
+    /// The fitted function of each smooth activation the network uses.
+    public var fits: [SmoothActivation: PiecewiseLinearFunction] {
+        var result: [SmoothActivation: PiecewiseLinearFunction] = [:]
+        for (layer, p) in zip(original.layers, activations) {
+            if let smooth = SmoothActivation(layer.activation) { result[smooth] = p }
+        }
+        return result
+    }
+
+    /// Number of neurons whose activation was replaced by a fit.
+    public var smoothNeuronCount: Int {
+        original.layers.filter { SmoothActivation($0.activation) != nil }.reduce(0) { $0 + $1.outputCount }
+    }
+
+    /// `g`'s logits, exactly.
+    public func exactLogits(_ x: [Rational]) -> [Rational] {
+        precondition(x.count == original.inputCount, "LinearizedNetwork: expected \(original.inputCount) inputs")
+        var h = x
+        for (layer, p) in zip(original.layers, activations) {
+            h = layer.exactPreActivation(h).map { p($0) }
+        }
+        return h
+    }
+
+    /// `g`'s logits in floating point (display and search only).
+    public func logits(_ x: [Double]) -> [Double] {
+        precondition(x.count == original.inputCount, "LinearizedNetwork: expected \(original.inputCount) inputs")
+        var h = x
+        for (layer, p) in zip(original.layers, activations) {
+            h = layer.preActivation(h).map { p($0) }
+        }
+        return h
+    }
+}
+
+extension PiecewiseLinearFunction {
+    /// A piecewise-linear activation as the function it is, exactly; nil for
+    /// sigmoid and tanh.
+    public init?(exactly activation: Activation) {
+        let result: PiecewiseLinearFunction?
+        switch activation {
+        case .identity:
+            result = try? PiecewiseLinearFunction(breakpoints: [], slopes: [1], intercepts: [0])
+        case .relu:
+            result = try? PiecewiseLinearFunction(breakpoints: [0], slopes: [0, 1], intercepts: [0, 0])
+        case .leakyReLU(let slope):
+            result = try? PiecewiseLinearFunction(breakpoints: [0], slopes: [slope, 1], intercepts: [0, 0])
+        case .hardTanh(let lower, let upper):
+            result = try? PiecewiseLinearFunction(breakpoints: [lower, upper], slopes: [0, 1, 0], intercepts: [lower, 0, upper])
+        case .sigmoid, .tanh:
+            result = nil
+        }
+        guard let result else { return nil }
+        self = result
+    }
+}

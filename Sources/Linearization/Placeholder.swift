@@ -1,2 +1,0 @@
-// Placeholder until the linearization layer lands.
-enum LinearizationPlaceholder {}

@@ -1,0 +1,133 @@
+import ExactArithmetic
+import Linearization
+import NeuralNetwork
+import Polyhedra
+
+/// The traversal shared by enumeration and checking: the split tree of a
+/// piecewise-linear network over a box, in a fixed depth-first order.
+///
+/// Along every path it takes each layer's neurons in order and, for each,
+/// the breakpoints of the neuron's activation in increasing order, cutting
+/// the current region at `z(x) = β`. Cuts that the box alone decides are
+/// settled here, exactly. Every other cut is handed to `decide`, which says
+/// whether each side is explored or has an empty interior; the enumerator
+/// answers by LP search, the checker by reading and verifying a recorded
+/// certificate. Exact arithmetic only: the walk itself searches nothing.
+struct SplitTreeWalk {
+    let layers: [(weights: RationalMatrix, bias: [Rational], activation: PiecewiseLinearFunction)]
+    let root: Polytope
+
+    /// What `decide` says about one side of a cut.
+    enum Side {
+        /// The side has interior points; a strictly interior point if known.
+        case explored(witness: [Rational]?)
+        /// The side's interior is empty (already verified by `decide`).
+        case empty
+    }
+
+    init(_ g: LinearizedNetwork, box: InputBox) {
+        layers = zip(g.original.layers, g.activations).map { ($0.weights, $0.bias, $1) }
+        root = Polytope(lower: box.lower, upper: box.upper)
+    }
+
+    /// Walks the whole tree; `leaf` receives each region with the witness the
+    /// walk holds for it (nil when `decide` supplied none).
+    func walk(
+        decide: (_ region: Polytope, _ c: [Rational], _ d: Rational, _ witness: [Rational]?) throws -> (below: Side, above: Side),
+        leaf: (_ pattern: [[Int]], _ region: Polytope, _ witness: [Rational]?, _ logits: AffineMap) throws -> Void
+    ) rethrows {
+        let d = root.dimension
+        let centre = (0..<d).map { (root.lower[$0] + root.upper[$0]).timesPowerOfTwo(-1) }
+        let first = AffineMap.identity(d).composed(with: layers[0].weights, plus: layers[0].bias)
+        var state = State(region: root, witness: centre, layer: 0, neuron: 0, breakpoint: 0,
+                          preActivation: first, pieces: [], pattern: [])
+        try visit(&state, decide: decide, leaf: leaf)
+    }
+
+    struct State {
+        var region: Polytope
+        var witness: [Rational]?
+        var layer: Int
+        var neuron: Int
+        var breakpoint: Int
+        /// This layer's pre-activations as affine maps of x on the current region.
+        var preActivation: AffineMap
+        /// Pieces chosen so far in this layer, and in the layers before.
+        var pieces: [Int]
+        var pattern: [[Int]]
+    }
+
+    private func visit(
+        _ s: inout State,
+        decide: (Polytope, [Rational], Rational, [Rational]?) throws -> (below: Side, above: Side),
+        leaf: ([[Int]], Polytope, [Rational]?, AffineMap) throws -> Void
+    ) rethrows {
+        while s.layer < layers.count {
+            let activation = layers[s.layer].activation
+            let t = s.breakpoint
+            if t == activation.breakpoints.count {
+                finishNeuron(&s, piece: t)
+                continue
+            }
+            let c = s.preActivation.weights.row(s.neuron)
+            let d = s.preActivation.bias[s.neuron] - activation.breakpoints[t]
+            if (CertificateCheck.boxMinimum(of: c, lower: root.lower, upper: root.upper) + d).sign >= 0 {
+                s.breakpoint += 1  // above the breakpoint on the whole box
+                continue
+            }
+            if (CertificateCheck.boxMaximum(of: c, lower: root.lower, upper: root.upper) + d).sign <= 0 {
+                finishNeuron(&s, piece: t)  // below it on the whole box
+                continue
+            }
+            switch try decide(s.region, c, d, s.witness) {
+            case (.empty, .empty):
+                return  // no interior on either side: nothing left to cover
+            case (.explored(let w), .empty):
+                s.witness = w ?? s.witness
+                finishNeuron(&s, piece: t)
+            case (.empty, .explored(let w)):
+                s.witness = w ?? s.witness
+                s.breakpoint += 1
+            case (.explored(let wb), .explored(let wa)):
+                var lower = s
+                lower.region = s.region.adding(.nonpositive(c, plus: d))
+                lower.witness = wb
+                finishNeuron(&lower, piece: t)
+                try visit(&lower, decide: decide, leaf: leaf)
+                s.region = s.region.adding(.nonnegative(c, plus: d))
+                s.witness = wa
+                s.breakpoint += 1
+            }
+        }
+        try leaf(s.pattern, s.region, s.witness, s.preActivation)
+    }
+
+    /// Records the current neuron's piece and moves to the next neuron, and to
+    /// the next layer (composing the affine maps) after a layer's last neuron.
+    private func finishNeuron(_ s: inout State, piece: Int) {
+        s.pieces.append(piece)
+        s.neuron += 1
+        s.breakpoint = 0
+        guard s.neuron == layers[s.layer].weights.rows else { return }
+        let output = outputs(of: s.preActivation, pieces: s.pieces, activation: layers[s.layer].activation)
+        s.pattern.append(s.pieces)
+        s.pieces = []
+        s.neuron = 0
+        s.layer += 1
+        s.preActivation = s.layer < layers.count
+            ? output.composed(with: layers[s.layer].weights, plus: layers[s.layer].bias)
+            : output
+    }
+
+    /// The layer's outputs `p_t(z)` as affine maps, given each neuron's piece.
+    private func outputs(of z: AffineMap, pieces: [Int], activation p: PiecewiseLinearFunction) -> AffineMap {
+        var weights = z.weights
+        var bias = z.bias
+        for i in 0..<weights.rows {
+            let slope = p.slopes[pieces[i]], intercept = p.intercepts[pieces[i]]
+            for j in 0..<weights.columns { weights[i, j] = slope * weights[i, j] }
+            bias[i] = slope * bias[i] + intercept
+        }
+        return AffineMap(weights: weights, bias: bias)
+    }
+}

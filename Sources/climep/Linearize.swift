@@ -1,0 +1,109 @@
+import ArgumentParser
+import ExactArithmetic
+import Foundation
+import Linearization
+import NeuralNetwork
+
+struct Linearize: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Replace smooth activations by piecewise-linear fits and certify how far the logits can move.",
+        discussion: """
+            Prints, per logit, an exact rational upper bound on max over the box of |f_i(x) - g_i(x)|, where f is \
+            the model and g its linearization (the paper's Proposition 3, computed per neuron). With --max-error E \
+            it finds the fewest pieces whose bound is at most E on every logit, and exits 1 with the best bound \
+            found when --max-pieces is reached first.
+            """)
+
+    @OptionGroup var model: ModelArgument
+    @OptionGroup var boxOptions: BoxOptions
+    @OptionGroup var linearization: LinearizationOptions
+
+    @Option(name: .customLong("max-error"), parsing: .unconditional, help: ArgumentHelp("Find the fewest pieces whose certified bound is at most E (decimal or fraction).", valueName: "E"))
+    var maxError: String?
+
+    @Option(name: .customLong("max-pieces"), help: ArgumentHelp("With --max-error: the most pieces to try.", valueName: "N"))
+    var maxPieces = 64
+
+    @Flag(help: "Print one JSON object: pieces, errorBound, and per-layer figures.")
+    var json = false
+
+    func run() throws {
+        let network = try model.load()
+        guard let box = try boxOptions.box(dimension: network.inputCount) else {
+            throw InputError("linearize needs an input box: --box B or --vnnlib PROP.vnnlib")
+        }
+        let splits = try linearization.splitCount(inputs: network.inputCount)
+        let result: PieceCountSearch.Result
+        switch (try linearization.pieceCount(), maxError) {
+        case (nil, nil), (_?, _?):
+            throw InputError("give exactly one of --pieces N and --max-error E")
+        case (let n?, nil):
+            let g = try LinearizedNetwork(network, pieces: n, method: linearization.fit)
+            let bound = ErrorBound.certify(g, over: box, splits: splits)
+            result = PieceCountSearch.Result(network: g, bound: bound, met: true)
+        case (nil, let text?):
+            let target: Rational
+            do { target = try Rational(parsing: text) } catch { throw InputError("--max-error: \(error)") }
+            guard target.sign > 0 else { throw InputError("--max-error must be positive, got \(text)") }
+            guard maxPieces <= PieceLimit.maximum else { throw InputError("--max-pieces \(maxPieces) is more than the limit of \(PieceLimit.maximum)") }
+            result = try PieceCountSearch.fewestPieces(
+                network, over: box, target: target, method: linearization.fit, splits: splits, maximumPieces: maxPieces
+            ) { n, bound in printError("pieces \(n): certified bound \(bound.nearestDouble)") }
+        }
+        try report(result, box: box)
+        if !result.met {
+            printError("no piece count up to \(maxPieces) meets --max-error \(maxError!); the best certified bound is \(result.bound.maximum.nearestDouble) with \(result.network.pieces) pieces")
+            throw ExitCode(1)
+        }
+    }
+
+    struct Summary: Encodable {
+        struct Layer: Encodable {
+            let activation: String, neurons: Int, pieces: Int
+            let originalRange: RationalInterval, linearizedRange: RationalInterval
+            let maximumActivationError: Rational, maximumOutputError: Rational
+        }
+        struct Fit: Encodable { let breakpoints: [Rational], slopes: [Rational], intercepts: [Rational] }
+        let pieces: Int
+        let fit: String
+        let errorBound: [Rational]
+        let errorBoundDecimal: [Double]
+        let met: Bool
+        let subBoxes: Int
+        let box: InputBox
+        let layers: [Layer]
+        let functions: [String: Fit]
+    }
+
+    func report(_ result: PieceCountSearch.Result, box: InputBox) throws {
+        let bound = result.bound
+        if json {
+            try printJSON(Summary(
+                pieces: result.network.pieces, fit: result.network.method.rawValue, errorBound: bound.perLogit,
+                errorBoundDecimal: bound.perLogit.map(\.nearestDouble), met: result.met, subBoxes: bound.subBoxes, box: box,
+                layers: bound.layers.map {
+                    .init(activation: $0.activation, neurons: $0.neurons, pieces: $0.pieces, originalRange: $0.originalRange,
+                          linearizedRange: $0.linearizedRange, maximumActivationError: $0.maximumActivationError,
+                          maximumOutputError: $0.maximumOutputError)
+                },
+                functions: Dictionary(uniqueKeysWithValues: result.network.fits.map {
+                    ($0.key.rawValue, Summary.Fit(breakpoints: $0.value.breakpoints, slopes: $0.value.slopes, intercepts: $0.value.intercepts))
+                })))
+            return
+        }
+        func short(_ x: Rational) -> String { String(format: "%.4g", x.nearestDouble) }
+        print("model       \(model.path)")
+        print("fit         \(result.network.pieces) pieces per smooth activation (\(result.network.method.rawValue)), \(result.network.smoothNeuronCount) smooth neurons")
+        print("box         \(bound.subBoxes) sub-box\(bound.subBoxes == 1 ? "" : "es")")
+        print(pad("layer", 7) + pad("activation", 12) + pad("neurons", 9) + pad("pieces", 8)
+              + pad("pre-activation range (f)", 28) + pad("max ε", 12) + "max |f-g| after layer")
+        for (k, layer) in bound.layers.enumerated() {
+            let range = "[\(short(layer.originalRange.lower)), \(short(layer.originalRange.upper))]"
+            print(pad("\(k + 1)", 7) + pad(layer.activation, 12) + pad("\(layer.neurons)", 9) + pad("\(layer.pieces)", 8)
+                  + pad(range, 28) + pad(short(layer.maximumActivationError), 12) + short(layer.maximumOutputError))
+        }
+        for (i, e) in bound.perLogit.enumerated() {
+            print("logit \(i)     |f - g| <= \(short(e))   (certified: \(e))")
+        }
+    }
+}
