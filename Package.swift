@@ -71,7 +71,7 @@ let package = Package(
         // Benchmarks are executables, never timed tests (see BENCHMARKS.md).
         .executableTarget(
             name: "climep-benchmarks",
-            dependencies: ["ExactArithmetic", "NeuralNetwork", "Linearization", "Polyhedra"],
+            dependencies: ["ExactArithmetic", "NeuralNetwork", "Linearization", "Polyhedra", "Regions"],
             path: "Benchmarks/climep-benchmarks"
         ),
 

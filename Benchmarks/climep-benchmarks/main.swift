@@ -1,6 +1,6 @@
 // climep benchmarks: executables whose figures go into BENCHMARKS.md, never timed tests.
 //
-//   swift run -c release climep-benchmarks [rational] [fits]
+//   swift run -c release climep-benchmarks [rational] [fits] [bound] [polyhedra] [regions]
 //
 // Every figure is printed next to a baseline measured in the same run (Double
 // arithmetic on the same values), so the ratio is what to compare across machines.
@@ -10,7 +10,9 @@ import ExactArithmetic
 let suites: [String: () -> Void] = [
     "rational": RationalBenchmark.run,
     "fits": FitBenchmark.run,
+    "bound": BoundBenchmark.run,
     "polyhedra": PolyhedraBenchmark.run,
+    "regions": RegionsBenchmark.run,
 ]
 
 let requested = CommandLine.arguments.dropFirst()

@@ -49,15 +49,17 @@ public enum ActivationFit {
     ///   floating point, tangent points are rounded to multiples of `2^−20`,
     ///   each tangent's slope and intercept to a dyadic grid (fine enough to
     ///   move no value by more than 1/4096 of the error), and the breakpoints
-    ///   are the exact crossings of consecutive lines. By symmetry the arg-max alternates between `x < 0` and `x > 0`,
-    ///   so an even `n` improves only the negative side and has the same
-    ///   sup error on ℝ as `n − 1`.
+    ///   are the exact crossings of consecutive lines. By symmetry the arg-max
+    ///   alternates between `x < 0` and `x > 0`, so an even `n` improves only
+    ///   the negative side and has the same sup error on ℝ as `n − 1`.
     /// - ``FitMethod/equalError``: odd-symmetric (`p(−x) = 2σ(0) − p(x)`
-    ///   exactly), `n` pieces for odd `n`, and `n − 1` for even `n`: an
+    ///   exactly); `n` pieces for an odd `n` and `n − 1` for an even `n`. An
     ///   odd-symmetric continuous function has an odd number of pieces, and
-    ///   numerically (exact LP over knot positions) no `n`-piece continuous
-    ///   function with constant tails has a smaller sup error on ℝ than the best
-    ///   `(n − 1)`-piece one when `n` is even. See ``EqualErrorSearch``.
+    ///   numerically (a linear program for the values at given knots, searched
+    ///   over the knots) no `n`-piece continuous function with constant tails
+    ///   has a smaller sup error on ℝ than the best `(n − 1)`-piece one when `n`
+    ///   is even (proofs/activation-error.md, §6). How the lines are placed:
+    ///   ``EqualErrorSearch``.
     ///
     /// Fits are memoised: asking again for the same fit is a dictionary lookup.
     public static func fit(_ f: SmoothActivation, pieces n: Int, method: FitMethod) throws -> PiecewiseLinearFunction {

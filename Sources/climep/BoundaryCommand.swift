@@ -23,6 +23,9 @@ struct BoundaryCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write an SVG picture (2-input models).", valueName: "FILE"))
     var svg: String?
 
+    @Option(help: ArgumentHelp("Points to draw on the picture, coloured by g's label (CSV).", valueName: "POINTS.csv"))
+    var points: String?
+
     @Flag(help: "Print one JSON object: hyperplanes, pieces, regions, complete.")
     var json = false
 
@@ -39,12 +42,13 @@ struct BoundaryCommand: ParsableCommand {
         guard let box = try boxOptions.box(dimension: network.inputCount) else { throw InputError("boundary needs an input box: --box B or --vnnlib PROP.vnnlib") }
         if svg != nil && network.inputCount != 2 { throw InputError("--svg draws 2-input models; this one has \(network.inputCount) inputs") }
         let g = try linearized(network, linearization)
-        let (result, verified, _, points) = try enumeration.enumerate(g, over: box)
+        let overlay = try points.map { try PointSet(contentsOf: $0, dimension: network.inputCount).points } ?? []
+        let (result, verified, _, samples) = try enumeration.enumerate(g, over: box)
         let boundary = DecisionBoundary(result)
         if let svg {
             var picture = RegionPicture(enumeration: result, boundary: boundary, classCount: network.classCount)
             picture.title = "\(model.path): \(verified ? "complete" : "sampled") regions of g" + (linearization.pieces.map { " (\($0) pieces)" } ?? "")
-            picture.points = points.filter { box.contains($0) }.map { ($0, Network.label(ofLogits: g.exactLogits($0))) }
+            picture.points = (samples + overlay).filter { box.contains($0) }.map { ($0, Network.label(ofLogits: g.exactLogits($0))) }
             do { try picture.svg().write(toFile: svg, atomically: true, encoding: .utf8) } catch {
                 throw InputError("cannot write '\(svg)': \(error.localizedDescription)")
             }
@@ -58,10 +62,14 @@ struct BoundaryCommand: ParsableCommand {
         print("regions     \(result.regions.count)\(verified ? " (complete)" : " (sampled)")")
         print("boundary    \(boundary.pieces.count) pieces on \(boundary.hyperplanes.count) distinct hyperplanes")
         for plane in boundary.hyperplanes.prefix(20) {
-            let terms = plane.normal.enumerated().map { "\($1)·x\($0)" }.joined(separator: " + ")
-            print("            \(terms) + \(plane.offset) = 0")
+            // Display only: scaled so the largest coefficient is 1; --json has the exact integers.
+            let scale = (plane.normal + [plane.offset]).map(\.magnitude).max()!
+            let shown = (plane.normal + [plane.offset]).map { String(format: "%+.6f", ($0 / scale).nearestDouble) }
+            let terms = shown.dropLast().enumerated().map { "\($1)·x\($0)" }.joined(separator: " ")
+            print("            \(terms) \(shown.last!) = 0")
         }
-        if boundary.hyperplanes.count > 20 { print("            … \(boundary.hyperplanes.count - 20) more (--json lists all)") }
+        if boundary.hyperplanes.count > 20 { print("            … \(boundary.hyperplanes.count - 20) more") }
+        print("            (coefficients scaled for display; --json prints the exact primitive integers)")
         if let svg { print("picture     \(svg)") }
     }
 }

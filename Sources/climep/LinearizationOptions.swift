@@ -5,10 +5,10 @@ import NeuralNetwork
 
 /// How smooth activations are linearized: `--pieces`, `--fit`, `--splits`.
 struct LinearizationOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Pieces of each smooth activation's piecewise-linear fit (at least 3).", valueName: "N"))
+    @Option(help: ArgumentHelp("Pieces of each smooth activation's piecewise-linear fit: at least 3, at most N (the equal-error fit is odd-symmetric and uses N−1 when N is even).", valueName: "N"))
     var pieces: Int?
 
-    @Option(help: ArgumentHelp("Fit for smooth activations: \(FitMethod.allCases.map(\.rawValue).joined(separator: " or ")) (the paper's Algorithm 1).", valueName: "METHOD"))
+    @Option(help: ArgumentHelp("Fit for smooth activations: equalError (default: equal two-sided error on every piece) or algorithm1 (the paper's tangent construction).", valueName: "METHOD"))
     var fit: FitMethod = .defaultMethod
 
     @Option(help: ArgumentHelp("Bisections of the box to tighten the error bound (default: 64 for up to 8 inputs, 16 up to 64 inputs, else 0).", valueName: "S"))
