@@ -85,7 +85,7 @@ let package = Package(
         .target(name: "FixtureSupport", path: "Tests/FixtureSupport"),
         .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "FixtureSupport"]),
         .testTarget(name: "LinearizationTests", dependencies: ["Linearization", "FixtureSupport"]),
-        .testTarget(name: "PolyhedraTests", dependencies: ["Polyhedra"]),
+        .testTarget(name: "PolyhedraTests", dependencies: ["Polyhedra", "FixtureSupport"]),
         .testTarget(name: "RegionsTests", dependencies: ["Regions", "FixtureSupport"]),
         .testTarget(name: "ClimepCLITests", dependencies: ["climep", "FixtureSupport"]),
     ],

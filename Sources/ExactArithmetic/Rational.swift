@@ -96,28 +96,22 @@ public struct Rational: Sendable {
     }
 }
 
-/// Greatest common divisor (gcd(0, 0) = 0).
+/// Greatest common divisor (gcd(0, 0) = 0), on 64-bit words when both fit.
 func gcd(_ a: UInt128, _ b: UInt128) -> UInt128 {
     if a <= UInt128(UInt64.max) && b <= UInt128(UInt64.max) {
         return UInt128(gcd64(UInt64(a), UInt64(b)))
     }
-    // Binary GCD: 128-bit division is a slow library call, shifts are not.
-    if a == 0 { return b }
-    if b == 0 { return a }
-    var a = a, b = b
-    let shift = (a | b).trailingZeroBitCount
-    a >>= a.trailingZeroBitCount
-    repeat {
-        b >>= b.trailingZeroBitCount
-        if a > b { swap(&a, &b) }
-        b -= a
-    } while b != 0
-    return a << shift
+    return binaryGCD(a, b)
 }
 
-/// Binary GCD on 64-bit words (gcd(0, 0) = 0).
+/// Greatest common divisor of 64-bit words (gcd(0, 0) = 0).
 @inline(__always)
-func gcd64(_ a: UInt64, _ b: UInt64) -> UInt64 {
+func gcd64(_ a: UInt64, _ b: UInt64) -> UInt64 { binaryGCD(a, b) }
+
+/// Binary GCD: shifts and subtractions only, since 128-bit division is a slow
+/// library call.
+@inline(__always)
+func binaryGCD<T: FixedWidthInteger & UnsignedInteger>(_ a: T, _ b: T) -> T {
     if a == 0 { return b }
     if b == 0 { return a }
     var a = a, b = b

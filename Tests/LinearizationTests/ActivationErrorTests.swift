@@ -1,5 +1,6 @@
 import ExactArithmetic
 import Linearization
+import FixtureSupport
 import Testing
 
 /// `f(x) − p(x)` enclosed at 200 bits: the true error lies inside.

@@ -2,6 +2,7 @@ import ExactArithmetic
 import Foundation
 import Linearization
 import NeuralNetwork
+import FixtureSupport
 import Testing
 
 /// σ and σ' in floating point, written independently of the library.

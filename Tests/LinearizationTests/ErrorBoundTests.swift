@@ -44,16 +44,7 @@ func randomNetwork(inputs: Int, hidden: [Int], outputs: Int, activation: Activat
     return try Network(layers: layers)
 }
 
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+typealias SplitMix = SeededGenerator
 
 func randomPoint(in box: InputBox, using rng: inout some RandomNumberGenerator) -> [Rational] {
     (0..<box.dimension).map { j in

@@ -1,18 +1,9 @@
+import FixtureSupport
 import Testing
 import ExactArithmetic
 @testable import Polyhedra
 
-/// A fixed-seed generator so failures reproduce.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+typealias SplitMix64 = SeededGenerator
 
 /// The exact value of a random float32 in `range` (weights are float32 in practice).
 func float32(in range: ClosedRange<Float>, _ rng: inout SplitMix64) -> Rational {

@@ -12,16 +12,7 @@ func network(_ layers: [([[Rational]], [Rational], Activation)]) throws -> Netwo
 
 func relu(_ n: Network) throws -> LinearizedNetwork { try LinearizedNetwork(n, pieces: 3, method: .algorithm1) }
 
-struct Generator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+typealias Generator = SeededGenerator
 
 func randomReLUNetwork(inputs: Int, hidden: [Int], outputs: Int, seed: UInt64) throws -> Network {
     var rng = Generator(state: seed)
