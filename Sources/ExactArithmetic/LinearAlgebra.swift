@@ -1,3 +1,5 @@
+import CGMP
+
 /// An exact matrix of rationals, stored row-major.
 public struct RationalMatrix: Sendable, Hashable, Codable {
     /// Number of rows.
@@ -73,9 +75,33 @@ public func dot(_ a: [Rational], _ b: [Rational]) -> Rational {
 /// accumulator overflow, takes the general path. Both give the same value.
 func dot(_ a: UnsafeBufferPointer<Rational>, _ b: UnsafeBufferPointer<Rational>) -> Rational {
     if let fast = dyadicDot(a, b) { return fast }
-    var sum = Rational.zero
-    for i in 0..<a.count { sum += a[i] * b[i] }
-    return sum
+    return accumulatedDot(a, b)
+}
+
+/// Σ aᵢ·bᵢ with one GMP accumulator updated in place: no intermediate
+/// `Rational` is created, which is what makes long exact sums affordable.
+private func accumulatedDot(_ a: UnsafeBufferPointer<Rational>, _ b: UnsafeBufferPointer<Rational>) -> Rational {
+    let sum = BigRational(), term = BigRational(), x = BigRational(), y = BigRational()
+    for i in 0..<a.count where !a[i].isZero && !b[i].isZero {
+        a[i].load(into: x)
+        b[i].load(into: y)
+        __gmpq_mul(term.q, x.q, y.q)
+        __gmpq_add(sum.q, sum.q, term.q)
+    }
+    return Rational(canonical: sum)
+}
+
+extension Rational {
+    /// Copies the value into a GMP rational owned by the caller.
+    func load(into target: BigRational) {
+        switch storage {
+        case .small(let n, let d):
+            __gmpz_set_si(target.num, Int(n))
+            __gmpz_set_si(target.den, Int(d))
+        case .big(let b):
+            __gmpq_set(target.q, b.q)
+        }
+    }
 }
 
 /// Σ aᵢ·bᵢ when every entry is `.small` with a power-of-two denominator and
