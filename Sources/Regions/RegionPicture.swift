@@ -5,12 +5,16 @@ import Polyhedra
 /// regions outlined, filled by the class `g` gives them, the decision
 /// boundary in bold, and optional points on top, coloured by label.
 public struct RegionPicture: Sendable {
+    /// The regions to draw (2 inputs).
     public let enumeration: RegionEnumeration
+    /// The boundary pieces to draw in bold.
     public let boundary: DecisionBoundary
+    /// Number of classes (fill colours and legend rows).
     public let classCount: Int
+    /// Points to draw on top, each with the label that colours it.
     public var points: [(point: [Rational], label: Int)] = []
+    /// A line of text above the picture.
     public var title: String = ""
-    public var extraLines: [[(Double, Double)]] = []
 
     public init(enumeration: RegionEnumeration, boundary: DecisionBoundary, classCount: Int) {
         self.enumeration = enumeration
@@ -21,7 +25,8 @@ public struct RegionPicture: Sendable {
     static let palette = ["#9ecae1", "#fdae6b", "#a1d99b", "#bcbddc", "#fc9272", "#d9d9d9", "#c7e9c0", "#fdd0a2", "#dadaeb", "#fcbba1"]
     static let strong = ["#2171b5", "#d94801", "#238b45", "#6a51a3", "#cb181d", "#525252", "#41ab5d", "#f16913", "#807dba", "#ef3b2c"]
 
-    /// The SVG document.
+    /// The SVG document: regions filled by class and outlined, the boundary,
+    /// the points, and a legend with each class's exact area (as a decimal).
     public func svg(size: Double = 640) -> String {
         guard let first = enumeration.regions.first?.polytope else { return "<svg xmlns=\"http://www.w3.org/2000/svg\"/>" }
         let (x0, y0) = (first.lower[0].nearestDouble, first.lower[1].nearestDouble)
@@ -56,10 +61,6 @@ public struct RegionPicture: Sendable {
         out.append("</g><g stroke=\"black\" stroke-width=\"2.5\" stroke-linecap=\"round\">")
         for piece in boundary.pieces {
             if let (a, b) = segment(piece) { out.append("<line x1=\"\(px(a).split(separator: ",")[0])\" y1=\"\(px(a).split(separator: ",")[1])\" x2=\"\(px(b).split(separator: ",")[0])\" y2=\"\(px(b).split(separator: ",")[1])\"/>") }
-        }
-        out.append("</g><g stroke=\"#c00\" stroke-width=\"1.5\" stroke-dasharray=\"5,3\" fill=\"none\">")
-        for line in extraLines where line.count == 2 {
-            out.append("<polyline points=\"\(px(line[0])) \(px(line[1]))\"/>")
         }
         out.append("</g><g stroke=\"white\" stroke-width=\"0.8\">")
         for (point, label) in points {
