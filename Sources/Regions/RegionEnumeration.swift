@@ -2,6 +2,9 @@ import ExactArithmetic
 import Linearization
 import NeuralNetwork
 import Polyhedra
+import Dispatch
+import Foundation
+import Synchronization
 
 /// The linear regions of a piecewise-linear network `g` over a box.
 public struct RegionEnumeration: Sendable {
@@ -21,37 +24,92 @@ public struct RegionEnumeration: Sendable {
 
     /// Every region of `g` meeting `box`, with the split-tree certificate of
     /// completeness. The search is floating-point LP (Polyhedra), every answer
-    /// checked exactly. Throws `LimitReached` after `maximumRegions` regions.
+    /// checked exactly. The top of the tree is walked first and the subtrees
+    /// below it are walked in parallel; their records are concatenated in
+    /// depth-first order, so the certificate is the same as a sequential
+    /// walk's. Throws `LimitReached` after `maximumRegions` regions.
     public static func complete(
         _ g: LinearizedNetwork, over box: InputBox, maximumRegions: Int = .max,
-        progress: (Int) -> Void = { _ in }
+        progress: @escaping @Sendable (Int) -> Void = { _ in }
     ) throws(LimitReached) -> RegionEnumeration {
         let walk = SplitTreeWalk(g, box: box)
+        let counter = RegionCounter(limit: maximumRegions, progress: progress)
+        // Walk the top levels sequentially, leaving up to 2^forkDepth subtrees.
+        let segments = expand(walk, walk.rootState, depth: forkDepth, counter: counter)
+        let pending = segments.indices.filter { if case .pending = segments[$0] { true } else { false } }
+        let results = SubtreeResults(count: segments.count)
+        DispatchQueue.concurrentPerform(iterations: pending.count) { k in
+            guard case .pending(let state) = segments[pending[k]] else { return }
+            results.store(pending[k], record(walk, from: state, fork: nil, counter: counter).part)
+        }
         var steps: [RegionSplitTree.Step] = []
         var regions: [LinearRegion] = []
+        for (index, segment) in segments.enumerated() {
+            let part: Part
+            switch segment {
+            case .recorded(let recorded): part = recorded
+            case .pending: part = results.part(index)
+            }
+            steps += part.steps
+            regions += part.regions
+        }
+        if counter.limitReached {
+            throw LimitReached(regionsFound: min(regions.count, maximumRegions), limit: maximumRegions)
+        }
+        return RegionEnumeration(regions: regions, certificate: RegionSplitTree(steps: steps))
+    }
+
+    /// How many levels of both-sided cuts are walked before the rest is parallel.
+    static let forkDepth = 6
+
+    /// What one walk records: its steps in order and the regions at its leaves.
+    struct Part: Sendable {
+        var steps: [RegionSplitTree.Step] = []
+        var regions: [LinearRegion] = []
+    }
+
+    enum Segment: Sendable {
+        case recorded(Part)
+        case pending(SplitTreeWalk.State)
+    }
+
+    /// The top `depth` levels of the tree below `state` as recorded parts,
+    /// with the subtrees below them left pending, in depth-first order.
+    private static func expand(_ walk: SplitTreeWalk, _ state: SplitTreeWalk.State, depth: Int, counter: RegionCounter) -> [Segment] {
+        if depth == 0 { return [.pending(state)] }
+        var forked: (SplitTreeWalk.State, SplitTreeWalk.State)?
+        let (part, _) = record(walk, from: state, fork: { forked = ($0, $1) }, counter: counter)
+        guard let (lower, upper) = forked else { return [.recorded(part)] }
+        return [.recorded(part)] + expand(walk, lower, depth: depth - 1, counter: counter)
+            + expand(walk, upper, depth: depth - 1, counter: counter)
+    }
+
+    /// Walks from `state`, recording decisions and leaves; stops early once
+    /// the region limit is reached anywhere.
+    private static func record(
+        _ walk: SplitTreeWalk, from state: SplitTreeWalk.State, fork: ((SplitTreeWalk.State, SplitTreeWalk.State) -> Void)?,
+        counter: RegionCounter
+    ) -> (part: Part, stopped: Bool) {
+        var part = Part()
         do {
             try walk.walk(
+                from: state, fork: fork,
                 decide: { region, c, d, witness in
                     let split = LinearProgramming.split(region, by: c, plus: d, witness: witness)
-                    steps.append(.decision(below: split.below.certificate, above: split.above.certificate))
+                    part.steps.append(.decision(below: split.below.certificate, above: split.above.certificate))
                     return (side(split.below), side(split.above))
                 },
                 leaf: { pattern, region, witness, logits in
                     let point = interiorPoint(region, hint: witness)
-                    steps.append(.leaf(point))
-                    regions.append(LinearRegion(pattern: pattern, polytope: region, witness: point,
-                                                logitWeights: logits.weights, logitBias: logits.bias))
-                    if regions.count % 1000 == 0 { progress(regions.count) }
-                    if regions.count >= maximumRegions && maximumRegions != .max {
-                        throw LimitReached(regionsFound: regions.count, limit: maximumRegions)
-                    }
+                    part.steps.append(.leaf(point))
+                    part.regions.append(LinearRegion(pattern: pattern, polytope: region, witness: point,
+                                                     logitWeights: logits.weights, logitBias: logits.bias))
+                    if !counter.add() { throw LimitReached(regionsFound: 0, limit: 0) }
                 })
-        } catch let error as LimitReached {
-            throw error
         } catch {
-            preconditionFailure("unexpected error \(error)")
+            return (part, true)
         }
-        return RegionEnumeration(regions: regions, certificate: RegionSplitTree(steps: steps))
+        return (part, false)
     }
 
     /// The distinct regions that the given points land in (the paper's
@@ -136,5 +194,52 @@ extension InteriorResult {
     var certificate: [Rational]? {
         if case .empty(let y) = self { return y.multipliers }
         return nil
+    }
+}
+
+/// Regions counted across parallel walks, with the limit and progress reports.
+final class RegionCounter: Sendable {
+    private let count = Atomic<Int>(0)
+    private let stop = Atomic<Bool>(false)
+    let limit: Int
+    let progress: @Sendable (Int) -> Void
+
+    init(limit: Int, progress: @escaping @Sendable (Int) -> Void) {
+        self.limit = limit
+        self.progress = progress
+    }
+
+    /// Counts one region; false once the limit is reached (by any walk).
+    func add() -> Bool {
+        if stop.load(ordering: .relaxed) { return false }
+        let n = count.add(1, ordering: .relaxed).newValue
+        if n % 1000 == 0 { progress(n) }
+        if n >= limit {
+            stop.store(true, ordering: .relaxed)
+            return false
+        }
+        return true
+    }
+
+    var limitReached: Bool { stop.load(ordering: .relaxed) }
+}
+
+/// The parts recorded by the parallel walks, by segment index.
+final class SubtreeResults: @unchecked Sendable {
+    private var parts: [RegionEnumeration.Part]
+    private let lock = NSLock()
+
+    init(count: Int) { parts = Array(repeating: RegionEnumeration.Part(), count: count) }
+
+    func store(_ index: Int, _ part: RegionEnumeration.Part) {
+        lock.lock()
+        parts[index] = part
+        lock.unlock()
+    }
+
+    func part(_ index: Int) -> RegionEnumeration.Part {
+        lock.lock()
+        defer { lock.unlock() }
+        return parts[index]
     }
 }

@@ -36,15 +36,33 @@ struct SplitTreeWalk {
         decide: (_ region: Polytope, _ c: [Rational], _ d: Rational, _ witness: [Rational]?) throws -> (below: Side, above: Side),
         leaf: (_ pattern: [[Int]], _ region: Polytope, _ witness: [Rational]?, _ logits: AffineMap) throws -> Void
     ) rethrows {
+        var state = rootState
+        try visit(&state, fork: nil, decide: decide, leaf: leaf)
+    }
+
+    /// The state at the root: the whole box, about to cut the first neuron.
+    var rootState: State {
         let d = root.dimension
         let centre = (0..<d).map { (root.lower[$0] + root.upper[$0]).timesPowerOfTwo(-1) }
         let first = AffineMap.identity(d).composed(with: layers[0].weights, plus: layers[0].bias)
-        var state = State(region: root, witness: centre, layer: 0, neuron: 0, breakpoint: 0,
-                          preActivation: first, pieces: [], pattern: [])
-        try visit(&state, decide: decide, leaf: leaf)
+        return State(region: root, witness: centre, layer: 0, neuron: 0, breakpoint: 0,
+                     preActivation: first, pieces: [], pattern: [])
     }
 
-    struct State {
+    /// Walks the subtree below `state`. With `fork`, the first cut that
+    /// explores both sides is not descended: `fork` receives the two child
+    /// states (below first) and the walk stops there, so the caller can walk
+    /// them separately — in parallel — and concatenate what they record.
+    func walk(
+        from state: State, fork: ((State, State) -> Void)?,
+        decide: (Polytope, [Rational], Rational, [Rational]?) throws -> (below: Side, above: Side),
+        leaf: ([[Int]], Polytope, [Rational]?, AffineMap) throws -> Void
+    ) rethrows {
+        var state = state
+        try visit(&state, fork: fork, decide: decide, leaf: leaf)
+    }
+
+    struct State: Sendable {
         var region: Polytope
         var witness: [Rational]?
         var layer: Int
@@ -58,7 +76,7 @@ struct SplitTreeWalk {
     }
 
     private func visit(
-        _ s: inout State,
+        _ s: inout State, fork: ((State, State) -> Void)?,
         decide: (Polytope, [Rational], Rational, [Rational]?) throws -> (below: Side, above: Side),
         leaf: ([[Int]], Polytope, [Rational]?, AffineMap) throws -> Void
     ) rethrows {
@@ -93,10 +111,16 @@ struct SplitTreeWalk {
                 lower.region = s.region.adding(.nonpositive(c, plus: d))
                 lower.witness = wb
                 finishNeuron(&lower, piece: t)
-                try visit(&lower, decide: decide, leaf: leaf)
-                s.region = s.region.adding(.nonnegative(c, plus: d))
-                s.witness = wa
-                s.breakpoint += 1
+                var upper = s
+                upper.region = s.region.adding(.nonnegative(c, plus: d))
+                upper.witness = wa
+                upper.breakpoint += 1
+                if let fork {
+                    fork(lower, upper)
+                    return
+                }
+                try visit(&lower, fork: nil, decide: decide, leaf: leaf)
+                s = upper
             }
         }
         try leaf(s.pattern, s.region, s.witness, s.preActivation)
