@@ -57,6 +57,9 @@ let package = Package(
         // certificate, decision boundary, class areas.
         .target(name: "Regions", dependencies: ["ExactArithmetic", "Polyhedra", "NeuralNetwork", "Linearization"]),
 
+        // DecisionNet: boundary hyperplanes and a sign-pattern table.
+        .target(name: "DecisionNet", dependencies: ["ExactArithmetic", "Polyhedra", "NeuralNetwork", "Linearization", "Regions"]),
+
         // The command-line tool: parse, call the library, print.
         .executableTarget(
             name: "climep",
@@ -87,6 +90,7 @@ let package = Package(
         .testTarget(name: "LinearizationTests", dependencies: ["Linearization", "FixtureSupport"]),
         .testTarget(name: "PolyhedraTests", dependencies: ["Polyhedra", "FixtureSupport"]),
         .testTarget(name: "RegionsTests", dependencies: ["Regions", "FixtureSupport"]),
+        .testTarget(name: "DecisionNetTests", dependencies: ["DecisionNet", "FixtureSupport"]),
         .testTarget(name: "ClimepCLITests", dependencies: ["climep", "FixtureSupport"]),
     ],
     swiftLanguageModes: [.v6]

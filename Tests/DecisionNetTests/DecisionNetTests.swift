@@ -1,0 +1,71 @@
+import DecisionNet
+import ExactArithmetic
+import FixtureSupport
+import Linearization
+import NeuralNetwork
+import Regions
+import Testing
+
+func randomNetwork(inputs: Int, hidden: [Int], outputs: Int, activation: Activation, seed: UInt64) throws -> Network {
+    var rng = SeededGenerator(state: seed)
+    var layers: [DenseLayer] = []
+    var width = inputs
+    for (k, n) in (hidden + [outputs]).enumerated() {
+        let w = (0..<n).map { _ in (0..<width).map { _ in Rational(exactly: Float.random(in: -1.5...1.5, using: &rng))! } }
+        let b = (0..<n).map { _ in Rational(exactly: Float.random(in: -0.5...0.5, using: &rng))! }
+        layers.append(try DenseLayer(weights: RationalMatrix(rows: w, columns: width), bias: b, activation: k == hidden.count ? .identity : activation))
+        width = n
+    }
+    return try Network(layers: layers)
+}
+
+@Suite struct DecisionNetTests {
+    /// On a complete enumeration the DecisionNet equals g's exact label at
+    /// every point of a dense grid, and most points are answered by the table.
+    @Test(arguments: [(Activation.relu, 2, UInt64(1)), (.relu, 3, 2), (.tanh, 2, 3), (.sigmoid, 3, 4)])
+    func answersLikeGOnADenseGrid(activation: Activation, classes: Int, seed: UInt64) throws {
+        let network = try randomNetwork(inputs: 2, hidden: [6, 5], outputs: classes == 2 ? 1 : classes, activation: activation, seed: seed)
+        let g = try LinearizedNetwork(network, pieces: 5, method: .defaultMethod)
+        let box = try InputBox(lower: [-2, -2], upper: [2, 2])
+        let regions = try RegionEnumeration.complete(g, over: box)
+        let dnet = DecisionNet(regions, boundary: DecisionBoundary(regions), network: g)
+        var fromTable = 0, total = 0
+        for i in 0...60 {
+            for j in 0...60 {
+                let x = [Rational(i - 30, 15), Rational(j - 30, 15)]
+                let answer = dnet.predict(x)
+                #expect(answer.label == Network.label(ofLogits: g.exactLogits(x)), "at \(x)")
+                total += 1
+                if answer.fromTable { fromTable += 1 }
+            }
+        }
+        #expect(fromTable * 10 >= total * 8, "\(fromTable) of \(total) from the table")
+    }
+
+    @Test func compressionFiguresRecount() throws {
+        let network = try randomNetwork(inputs: 2, hidden: [8, 8], outputs: 3, activation: .relu, seed: 9)
+        let g = try LinearizedNetwork(network, pieces: 3, method: .defaultMethod)
+        let regions = try RegionEnumeration.complete(g, over: try InputBox(lower: [-1, -1], upper: [1, 1]))
+        let boundary = DecisionBoundary(regions)
+        let dnet = DecisionNet(regions, boundary: boundary, network: g)
+        #expect(dnet.hyperplaneCoefficients == boundary.hyperplanes.count * 3)
+        #expect(dnet.tableEntries == dnet.table.count)
+        #expect(dnet.parameterCount == boundary.hyperplanes.count * 3 + dnet.table.count)
+        #expect(network.parameterCount == (2 * 8 + 8) + (8 * 8 + 8) + (8 * 3 + 3))
+        // Every table entry's pattern has one sign per hyperplane.
+        #expect(dnet.table.keys.allSatisfy { $0.count == boundary.hyperplanes.count })
+    }
+
+    @Test func pointsOnAHyperplaneFallBackToG() throws {
+        let network = try randomNetwork(inputs: 2, hidden: [4], outputs: 1, activation: .relu, seed: 5)
+        let g = try LinearizedNetwork(network, pieces: 3, method: .defaultMethod)
+        let regions = try RegionEnumeration.complete(g, over: try InputBox(lower: [-1, -1], upper: [1, 1]))
+        let boundary = DecisionBoundary(regions)
+        let dnet = DecisionNet(regions, boundary: boundary, network: g)
+        for piece in boundary.pieces {
+            let answer = dnet.predict(piece.witness)
+            #expect(!answer.fromTable)
+            #expect(answer.label == Network.label(ofLogits: g.exactLogits(piece.witness)))
+        }
+    }
+}
