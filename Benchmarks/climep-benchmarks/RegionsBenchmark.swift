@@ -49,14 +49,7 @@ enum RegionsBenchmark {
             let x = (0..<box.dimension).map { j in
                 box.lower[j] + Rational(Int.random(in: 0...(1 << 30), using: &rng), 1 << 30) * (box.upper[j] - box.lower[j])
             }
-            var h = x
-            var pattern: [[Int]] = []
-            for (layer, p) in zip(g.original.layers, g.activations) {
-                let z = layer.exactPreActivation(h)
-                pattern.append(z.map { p.piece(containing: $0) })
-                h = z.map { p($0) }
-            }
-            hit.insert(pattern)
+            hit.insert(g.pattern(at: x))
         }
         let total = seconds(search) + seconds(replay)
         print("| \(name) | \(box.text.count > 30 ? "[−1, 1]^\(box.dimension)" : box.text) | \(count) | \(BoundBenchmark.seconds(search)) | \(BoundBenchmark.seconds(replay)) | \(format(Double(count) / total, digits: 0)) | \(hit.count) | \(hit.isSubset(of: patterns) ? "yes" : "NO") |")

@@ -71,6 +71,20 @@ public struct LinearizedNetwork: Sendable {
         return h
     }
 
+    /// The activation pattern at `x`: for each layer, the piece of `g`'s
+    /// activation each neuron is on (the lowest piece at a breakpoint), exactly.
+    public func pattern(at x: [Rational]) -> [[Int]] {
+        precondition(x.count == original.inputCount, "LinearizedNetwork: expected \(original.inputCount) inputs")
+        var h = x
+        var pattern: [[Int]] = []
+        for (layer, p) in zip(original.layers, activations) {
+            let z = layer.exactPreActivation(h)
+            pattern.append(z.map { p.piece(containing: $0) })
+            h = z.map { p($0) }
+        }
+        return pattern
+    }
+
     /// `g`'s logits in floating point (display and search only).
     public func logits(_ x: [Double]) -> [Double] {
         precondition(x.count == original.inputCount, "LinearizedNetwork: expected \(original.inputCount) inputs")

@@ -88,7 +88,7 @@ func randomReLUNetwork(inputs: Int, hidden: [Int], outputs: Int, seed: UInt64) t
         var hit: Set<[[Int]]> = []
         for _ in 0..<3000 {
             let x = (0..<inputs).map { _ in Rational(Int.random(in: -(1 << 20)...(1 << 20), using: &rng), 1 << 20) }
-            hit.insert(RegionEnumerationTestSupport.pattern(g, x))
+            hit.insert(g.pattern(at: x))
         }
         #expect(hit.isSubset(of: patterns))
         #expect(try CompletenessCheck.verify(result.certificate!, for: g, over: box) == result.regions.count)
@@ -170,19 +170,5 @@ func randomReLUNetwork(inputs: Int, hidden: [Int], outputs: Int, seed: UInt64) t
         #expect(throws: CompletenessCheck.Failure.self) { try CompletenessCheck.verify(tree, for: try relu(other), over: box) }
         let wider = try InputBox(lower: [-2, -1], upper: [1, 1])
         #expect(throws: CompletenessCheck.Failure.self) { try CompletenessCheck.verify(tree, for: try relu(n), over: wider) }
-    }
-}
-
-enum RegionEnumerationTestSupport {
-    /// The activation pattern at `x`, evaluated directly (lowest piece at a breakpoint).
-    static func pattern(_ g: LinearizedNetwork, _ x: [Rational]) -> [[Int]] {
-        var h = x
-        var pattern: [[Int]] = []
-        for (layer, p) in zip(g.original.layers, g.activations) {
-            let z = layer.exactPreActivation(h)
-            pattern.append(z.map { p.piece(containing: $0) })
-            h = z.map { p($0) }
-        }
-        return pattern
     }
 }
