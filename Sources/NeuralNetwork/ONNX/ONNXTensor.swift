@@ -46,76 +46,47 @@ struct ONNXTensor {
     private static func decodeValues(
         _ proto: Onnx_TensorProto, count: Int, dims: [Int], what: String
     ) throws(InputError) -> [Rational] {
-        let values: [Rational]
-        func checkCount(_ found: Int, _ unit: String) throws(InputError) {
-            guard found == count else {
-                throw InputError("\(what) holds \(found) \(unit) but its dims \(dims) need \(count)")
+        // Values sit either in raw_data (little-endian) or in the typed field.
+        func words<W: FixedWidthInteger>(_ type: W.Type, typed: [W], unit: String) throws(InputError) -> [W] {
+            let raw = proto.rawData
+            if raw.isEmpty {
+                guard typed.count == count else {
+                    throw InputError("\(what) holds \(typed.count) \(unit) but its dims \(dims) need \(count)")
+                }
+                return typed
+            }
+            let width = MemoryLayout<W>.size
+            guard raw.count == count * width else {
+                throw InputError("\(what) has \(raw.count) raw bytes but its dims \(dims) need \(count * width)")
+            }
+            return raw.withUnsafeBytes { bytes in
+                (0..<count).map { W(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * width, as: W.self)) }
             }
         }
-        func finite<F: BinaryFloatingPoint>(_ x: F, _ i: Int) throws(InputError) -> F {
-            guard x.isFinite else { throw InputError("\(what) holds \(x.isNaN ? "NaN" : "Inf") at index \(i)") }
-            return x
+        /// Floats converted exactly; NaN and Inf rejected with their index.
+        func exact<F: BinaryFloatingPoint>(_ values: [F], _ convert: (F) -> Rational?) throws(InputError) -> [Rational] {
+            var out: [Rational] = []
+            out.reserveCapacity(values.count)
+            for (i, x) in values.enumerated() {
+                guard let r = convert(x) else { throw InputError("\(what) holds \(x.isNaN ? "NaN" : "Inf") at index \(i)") }
+                out.append(r)
+            }
+            return out
         }
-        let raw = proto.rawData
         switch proto.dataType {
         case 1:  // float
-            if !raw.isEmpty {
-                try checkCount(raw.count / 4, "floats")
-                guard raw.count == count * 4 else { throw InputError("\(what) has \(raw.count) raw bytes, not a multiple of 4") }
-                var out: [Rational] = []
-                out.reserveCapacity(count)
-                for i in 0..<count {
-                    let bits = raw.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)) }
-                    out.append(Rational(exactly: try finite(Float(bitPattern: bits), i))!)
-                }
-                values = out
-            } else {
-                try checkCount(proto.floatData.count, "floats")
-                var out: [Rational] = []
-                out.reserveCapacity(count)
-                for (i, x) in proto.floatData.enumerated() { out.append(Rational(exactly: try finite(x, i))!) }
-                values = out
-            }
+            let bits = try words(UInt32.self, typed: proto.floatData.map(\.bitPattern), unit: "floats")
+            return try exact(bits.map(Float.init(bitPattern:))) { Rational(exactly: $0) }
         case 11:  // double
-            if !raw.isEmpty {
-                guard raw.count == count * 8 else { throw InputError("\(what) has \(raw.count) raw bytes but its dims \(dims) need \(count * 8)") }
-                var out: [Rational] = []
-                out.reserveCapacity(count)
-                for i in 0..<count {
-                    let bits = raw.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) }
-                    out.append(Rational(exactly: try finite(Double(bitPattern: bits), i))!)
-                }
-                values = out
-            } else {
-                try checkCount(proto.doubleData.count, "doubles")
-                var out: [Rational] = []
-                for (i, x) in proto.doubleData.enumerated() { out.append(Rational(exactly: try finite(x, i))!) }
-                values = out
-            }
+            let bits = try words(UInt64.self, typed: proto.doubleData.map(\.bitPattern), unit: "doubles")
+            return try exact(bits.map(Double.init(bitPattern:))) { Rational(exactly: $0) }
         case 7:  // int64
-            if !raw.isEmpty {
-                guard raw.count == count * 8 else { throw InputError("\(what) has \(raw.count) raw bytes but its dims \(dims) need \(count * 8)") }
-                values = (0..<count).map { i in
-                    Rational(Int(raw.withUnsafeBytes { Int64(littleEndian: $0.loadUnaligned(fromByteOffset: i * 8, as: Int64.self)) }))
-                }
-            } else {
-                try checkCount(proto.int64Data.count, "int64 values")
-                values = proto.int64Data.map { Rational(Int($0)) }
-            }
+            return try words(Int64.self, typed: proto.int64Data, unit: "int64 values").map { Rational(Int($0)) }
         case 6:  // int32
-            if !raw.isEmpty {
-                guard raw.count == count * 4 else { throw InputError("\(what) has \(raw.count) raw bytes but its dims \(dims) need \(count * 4)") }
-                values = (0..<count).map { i in
-                    Rational(Int(raw.withUnsafeBytes { Int32(littleEndian: $0.loadUnaligned(fromByteOffset: i * 4, as: Int32.self)) }))
-                }
-            } else {
-                try checkCount(proto.int32Data.count, "int32 values")
-                values = proto.int32Data.map { Rational(Int($0)) }
-            }
+            return try words(Int32.self, typed: proto.int32Data, unit: "int32 values").map { Rational(Int($0)) }
         default:
             throw InputError("\(what) has element type \(ONNXTensor.typeName(proto.dataType)); climep reads float, double and integer tensors")
         }
-        return values
     }
 
 
