@@ -88,7 +88,7 @@ public struct ErrorBound: Sendable {
                     if delta[j].isZero {
                         next.append(min(epsilonF, epsilonG))
                     } else {
-                        let viaSigma = epsilonG + smooth.derivativeBound(on: hull) * delta[j]
+                        let viaSigma = epsilonG + smooth.derivativeEnclosure(hull).upper * delta[j]
                         let viaP = epsilonF + p.lipschitz(on: hull) * delta[j]
                         next.append(min(viaSigma, viaP).roundedUp(toBits: IntervalPropagation.bits))
                     }
@@ -129,16 +129,6 @@ public struct ErrorBound: Sendable {
         upperOfLow[j] = middle
         lowerOfHigh[j] = middle
         return [try! InputBox(lower: box.lower, upper: upperOfLow), try! InputBox(lower: lowerOfHigh, upper: box.upper)]
-    }
-}
-
-extension SmoothActivation {
-    /// A rational upper bound on `|σ'|` over an interval.
-    func derivativeBound(on x: RationalInterval) -> Rational {
-        switch self {
-        case .sigmoid: Enclosure.sigmoidDerivative(x).upper
-        case .tanh: Enclosure.tanhDerivative(x).upper
-        }
     }
 }
 

@@ -19,11 +19,9 @@ public struct IntervalPropagation: Sendable {
     /// Ranges of the original network `f` (smooth activations enclosed).
     public static func original(_ network: Network, over box: InputBox) -> IntervalPropagation {
         propagate(network.layers, over: box) { k, range in
-            switch network.layers[k].activation {
-            case .sigmoid: Enclosure.sigmoid(range)
-            case .tanh: Enclosure.tanh(range)
-            default: PiecewiseLinearFunction(exactly: network.layers[k].activation)!.image(of: range)
-            }
+            let activation = network.layers[k].activation
+            return SmoothActivation(activation)?.enclosure(range)
+                ?? PiecewiseLinearFunction(exactly: activation)!.image(of: range)
         }
     }
 
