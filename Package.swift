@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     ],
     targets: [
         // C bridges.
@@ -45,28 +46,52 @@ let package = Package(
             ]
         ),
 
-        // PWL activations, certified activation error, interval ranges and
-        // the Proposition 3 bound.
-        .target(name: "Linearization", dependencies: ["ExactArithmetic", "NeuralNetwork"]),
-
-        // H-polytopes over a box: float LP search, exact certificate checks,
-        // exact LP fallback, interior points, facets, exact 2-D polygons.
+        // Exact polyhedra over a box: halfspaces, polytopes, LP certificates
+        // and their exact checks, exact 2-D polygons. Nothing here searches.
         .target(name: "Polyhedra", dependencies: ["ExactArithmetic"]),
 
-        // Linear regions of g, complete enumeration with a split-tree
-        // certificate, decision boundary, class areas.
-        .target(name: "Regions", dependencies: ["ExactArithmetic", "Polyhedra", "NeuralNetwork", "Linearization"]),
+        // The trusted kernel of `climep check`: g's definition, interval
+        // ranges, checkable activation errors and the Proposition 3 bound,
+        // the split-tree replay, the DecisionNet, the certificate format and
+        // the checker. Depends on the exact core, Polyhedra's exact checks and
+        // the model loader only; the search targets below build on it.
+        .target(
+            name: "Verification",
+            dependencies: [
+                "ExactArithmetic", "Polyhedra", "NeuralNetwork",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
 
-        // DecisionNet: boundary hyperplanes and a sign-pattern table.
-        .target(name: "DecisionNet", dependencies: ["ExactArithmetic", "Polyhedra", "NeuralNetwork", "Linearization", "Regions"]),
+        // Search: floating-point LP with exact checks and exact fallback.
+        .target(name: "LPSearch", dependencies: ["ExactArithmetic", "Polyhedra"]),
+
+        // Search: PWL fits, certified activation error by branch and bound,
+        // the split search of the error bound.
+        .target(name: "Linearization", dependencies: ["ExactArithmetic", "NeuralNetwork", "Verification"]),
+
+        // Search: linear regions of g (complete enumeration with a split-tree
+        // certificate, sample-driven), decision boundary, class areas.
+        .target(
+            name: "Regions",
+            dependencies: ["ExactArithmetic", "Polyhedra", "LPSearch", "NeuralNetwork", "Verification", "Linearization"]
+        ),
+
+        // Search: builds the DecisionNet, the agreement claims and the certificate.
+        .target(
+            name: "Certification",
+            dependencies: ["ExactArithmetic", "Polyhedra", "LPSearch", "NeuralNetwork", "Verification", "Linearization", "Regions"]
+        ),
 
         // The command-line tool: parse, call the library, print.
         .executableTarget(
             name: "climep",
             dependencies: [
                 "NeuralNetwork",
+                "Verification",
                 "Linearization",
                 "Regions",
+                "Certification",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -74,7 +99,7 @@ let package = Package(
         // Benchmarks are executables, never timed tests (see BENCHMARKS.md).
         .executableTarget(
             name: "climep-benchmarks",
-            dependencies: ["ExactArithmetic", "NeuralNetwork", "Linearization", "Polyhedra", "Regions"],
+            dependencies: ["ExactArithmetic", "NeuralNetwork", "Verification", "Linearization", "Polyhedra", "LPSearch", "Regions", "Certification"],
             path: "Benchmarks/climep-benchmarks"
         ),
 
@@ -87,10 +112,10 @@ let package = Package(
         ),
         .target(name: "FixtureSupport", path: "Tests/FixtureSupport"),
         .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "FixtureSupport"]),
-        .testTarget(name: "LinearizationTests", dependencies: ["Linearization", "FixtureSupport"]),
-        .testTarget(name: "PolyhedraTests", dependencies: ["Polyhedra", "FixtureSupport"]),
-        .testTarget(name: "RegionsTests", dependencies: ["Regions", "FixtureSupport"]),
-        .testTarget(name: "DecisionNetTests", dependencies: ["DecisionNet", "FixtureSupport"]),
+        .testTarget(name: "LinearizationTests", dependencies: ["Linearization", "Verification", "FixtureSupport"]),
+        .testTarget(name: "PolyhedraTests", dependencies: ["Polyhedra", "LPSearch", "FixtureSupport"]),
+        .testTarget(name: "RegionsTests", dependencies: ["Regions", "Verification", "Linearization", "FixtureSupport"]),
+        .testTarget(name: "CertificationTests", dependencies: ["Certification", "Verification", "Regions", "Linearization", "LPSearch", "FixtureSupport"]),
         .testTarget(name: "ClimepCLITests", dependencies: ["climep", "FixtureSupport"]),
     ],
     swiftLanguageModes: [.v6]

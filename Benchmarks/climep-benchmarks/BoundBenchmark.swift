@@ -1,6 +1,7 @@
 import ExactArithmetic
 import Foundation
 import Linearization
+import Verification
 import NeuralNetwork
 
 /// The certified error bound: time, and tightness against sampled errors.

@@ -1,6 +1,7 @@
 import ExactArithmetic
 import Foundation
 import Linearization
+import Verification
 
 /// Certified sup error of the piecewise-linear fits over [−20, 20], the size
 /// of their exact breakpoints, and the cost of `certifiedError`: the first call for a fit (which fills the

@@ -1,4 +1,5 @@
 import ExactArithmetic
+import LPSearch
 import Polyhedra
 
 /// LPs over polytopes: the float search with exact checks against the exact

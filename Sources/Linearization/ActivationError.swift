@@ -1,4 +1,5 @@
 import ExactArithmetic
+import Verification
 import Synchronization
 
 /// A rigorous upper bound on `sup over z ∈ x of |f(z) − p(z)|`: an exact
@@ -33,47 +34,6 @@ public func certifiedErrorBounds(
 ) -> (lower: Rational, upper: Rational) {
     let b = ActivationErrorSearch(p: p, f: f, slack: max(relativeSlack, .zero)).bound(on: x)
     return (b.lower, b.upper)
-}
-
-/// Bounds are kept on the grid of multiples of `2^−gridBits`, rounded
-/// outward, so the branch and bound works with small dyadic numbers.
-let gridBits = 60
-
-/// Enclosures of `e(z) = f(z) − line(z)` and of `e'(z)` at one point `z`.
-struct ErrorAtPoint {
-    let z: Rational
-    let value: RationalInterval
-    let slope: RationalInterval
-
-    init(_ f: SmoothActivation, _ line: PiecewiseLinearFunction.Line, at z: Rational) {
-        self.z = z
-        let v = f.enclosure(RationalInterval(point: z))  // v ∋ f(z)
-        let d = f.derivative(fromValue: v)              // d ∋ f'(z)
-        let l = line(z)
-        value = RationalInterval((v.lower - l).roundedDown(toBits: gridBits), (v.upper - l).roundedUp(toBits: gridBits))
-        slope = RationalInterval((d.lower - line.slope).roundedDown(toBits: gridBits), (d.upper - line.slope).roundedUp(toBits: gridBits))
-    }
-
-    /// A lower bound on `|e(z)|`: 0 when the enclosure holds 0, else its end nearer 0.
-    var magnitudeLowerBound: Rational {
-        if value.lower.sign > 0 { return value.lower }
-        if value.upper.sign < 0 { return -value.upper }
-        return .zero
-    }
-}
-
-/// A cell `[a, b]` of one piece, with the error enclosed at its ends and at
-/// the split point `m`, and the resulting bound on `|e|` over the cell.
-struct ErrorCell {
-    let a: ErrorAtPoint
-    let b: ErrorAtPoint
-    /// The split point's enclosure; nil for a point cell (`a = b`).
-    let m: ErrorAtPoint?
-    let piece: Int
-    /// `e` is convex on the cell (it lies in `(−∞, 0]`); else concave (in `[0, ∞)`).
-    let convex: Bool
-    /// A rational `≥ |e(z)|` for every `z` in the cell.
-    let upper: Rational
 }
 
 /// The branch and bound behind ``certifiedError(of:approximating:on:relativeSlack:)``.
@@ -152,7 +112,7 @@ struct ActivationErrorSearch {
             var left = point(s.piece, ends[0])
             for j in 1..<ends.count {
                 let right = point(s.piece, ends[j])
-                heap.push(makeCell(left, right, piece: s.piece, point: { point(s.piece, $0) }))
+                heap.push(ErrorCell(left, right, piece: s.piece, point: { point(s.piece, $0) }))
                 left = right
             }
         }
@@ -160,52 +120,10 @@ struct ActivationErrorSearch {
         while let top = heap.top, top.upper > target(lower), budget > 0, let m = top.m {
             heap.pop()
             budget -= 1
-            heap.push(makeCell(top.a, m, piece: top.piece, point: { point(top.piece, $0) }))
-            heap.push(makeCell(m, top.b, piece: top.piece, point: { point(top.piece, $0) }))
+            heap.push(ErrorCell(top.a, m, piece: top.piece, point: { point(top.piece, $0) }))
+            heap.push(ErrorCell(m, top.b, piece: top.piece, point: { point(top.piece, $0) }))
         }
         return PieceErrorBound(lower: lower, upper: max(known.upper, heap.top?.upper ?? .zero))
-    }
-
-    /// The cell `[a, b]` with its bound (proofs/activation-error.md, Lemmas 2–4).
-    func makeCell(_ a: ErrorAtPoint, _ b: ErrorAtPoint, piece: Int, point: (Rational) -> ErrorAtPoint) -> ErrorCell {
-        let convex = b.z.sign <= 0
-        guard a.z < b.z else {
-            return ErrorCell(a: a, b: b, m: nil, piece: piece, convex: convex, upper: a.value.magnitude)
-        }
-        let w = b.z - a.z
-        let m = point(splitPoint(a.z, b.z, width: w))
-        let h = max(m.z - a.z, b.z - m.z)
-        func up(_ v: Rational) -> Rational { v.roundedUp(toBits: gridBits) }
-        func down(_ v: Rational) -> Rational { v.roundedDown(toBits: gridBits) }
-        let tangentAtM = up(m.slope.magnitude * h)  // ≥ |e'(m)|·|z − m|
-        let upperE: Rational, lowerE: Rational
-        if convex {
-            // Convex e: below the chord, so below max(e(a), e(b)); above every tangent.
-            upperE = max(a.value.upper, b.value.upper)
-            lowerE = max(
-                m.value.lower - tangentAtM,
-                a.value.lower + min(.zero, down(a.slope.lower * w)),
-                b.value.lower + min(.zero, down(-b.slope.upper * w)))
-        } else {
-            // Concave e: above the chord, so above min(e(a), e(b)); below every tangent.
-            lowerE = min(a.value.lower, b.value.lower)
-            upperE = min(
-                m.value.upper + tangentAtM,
-                a.value.upper + max(.zero, up(a.slope.upper * w)),
-                b.value.upper + max(.zero, up(-b.slope.lower * w)))
-        }
-        return ErrorCell(a: a, b: b, m: m, piece: piece, convex: convex, upper: max(upperE, -lowerE))
-    }
-
-    /// A dyadic point near the middle of `(a, b)`, strictly inside: the exact
-    /// midpoint rounded down to a multiple of about `w/128`, which keeps the
-    /// numbers short.
-    func splitPoint(_ a: Rational, _ b: Rational, width w: Rational) -> Rational {
-        let middle = (a + b).timesPowerOfTwo(-1)
-        let wd = w.nearestDouble
-        guard wd.isNormal else { return middle }
-        // 2^e ≤ wd < 2^(e+1), so 2^(e−7) ≤ w/128 (up to rounding) < w/2.
-        return middle.roundedDown(toBits: 7 - Int(wd.exponent))
     }
 }
 

@@ -1,4 +1,5 @@
 import ExactArithmetic
+import Verification
 import NeuralNetwork
 
 /// A certified upper bound on `max over the box of |f_i(x) − g_i(x)|` for
@@ -42,74 +43,80 @@ public struct ErrorBound: Sendable {
         public let maximumOutputError: Rational
     }
 
+    /// The bisection tree of the sub-boxes (for a certificate).
+    public let subBoxTree: SubBoxTree
+    /// The error table of each layer with a smooth activation, by layer index:
+    /// every ε in the bound was read from these (for a certificate).
+    package let errorTables: [Int: ActivationErrorTable]
+
     /// Computes the bound for `g` over `box`, refining by `splits` bisections
     /// of the sub-box with the worst bound.
+    ///
+    /// Every ε comes from one `ActivationErrorTable` per smooth layer, refined
+    /// over the hull of that layer's ranges on the whole box (which holds the
+    /// ranges on every sub-box), so a checker recomputes exactly this bound
+    /// from the tables' points and `subBoxTree`.
     public static func certify(_ g: LinearizedNetwork, over box: InputBox, splits: Int = 0) -> ErrorBound {
-        var cache = ActivationErrorCache()
-        let root = evaluate(g, over: box, cache: &cache)
-        var leaves: [(box: InputBox, bound: [Rational])] = [(box, root.bound)]
+        let tables = errorTables(for: g, over: box)
+        func evaluate(_ sub: InputBox) -> ErrorRecursion.Result {
+            ErrorRecursion.evaluate(g, over: sub) { k, range in tables[k]!.bound(on: range) }!
+        }
+        let root = evaluate(box)
+        // The tree: node boxes, bounds, and the coordinate each inner node was halved across.
+        var boxes = [box], bounds = [root.bound], children: [(coordinate: Int, low: Int, high: Int)?] = [nil]
+        var leaves = [0]
         let influence = inputInfluence(g.original)
         for _ in 0..<max(0, splits) {
-            let worst = leaves.indices.max { leaves[$0].bound.max()! < leaves[$1].bound.max()! }!
-            guard leaves[worst].bound.max()!.sign > 0, let halves = bisect(leaves[worst].box, influence: influence) else { break }
-            let parent = leaves[worst].bound
-            // A parent's bound holds on each half too: keep the smaller, logit by logit.
-            let children = halves.map { half in
-                (half, zip(evaluate(g, over: half, cache: &cache).bound, parent).map { min($0, $1) })
+            let k = leaves.indices.max { bounds[leaves[$0]].max()! < bounds[leaves[$1]].max()! }!
+            let worst = leaves[k]
+            guard bounds[worst].max()!.sign > 0, let j = bisectionCoordinate(boxes[worst], influence: influence),
+                  let (low, high) = SubBoxTree.halves(of: boxes[worst], across: j) else { break }
+            var added: [Int] = []
+            for half in [low, high] {
+                boxes.append(half)
+                bounds.append(zip(evaluate(half).bound, bounds[worst]).map { min($0, $1) })
+                children.append(nil)
+                added.append(boxes.count - 1)
             }
-            leaves.replaceSubrange(worst...worst, with: children)
+            children[worst] = (j, added[0], added[1])
+            leaves.replaceSubrange(k...k, with: added)
         }
-        let perLogit = (0..<root.bound.count).map { i in leaves.map { $0.bound[i] }.max()! }
-        return ErrorBound(perLogit: perLogit, layers: root.layers, subBoxes: leaves.count)
+        var nodes: [Int] = []
+        var pending = [0]
+        while let n = pending.popLast() {
+            if let c = children[n] {
+                nodes.append(c.coordinate)
+                pending.append(c.high)
+                pending.append(c.low)
+            } else {
+                nodes.append(-1)
+            }
+        }
+        let perLogit = (0..<root.bound.count).map { i in leaves.map { bounds[$0][i] }.max()! }
+        let figures = zip(g.original.layers, root.layers).enumerated().map { k, pair in
+            let (layer, r) = pair
+            return LayerFigures(
+                activation: layer.activation.name, neurons: layer.outputCount, pieces: g.activations[k].pieceCount,
+                originalRange: r.originalRanges.dropFirst().reduce(r.originalRanges[0]) { $0.union($1) },
+                linearizedRange: r.linearizedRanges.dropFirst().reduce(r.linearizedRanges[0]) { $0.union($1) },
+                maximumActivationError: r.activationErrors.max()!, maximumOutputError: r.outputErrors.max()!)
+        }
+        return ErrorBound(perLogit: perLogit, layers: figures, subBoxes: leaves.count,
+                          subBoxTree: SubBoxTree(nodes: nodes), errorTables: tables)
     }
 
-    /// The per-neuron recursion over one box.
-    static func evaluate(
-        _ g: LinearizedNetwork, over box: InputBox, cache: inout ActivationErrorCache
-    ) -> (bound: [Rational], layers: [LayerFigures]) {
-        let f = g.original
-        let fRanges = IntervalPropagation.original(f, over: box).preActivation
+    /// One refined error table per smooth layer, over the hull of `f`'s and
+    /// `g`'s pre-activation ranges on `box`.
+    package static func errorTables(for g: LinearizedNetwork, over box: InputBox) -> [Int: ActivationErrorTable] {
+        let fRanges = IntervalPropagation.original(g.original, over: box).preActivation
         let gRanges = IntervalPropagation.linearized(g, over: box).preActivation
-        var e = Array(repeating: Rational.zero, count: f.inputCount)
-        var figures: [LayerFigures] = []
-        for (k, layer) in f.layers.enumerated() {
-            let p = g.activations[k]
-            let smooth = SmoothActivation(layer.activation)
-            let delta = absoluteProduct(layer.weights, e)
-            var next: [Rational] = []
-            var largestEpsilon = Rational.zero
-            for j in 0..<layer.outputCount {
-                let rf = fRanges[k][j], rg = gRanges[k][j]
-                let hull = rf.union(rg)
-                if let smooth {
-                    let epsilonG = cache.error(of: p, approximating: smooth, on: rg)
-                    let epsilonF = rf == rg ? epsilonG : cache.error(of: p, approximating: smooth, on: rf)
-                    largestEpsilon = max(largestEpsilon, min(epsilonF, epsilonG))
-                    if delta[j].isZero {
-                        next.append(min(epsilonF, epsilonG))
-                    } else {
-                        let viaSigma = epsilonG + smooth.derivativeEnclosure(hull).upper * delta[j]
-                        let viaP = epsilonF + p.lipschitz(on: hull) * delta[j]
-                        next.append(min(viaSigma, viaP).roundedUp(toBits: IntervalPropagation.bits))
-                    }
-                } else {
-                    next.append((p.lipschitz(on: hull) * delta[j]).roundedUp(toBits: IntervalPropagation.bits))
-                }
-            }
-            figures.append(LayerFigures(
-                activation: layer.activation.name, neurons: layer.outputCount, pieces: p.pieceCount,
-                originalRange: fRanges[k].dropFirst().reduce(fRanges[k][0]) { $0.union($1) },
-                linearizedRange: gRanges[k].dropFirst().reduce(gRanges[k][0]) { $0.union($1) },
-                maximumActivationError: largestEpsilon, maximumOutputError: next.max()!))
-            e = next
+        var tables: [Int: ActivationErrorTable] = [:]
+        for (k, layer) in g.original.layers.enumerated() {
+            guard let smooth = SmoothActivation(layer.activation) else { continue }
+            let hull = (fRanges[k] + gRanges[k]).dropFirst().reduce(fRanges[k][0]) { $0.union($1) }
+            tables[k] = ActivationErrorTable.refined(g.activations[k], approximating: smooth, over: hull)
         }
-        return (e, figures)
-    }
-
-    /// `|W| e`, exactly.
-    static func absoluteProduct(_ w: RationalMatrix, _ e: [Rational]) -> [Rational] {
-        if e.allSatisfy(\.isZero) { return Array(repeating: .zero, count: w.rows) }
-        return (0..<w.rows).map { i in dot(w.row(i).map(\.magnitude), e) }
+        return tables
     }
 
     /// How much each input moves the first layer: `Σ_i |W_1[i, j]|`.
@@ -118,36 +125,12 @@ public struct ErrorBound: Sendable {
         return (0..<w.columns).map { j in (0..<w.rows).reduce(Rational.zero) { $0 + w[$1, j].magnitude } }
     }
 
-    /// Halves of `box` across the coordinate with the largest width × influence;
-    /// nil when every coordinate is a point.
-    static func bisect(_ box: InputBox, influence: [Rational]) -> [InputBox]? {
+    /// The coordinate with the largest width × influence; nil when every
+    /// coordinate is a point.
+    static func bisectionCoordinate(_ box: InputBox, influence: [Rational]) -> Int? {
         let widths = zip(box.lower, box.upper).map { $1 - $0 }
         guard let j = widths.indices.max(by: { widths[$0] * (influence[$0] + 1) < widths[$1] * (influence[$1] + 1) }),
               widths[j].sign > 0 else { return nil }
-        let middle = (box.lower[j] + box.upper[j]).timesPowerOfTwo(-1)
-        var upperOfLow = box.upper, lowerOfHigh = box.lower
-        upperOfLow[j] = middle
-        lowerOfHigh[j] = middle
-        return [try! InputBox(lower: box.lower, upper: upperOfLow), try! InputBox(lower: lowerOfHigh, upper: box.upper)]
-    }
-}
-
-/// Certified activation errors already computed, keyed by function and interval:
-/// neurons of one layer and sub-boxes of one box share many ranges.
-struct ActivationErrorCache {
-    private var known: [Key: Rational] = [:]
-
-    private struct Key: Hashable {
-        let p: PiecewiseLinearFunction
-        let f: SmoothActivation
-        let x: RationalInterval
-    }
-
-    mutating func error(of p: PiecewiseLinearFunction, approximating f: SmoothActivation, on x: RationalInterval) -> Rational {
-        let key = Key(p: p, f: f, x: x)
-        if let value = known[key] { return value }
-        let value = certifiedError(of: p, approximating: f, on: x)
-        known[key] = value
-        return value
+        return j
     }
 }

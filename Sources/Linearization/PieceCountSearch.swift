@@ -1,4 +1,5 @@
 import ExactArithmetic
+import Verification
 import NeuralNetwork
 
 /// The paper's Algorithm 2 loop made certified: the fewest pieces `n` — one

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The bytes of a file, or an `InputError` naming it.
-func readFile(_ path: String, what: String, limit: Int) throws(InputError) -> Data {
+public func readFile(_ path: String, what: String, limit: Int) throws(InputError) -> Data {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
         throw InputError("\(what) '\(path)' does not exist")

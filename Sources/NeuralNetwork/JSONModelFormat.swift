@@ -29,6 +29,11 @@ public enum JSONModelFormat {
         } catch {
             throw InputError("\(source): not valid JSON")
         }
+        return try network(from: document, source: source)
+    }
+
+    /// Builds the network a decoded document describes, checking it.
+    static func network(from document: Document, source: String) throws(InputError) -> Network {
         guard document.format == formatName else {
             throw InputError("\(source): \"format\" is \"\(document.format)\", expected \"\(formatName)\"")
         }
@@ -77,7 +82,14 @@ public enum JSONModelFormat {
 
     /// Writes a network in this format (numbers as exact strings).
     public static func data(for network: Network) throws -> Data {
-        let document = Document(
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        return try encoder.encode(document(for: network))
+    }
+
+    /// The document describing `network`.
+    static func document(for network: Network) -> Document {
+        Document(
             format: formatName, inputs: network.inputCount,
             layers: network.layers.map { layer in
                 var entry = Document.Layer(
@@ -90,9 +102,6 @@ public enum JSONModelFormat {
                 }
                 return entry
             })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        return try encoder.encode(document)
     }
 
     struct Document: Codable {
@@ -154,5 +163,23 @@ public enum JSONModelFormat {
             return context.codingPath.isEmpty ? "not valid JSON" : "\(path(context.codingPath)): \(context.debugDescription)"
         @unknown default: return "not a climep JSON model"
         }
+    }
+}
+
+/// A network codes as a climep-model document (exact strings), so other
+/// JSON formats — certificates — can embed one; decoding checks it as the
+/// model loader does.
+extension Network: Codable {
+    public init(from decoder: any Decoder) throws {
+        let document = try JSONModelFormat.Document(from: decoder)
+        do {
+            self = try JSONModelFormat.network(from: document, source: "embedded model")
+        } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try JSONModelFormat.document(for: self).encode(to: encoder)
     }
 }

@@ -5,11 +5,21 @@ extension Network {
     /// (anything else). Every problem is an `InputError` naming the file and,
     /// where there is one, the node or layer at fault.
     public init(contentsOf path: String) throws(InputError) {
-        let data = try readFile(path, what: "model", limit: ONNXImporter.maximumBytes)
-        if path.lowercased().hasSuffix(".json") {
-            self = try JSONModelFormat.network(from: data, source: path)
+        self = try Network(data: Network.modelFileData(path), source: path)
+    }
+
+    /// Reads a model file's bytes (with the size limit every loader applies).
+    public static func modelFileData(_ path: String) throws(InputError) -> Data {
+        try readFile(path, what: "model", limit: ONNXImporter.maximumBytes)
+    }
+
+    /// Decodes a model from its file's bytes; `source` is the file's path,
+    /// which names it in errors and picks the format (`.json` or ONNX).
+    public init(data: Data, source: String) throws(InputError) {
+        if source.lowercased().hasSuffix(".json") {
+            self = try JSONModelFormat.network(from: data, source: source)
         } else {
-            var importer = ONNXImporter(source: path)
+            var importer = ONNXImporter(source: source)
             self = try importer.network(from: data)
         }
     }

@@ -91,6 +91,11 @@ public struct LinearRange: Hashable, Sendable, Codable {
     public let lower: LinearBound
     /// `c·x + d ≤ upper.value` on the polytope (`CertificateCheck.certifiedUpperBound`).
     public let upper: LinearBound
+
+    package init(lower: LinearBound, upper: LinearBound) {
+        self.lower = lower
+        self.upper = upper
+    }
 }
 
 /// The two sides of a polytope `P` cut by `z(x) = c·x + d`:
@@ -113,7 +118,7 @@ public struct SplitResult: Hashable, Sendable, Codable {
     /// nil when that side's interior is empty.
     public let abovePolytope: Polytope?
 
-    init(below: InteriorResult, above: InteriorResult, belowPolytope: Polytope?, abovePolytope: Polytope?) {
+    package init(below: InteriorResult, above: InteriorResult, belowPolytope: Polytope?, abovePolytope: Polytope?) {
         self.below = below
         self.above = above
         self.belowPolytope = belowPolytope
@@ -159,6 +164,11 @@ public struct IrredundantForm: Hashable, Sendable, Codable {
         public let index: Int
         /// The separating point.
         public let witness: [Rational]
+
+        package init(index: Int, witness: [Rational]) {
+            self.index = index
+            self.witness = witness
+        }
     }
 
     /// A dropped halfspace with upper-bound multipliers proving
@@ -169,12 +179,22 @@ public struct IrredundantForm: Hashable, Sendable, Codable {
         public let index: Int
         /// Upper-bound certificate for `a_i·x` with bound `b_i`.
         public let certificate: BoundCertificate
+
+        package init(index: Int, certificate: BoundCertificate) {
+            self.index = index
+            self.certificate = certificate
+        }
     }
 
     /// Kept halfspaces, ascending index.
     public let facets: [Facet]
     /// Dropped halfspaces, in the order they were dropped.
     public let removals: [Removal]
+
+    package init(facets: [Facet], removals: [Removal]) {
+        self.facets = facets
+        self.removals = removals
+    }
 
     /// Indices of the kept halfspaces, ascending.
     public var keptIndices: [Int] { facets.map(\.index) }

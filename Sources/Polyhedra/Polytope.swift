@@ -18,7 +18,7 @@ public struct Polytope: Sendable {
     /// The halfspaces `a_i·x ≤ b_i`, in order; certificates index them by position.
     public private(set) var halfspaces: [Halfspace]
     /// Search data: the halfspaces in scaled box coordinates, as `Double`s.
-    private(set) var search: SearchRows
+    package private(set) var search: SearchRows
     /// A point known to pass `CertificateCheck.verifyWitness(_, of: self)`, or nil.
     ///
     /// Invariant: set only to a point just verified against this polytope's
@@ -62,7 +62,7 @@ public struct Polytope: Sendable {
     }
 
     /// Records a witness the caller has just verified against exactly this polytope.
-    func recordingVerifiedWitness(_ x: [Rational]) -> Polytope {
+    package func recordingVerifiedWitness(_ x: [Rational]) -> Polytope {
         var copy = self
         copy.interiorWitness = x
         return copy

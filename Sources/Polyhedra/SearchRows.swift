@@ -9,25 +9,25 @@ import ExactArithmetic
 /// for the scaled rows exact multiples of multipliers for the original rows.
 /// A right-hand side beyond what the row can reach on the box is clamped
 /// (the set `{â·t ≤ b̂} ∩ box` does not change), which keeps LP data O(1).
-struct SearchRows: Sendable {
-    let dimension: Int
+package struct SearchRows: Sendable {
+    package let dimension: Int
     /// Box centre and half-widths in `Double`; `isUsable` is false if any is not finite.
-    let center: [Double]
-    let radius: [Double]
+    package let center: [Double]
+    package let radius: [Double]
     /// Scaled rows, `count × dimension`, row-major.
-    private(set) var rows: [Double] = []
-    private(set) var rhs: [Double] = []
+    package private(set) var rows: [Double] = []
+    package private(set) var rhs: [Double] = []
     /// The scaled row is `2^exponent[i]` times the original row (in t-coordinates).
-    private(set) var exponent: [Int] = []
+    package private(set) var exponent: [Int] = []
     /// Euclidean norm of the scaled row (1 for a zero row): the Chebyshev weight.
-    private(set) var norm: [Double] = []
+    package private(set) var norm: [Double] = []
     /// False when some datum does not fit a finite `Double`; the search then goes
     /// straight to the exact LP.
-    private(set) var isUsable: Bool
+    package private(set) var isUsable: Bool
 
-    var count: Int { rhs.count }
+    package var count: Int { rhs.count }
 
-    init(lower: [Rational], upper: [Rational]) {
+    package init(lower: [Rational], upper: [Rational]) {
         dimension = lower.count
         var center: [Double] = [], radius: [Double] = []
         center.reserveCapacity(dimension)
@@ -52,7 +52,7 @@ struct SearchRows: Sendable {
         isUsable = other.isUsable
     }
 
-    mutating func append(_ h: Halfspace) {
+    package mutating func append(_ h: Halfspace) {
         let d = dimension
         var scaled = [Double](repeating: 0, count: d)
         var b = h.offset.nearestDouble
@@ -81,7 +81,7 @@ struct SearchRows: Sendable {
         norm.append(maxAbs > 0 ? n.squareRoot() : 1)
     }
 
-    func selecting(_ indices: [Int]) -> SearchRows {
+    package func selecting(_ indices: [Int]) -> SearchRows {
         var s = SearchRows(copying: self)
         let d = dimension
         s.rows.reserveCapacity(indices.count * d)
@@ -98,7 +98,7 @@ struct SearchRows: Sendable {
     }
 
     /// `max_i (â_i·t − b̂_i)` in scaled units (≤ 0 when `t` satisfies every row).
-    func maximumViolation(_ t: [Double]) -> Double {
+    package func maximumViolation(_ t: [Double]) -> Double {
         var worst = -Double.infinity
         for i in 0..<count {
             var v = -rhs[i]
@@ -110,7 +110,7 @@ struct SearchRows: Sendable {
 
     /// How far `t` is inside every row and the box walls, in box units:
     /// `min(min_i (b̂_i − â_i·t) / ‖â_i‖₁, min_j (1 − |t_j|))` (negative if outside).
-    func margin(_ t: [Double]) -> Double {
+    package func margin(_ t: [Double]) -> Double {
         var m = Double.infinity
         for j in 0..<dimension { m = min(m, 1 - abs(t[j])) }
         for i in 0..<count {
@@ -128,7 +128,7 @@ struct SearchRows: Sendable {
     /// `x` with coordinate `j` rounded to a multiple of `2^(exponent(radius_j) − bits)`:
     /// a move of at most `2^−(bits+1)` in box units, leaving a dyadic with a
     /// short significand, so that exact checks stay on `Rational`'s 64-bit path.
-    func coarsened(_ x: [Double], bits: Int) -> [Double] {
+    package func coarsened(_ x: [Double], bits: Int) -> [Double] {
         (0..<dimension).map { j in
             let grid = pow2(Int(radius[j].exponent) - bits)
             guard grid > 0, grid.isFinite else { return x[j] }
@@ -140,7 +140,7 @@ struct SearchRows: Sendable {
     /// Candidate witnesses for the point `t` (box units), coarsest first: a
     /// rounding that keeps half the point's margin when it has one, then the
     /// point itself. The caller checks them exactly.
-    func witnessCandidates(_ t: [Double]) -> [[Double]] {
+    package func witnessCandidates(_ t: [Double]) -> [[Double]] {
         let x = t.withUnsafeBufferPointer { point($0) }
         let m = margin(t)
         guard m > 0, m.isFinite else { return [x] }
@@ -149,19 +149,19 @@ struct SearchRows: Sendable {
     }
 
     /// The point `center + radius ⊙ t` in box coordinates, as `Double`s.
-    func point(_ t: UnsafeBufferPointer<Double>) -> [Double] {
+    package func point(_ t: UnsafeBufferPointer<Double>) -> [Double] {
         (0..<dimension).map { center[$0] + radius[$0] * t[$0] }
     }
 
     /// `t = (x − center) / radius`.
-    func boxCoordinates(_ x: [Double]) -> [Double] {
+    package func boxCoordinates(_ x: [Double]) -> [Double] {
         (0..<dimension).map { (x[$0] - center[$0]) / radius[$0] }
     }
 }
 
 /// `2^e` as a `Double` (0 or ∞ beyond the range).
 @inline(__always)
-func pow2(_ e: Int) -> Double {
+package func pow2(_ e: Int) -> Double {
     if e > 1023 { return .infinity }
     if e < -1074 { return 0 }
     return Double(sign: .plus, exponent: e, significand: 1)

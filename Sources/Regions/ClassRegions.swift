@@ -1,4 +1,6 @@
 import ExactArithmetic
+import LPSearch
+import Verification
 import Polyhedra
 
 extension LinearRegion {

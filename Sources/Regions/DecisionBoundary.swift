@@ -1,5 +1,7 @@
 import ExactArithmetic
+import LPSearch
 import Polyhedra
+import Verification
 
 /// The decision boundary of `g` inside the box (Definition 4, Algorithm 2):
 /// in every region, the (d−1)-dimensional pieces of the tie hyperplanes
@@ -7,21 +9,8 @@ import Polyhedra
 /// logit, where it is zero). Hyperplanes are normalised to primitive integer
 /// coefficients so equal ones merge.
 public struct DecisionBoundary: Sendable {
-    /// A hyperplane `normal·x + offset = 0` with primitive integer
-    /// coefficients, the first non-zero one positive.
-    public struct Hyperplane: Hashable, Sendable, Codable {
-        public let normal: [Rational]
-        public let offset: Rational
-
-        /// The normal form of `c·x + d = 0` (nil when `c = 0`).
-        public init?(_ c: [Rational], plus d: Rational) {
-            guard c.contains(where: { !$0.isZero }) else { return nil }
-            var v = primitiveIntegerVector(c + [d])
-            if v.first(where: { !$0.isZero })!.sign < 0 { v = v.map { -$0 } }
-            normal = Array(v.dropLast())
-            offset = v.last!
-        }
-    }
+    /// A hyperplane in primitive integer normal form (see `Verification.Hyperplane`).
+    public typealias Hyperplane = Verification.Hyperplane
 
     /// One piece: a region, the two classes that tie, the hyperplane and a
     /// point of the piece's relative interior (exact, on the hyperplane).

@@ -1,4 +1,6 @@
 import ExactArithmetic
+import LPSearch
+import Verification
 import Polyhedra
 
 /// A linear region of a piecewise-linear network `g` inside a box: the set of
@@ -19,23 +21,5 @@ public struct LinearRegion: Sendable {
     /// The logits at `x`, exactly (valid for `x` in the region).
     public func logits(at x: [Rational]) -> [Rational] {
         zip(logitWeights * x, logitBias).map { $0 + $1 }
-    }
-}
-
-/// The affine map `x ↦ M x + m` that a layer's outputs follow on a region.
-struct AffineMap: Sendable {
-    var weights: RationalMatrix
-    var bias: [Rational]
-
-    static func identity(_ d: Int) -> AffineMap {
-        var w = RationalMatrix(rows: d, columns: d)
-        for i in 0..<d { w[i, i] = .one }
-        return AffineMap(weights: w, bias: Array(repeating: .zero, count: d))
-    }
-
-    /// `W · self + b`: the pre-activations of the next layer as affine maps of x.
-    func composed(with w: RationalMatrix, plus b: [Rational]) -> AffineMap {
-        let product = w * weights
-        return AffineMap(weights: product, bias: zip(w * bias, b).map { $0 + $1 })
     }
 }

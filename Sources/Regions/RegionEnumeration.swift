@@ -1,4 +1,6 @@
 import ExactArithmetic
+import LPSearch
+import Verification
 import Linearization
 import NeuralNetwork
 import Polyhedra

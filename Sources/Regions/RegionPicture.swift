@@ -1,4 +1,6 @@
 import ExactArithmetic
+import LPSearch
+import Verification
 import Polyhedra
 
 /// An SVG picture of a 2-input model over its box (the paper's Fig. 5):

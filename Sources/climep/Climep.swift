@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NeuralNetwork
 import Regions
+import Verification
 
 /// The `climep` command. Subcommands parse their arguments, call the
 /// library and print; exit codes follow the CLI contract: 0 success, 1 a
@@ -17,7 +18,7 @@ struct Climep: ParsableCommand {
 
             Exit status: 0 success, 1 a claim failed or a threshold was not met, 2 bad usage or bad input.
             """,
-        subcommands: [Inspect.self, Predict.self, Linearize.self, RegionsCommand.self, BoundaryCommand.self]
+        subcommands: [Inspect.self, Predict.self, Linearize.self, RegionsCommand.self, BoundaryCommand.self, Certify.self, Check.self, DNetCommand.self]
     )
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ExactArithmetic
 import Linearization
+import Verification
 import NeuralNetwork
 
 /// How smooth activations are linearized: `--pieces`, `--fit`, `--splits`.

@@ -2,6 +2,7 @@ import ArgumentParser
 import ExactArithmetic
 import Foundation
 import Linearization
+import Verification
 import NeuralNetwork
 import Regions
 

@@ -1,5 +1,6 @@
 import ExactArithmetic
 import Linearization
+import Verification
 import FixtureSupport
 import Testing
 

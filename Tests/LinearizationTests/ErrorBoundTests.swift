@@ -1,6 +1,7 @@
 import ExactArithmetic
 import FixtureSupport
 import Linearization
+import Verification
 import NeuralNetwork
 import Testing
 

@@ -1,6 +1,7 @@
 import ExactArithmetic
 import Foundation
 import Linearization
+import Verification
 import FixtureSupport
 import Testing
 

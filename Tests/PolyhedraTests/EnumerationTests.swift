@@ -1,5 +1,6 @@
 import Testing
 import ExactArithmetic
+@testable import LPSearch
 @testable import Polyhedra
 
 /// The way the region enumerator uses this module: a split tree whose leaves

@@ -1,5 +1,6 @@
 import Testing
 import ExactArithmetic
+@testable import LPSearch
 @testable import Polyhedra
 
 /// Problems where the floating-point search cannot be trusted: the exact LP

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ExactArithmetic
+@testable import LPSearch
 @testable import Polyhedra
 
 /// `[0, 1]²` with the given halfspaces.

@@ -1,6 +1,7 @@
 import FixtureSupport
 import Testing
 import ExactArithmetic
+@testable import LPSearch
 @testable import Polyhedra
 
 typealias SplitMix64 = SeededGenerator

@@ -2,6 +2,7 @@ import ExactArithmetic
 import Foundation
 import FixtureSupport
 import Linearization
+import Verification
 import NeuralNetwork
 import Regions
 import Testing

@@ -1,7 +1,9 @@
 import ExactArithmetic
 import FixtureSupport
 import Linearization
+import Verification
 import NeuralNetwork
+import LPSearch
 import Polyhedra
 import Regions
 import Testing

@@ -1,4 +1,5 @@
 import ExactArithmetic
+import Polyhedra
 import Synchronization
 
 /// Certified answers about polytopes: bounds of affine functions, interior

@@ -19,31 +19,30 @@ public struct LinearizedNetwork: Sendable {
     /// `g`'s activation for each layer of `original`.
     public let activations: [PiecewiseLinearFunction]
 
-    /// Linearizes `network`. Throws when `pieces` is below a smooth
-    /// activation's minimum.
-    public init(_ network: Network, pieces: Int, method: FitMethod) throws(InputError) {
+    /// `g` from its parts, as a certificate states them. Throws unless there
+    /// is one function per layer, every piecewise-linear activation of
+    /// `network` is kept exactly, and the layers with one smooth activation
+    /// share one function.
+    public init(
+        _ network: Network, activations: [PiecewiseLinearFunction], pieces: Int, method: FitMethod
+    ) throws(InputError) {
+        guard activations.count == network.layers.count else {
+            throw InputError("expected \(network.layers.count) activation functions, got \(activations.count)")
+        }
+        var shared: [SmoothActivation: PiecewiseLinearFunction] = [:]
+        for (k, (layer, p)) in zip(network.layers, activations).enumerated() {
+            if let smooth = SmoothActivation(layer.activation) {
+                if let known = shared[smooth], known != p {
+                    throw InputError("layer \(k): \(smooth.rawValue) has two different piecewise-linear functions")
+                }
+                shared[smooth] = p
+            } else if PiecewiseLinearFunction(exactly: layer.activation) != p {
+                throw InputError("layer \(k): \(layer.activation.name) must be kept exactly as it is")
+            }
+        }
         original = network
         self.pieces = pieces
         self.method = method
-        var fits: [SmoothActivation: PiecewiseLinearFunction] = [:]
-        var activations: [PiecewiseLinearFunction] = []
-        for layer in network.layers {
-            if let smooth = SmoothActivation(layer.activation) {
-                if fits[smooth] == nil {
-                    guard pieces >= smooth.minimumPieces else {
-                        throw InputError("\(smooth.rawValue) needs at least \(smooth.minimumPieces) pieces, got \(pieces)")
-                    }
-                    do {
-                        fits[smooth] = try ActivationFit.fit(smooth, pieces: pieces, method: method)
-                    } catch {
-                        throw InputError("cannot fit \(smooth.rawValue) with \(pieces) pieces: \(error)")
-                    }
-                }
-                activations.append(fits[smooth]!)
-            } else {
-                activations.append(PiecewiseLinearFunction(exactly: layer.activation)!)
-            }
-        }
         self.activations = activations
     }
 

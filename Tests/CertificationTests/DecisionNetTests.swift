@@ -1,7 +1,8 @@
-import DecisionNet
+import Certification
 import ExactArithmetic
 import FixtureSupport
 import Linearization
+import Verification
 import NeuralNetwork
 import Regions
 import Testing
@@ -28,7 +29,7 @@ func randomNetwork(inputs: Int, hidden: [Int], outputs: Int, activation: Activat
         let g = try LinearizedNetwork(network, pieces: 5, method: .defaultMethod)
         let box = try InputBox(lower: [-2, -2], upper: [2, 2])
         let regions = try RegionEnumeration.complete(g, over: box)
-        let dnet = DecisionNet(regions, boundary: DecisionBoundary(regions), network: g)
+        let dnet = DecisionNet.build(regions, network: g, over: box).net
         var fromTable = 0, total = 0
         for i in 0...60 {
             for j in 0...60 {
@@ -45,23 +46,27 @@ func randomNetwork(inputs: Int, hidden: [Int], outputs: Int, activation: Activat
     @Test func compressionFiguresRecount() throws {
         let network = try randomNetwork(inputs: 2, hidden: [8, 8], outputs: 3, activation: .relu, seed: 9)
         let g = try LinearizedNetwork(network, pieces: 3, method: .defaultMethod)
-        let regions = try RegionEnumeration.complete(g, over: try InputBox(lower: [-1, -1], upper: [1, 1]))
+        let box = try InputBox(lower: [-1, -1], upper: [1, 1])
+        let regions = try RegionEnumeration.complete(g, over: box)
         let boundary = DecisionBoundary(regions)
-        let dnet = DecisionNet(regions, boundary: boundary, network: g)
-        #expect(dnet.hyperplaneCoefficients == boundary.hyperplanes.count * 3)
+        let dnet = DecisionNet.build(regions, network: g, over: box).net
+        // Every boundary piece's hyperplane is one of the net's.
+        #expect(Set(boundary.hyperplanes).isSubset(of: Set(dnet.hyperplanes)))
+        #expect(dnet.hyperplaneCoefficients == dnet.hyperplanes.count * 3)
         #expect(dnet.tableEntries == dnet.table.count)
-        #expect(dnet.parameterCount == boundary.hyperplanes.count * 3 + dnet.table.count)
+        #expect(dnet.parameterCount == dnet.hyperplanes.count * 3 + dnet.table.count)
         #expect(network.parameterCount == (2 * 8 + 8) + (8 * 8 + 8) + (8 * 3 + 3))
         // Every table entry's pattern has one sign per hyperplane.
-        #expect(dnet.table.keys.allSatisfy { $0.count == boundary.hyperplanes.count })
+        #expect(dnet.table.keys.allSatisfy { $0.count == dnet.hyperplanes.count })
     }
 
     @Test func pointsOnAHyperplaneFallBackToG() throws {
         let network = try randomNetwork(inputs: 2, hidden: [4], outputs: 1, activation: .relu, seed: 5)
         let g = try LinearizedNetwork(network, pieces: 3, method: .defaultMethod)
-        let regions = try RegionEnumeration.complete(g, over: try InputBox(lower: [-1, -1], upper: [1, 1]))
+        let box = try InputBox(lower: [-1, -1], upper: [1, 1])
+        let regions = try RegionEnumeration.complete(g, over: box)
         let boundary = DecisionBoundary(regions)
-        let dnet = DecisionNet(regions, boundary: boundary, network: g)
+        let dnet = DecisionNet.build(regions, network: g, over: box).net
         for piece in boundary.pieces {
             let answer = dnet.predict(piece.witness)
             #expect(!answer.fromTable)

@@ -1,8 +1,6 @@
 import ExactArithmetic
-import Linearization
 import NeuralNetwork
 import Polyhedra
-import Regions
 
 /// The paper's DecisionNet (Section V-D): one layer whose weights are the
 /// decision-boundary hyperplanes of `g`, and a table from the exact sign
@@ -17,43 +15,22 @@ import Regions
 /// exactly: the DecisionNet answers like `g` everywhere in the box.
 public struct DecisionNet: Sendable {
     /// The hyperplanes `normal·x + offset = 0` (primitive integer coefficients).
-    public let hyperplanes: [DecisionBoundary.Hyperplane]
+    public let hyperplanes: [Hyperplane]
     /// The class of each strict sign pattern seen (`true` = positive side).
     public let table: [[Bool]: Int]
     /// The network answered for patterns not in the table.
     public let fallback: LinearizedNetwork
 
-    /// Builds the DecisionNet of a complete (or sampled) enumeration: the
-    /// boundary's hyperplanes, and for every region and every class it gives
-    /// area to, the label of `g` at a point strictly inside that part.
-    public init(_ enumeration: RegionEnumeration, boundary: DecisionBoundary, network g: LinearizedNetwork) {
-        hyperplanes = boundary.hyperplanes
-        fallback = g
-        var table: [[Bool]: Int] = [:]
-        var conflicting: Set<[Bool]> = []
-        for region in enumeration.regions {
-            for label in 0..<g.original.classCount {
-                guard let part = region.classPart(label),
-                      let x = LinearProgramming.interiorPoint(of: part).witness,
-                      let signs = DecisionNet.strictSigns(of: x, hyperplanes) else { continue }
-                let answer = Network.label(ofLogits: g.exactLogits(x))
-                // With an incomplete boundary a cell can hold two labels: leave it to g.
-                if let known = table[signs], known != answer { conflicting.insert(signs) }
-                table[signs] = answer
-            }
-        }
-        for signs in conflicting { table[signs] = nil }
-        self.table = table
-    }
-
-    init(hyperplanes: [DecisionBoundary.Hyperplane], table: [[Bool]: Int], fallback: LinearizedNetwork) {
+    /// A DecisionNet from its parts (not checked here: `CertificateChecker`
+    /// proves a certified one consistent with `g`).
+    public init(hyperplanes: [Hyperplane], table: [[Bool]: Int], fallback: LinearizedNetwork) {
         self.hyperplanes = hyperplanes
         self.table = table
         self.fallback = fallback
     }
 
     /// The sign of every hyperplane at `x`, or nil when `x` lies on one.
-    public static func strictSigns(of x: [Rational], _ hyperplanes: [DecisionBoundary.Hyperplane]) -> [Bool]? {
+    public static func strictSigns(of x: [Rational], _ hyperplanes: [Hyperplane]) -> [Bool]? {
         var signs: [Bool] = []
         signs.reserveCapacity(hyperplanes.count)
         for h in hyperplanes {
@@ -79,4 +56,31 @@ public struct DecisionNet: Sendable {
     public var tableEntries: Int { table.count }
     /// Coefficients plus table entries: what the DecisionNet stores besides the fallback.
     public var parameterCount: Int { hyperplaneCoefficients + tableEntries }
+
+    /// A sign pattern as text: `+` for the positive side, `-` for the negative.
+    public static func signText(_ signs: [Bool]) -> String {
+        String(signs.map { $0 ? "+" : "-" })
+    }
+
+    /// The DecisionNet a certificate describes, with `g` from the embedded
+    /// model and the certified activations as its fallback. Reads, does not
+    /// check: `CertificateChecker` proves it answers like `g`.
+    public init(certificate: Certificate) throws(InputError) {
+        let network = certificate.model.network
+        let g = try LinearizedNetwork(network, activations: certificate.linearization.layers.map(\.function),
+                                      pieces: certificate.linearization.pieces, method: certificate.linearization.fit)
+        var table: [[Bool]: Int] = [:]
+        for entry in certificate.decisionNet.table {
+            let signs = entry.signs.map { $0 == "+" }
+            guard signs.count == certificate.decisionNet.hyperplanes.count,
+                  entry.signs.allSatisfy({ $0 == "+" || $0 == "-" }) else {
+                throw InputError("certificate: table pattern '\(entry.signs)' does not match the hyperplanes")
+            }
+            table[signs] = entry.label
+        }
+        for h in certificate.decisionNet.hyperplanes where h.normal.count != network.inputCount {
+            throw InputError("certificate: a hyperplane has \(h.normal.count) coefficients for \(network.inputCount) inputs")
+        }
+        self.init(hyperplanes: certificate.decisionNet.hyperplanes, table: table, fallback: g)
+    }
 }

@@ -1,4 +1,5 @@
 import ExactArithmetic
+import Polyhedra
 
 /// The arithmetic a `BoxedSimplex` runs in: `Double` (search, with tolerances)
 /// or `Rational` (exact fallback: zero tolerances and Bland's rule).

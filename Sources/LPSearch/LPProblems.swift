@@ -1,4 +1,5 @@
 import ExactArithmetic
+import Polyhedra
 
 /// The two LPs the search solves, built in `Double` (scaled box coordinates,
 /// from `SearchRows`) or in `Rational` (original coordinates, exact data).

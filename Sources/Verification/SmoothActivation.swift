@@ -97,7 +97,7 @@ public enum SmoothActivation: String, Sendable, Codable, CaseIterable, Hashable 
     /// Encloses `σ'(z)` from an enclosure `v` of `σ(z)` at one point, using
     /// `σ' = σ(1 − σ)` and `tanh' = 1 − tanh²` (proofs/activation-error.md,
     /// Lemma 1) and the exact range of those quadratics over `v`.
-    func derivative(fromValue v: RationalInterval) -> RationalInterval {
+    package func derivative(fromValue v: RationalInterval) -> RationalInterval {
         switch self {
         case .sigmoid:
             // h(s) = s(1 − s): increasing below 1/2, decreasing above, max 1/4.

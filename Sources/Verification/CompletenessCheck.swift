@@ -1,5 +1,4 @@
 import ExactArithmetic
-import Linearization
 import NeuralNetwork
 import Polyhedra
 
@@ -17,6 +16,16 @@ public enum CompletenessCheck {
 
     /// The number of regions the tree proves (its leaves), or the first failure.
     public static func verify(_ tree: RegionSplitTree, for g: LinearizedNetwork, over box: InputBox) throws(Failure) -> Int {
+        try verify(tree, for: g, over: box) { _, _ in }
+    }
+
+    /// Replays the tree, handing every region (its polytope: the box and
+    /// every recorded cut along its path; and the logits' affine map on it)
+    /// to `region` in leaf order; returns the number of regions.
+    package static func verify(
+        _ tree: RegionSplitTree, for g: LinearizedNetwork, over box: InputBox,
+        region: (Polytope, AffineMap) -> Void
+    ) throws(Failure) -> Int {
         let walk = SplitTreeWalk(g, box: box)
         var index = 0
         var leaves = 0
@@ -44,11 +53,12 @@ public enum CompletenessCheck {
                     }
                     return result
                 },
-                leaf: { _, region, _, _ in
+                leaf: { _, polytope, _, logits in
                     guard case .leaf(let x) = try next() else { throw Failure(step: index - 1, reason: "expected a leaf, found a cut") }
-                    guard CertificateCheck.verifyWitness(x, of: region) else {
+                    guard CertificateCheck.verifyWitness(x, of: polytope) else {
                         throw Failure(step: index - 1, reason: "the leaf's point is not strictly inside its region")
                     }
+                    region(polytope, logits)
                     leaves += 1
                 })
         } catch let failure as Failure {

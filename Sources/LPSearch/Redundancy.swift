@@ -1,4 +1,5 @@
 import ExactArithmetic
+import Polyhedra
 
 extension LinearProgramming {
     /// Which halfspaces of `p` define it and which are implied by the others,

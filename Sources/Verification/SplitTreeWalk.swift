@@ -1,5 +1,4 @@
 import ExactArithmetic
-import Linearization
 import NeuralNetwork
 import Polyhedra
 
@@ -13,26 +12,26 @@ import Polyhedra
 /// whether each side is explored or has an empty interior; the enumerator
 /// answers by LP search, the checker by reading and verifying a recorded
 /// certificate. Exact arithmetic only: the walk itself searches nothing.
-struct SplitTreeWalk {
-    let layers: [(weights: RationalMatrix, bias: [Rational], activation: PiecewiseLinearFunction)]
-    let root: Polytope
+package struct SplitTreeWalk {
+    package let layers: [(weights: RationalMatrix, bias: [Rational], activation: PiecewiseLinearFunction)]
+    package let root: Polytope
 
     /// What `decide` says about one side of a cut.
-    enum Side {
+    package enum Side {
         /// The side has interior points; a strictly interior point if known.
         case explored(witness: [Rational]?)
         /// The side's interior is empty (already verified by `decide`).
         case empty
     }
 
-    init(_ g: LinearizedNetwork, box: InputBox) {
+    package init(_ g: LinearizedNetwork, box: InputBox) {
         layers = zip(g.original.layers, g.activations).map { ($0.weights, $0.bias, $1) }
         root = Polytope(lower: box.lower, upper: box.upper)
     }
 
     /// Walks the whole tree; `leaf` receives each region with the witness the
     /// walk holds for it (nil when `decide` supplied none).
-    func walk(
+    package func walk(
         decide: (_ region: Polytope, _ c: [Rational], _ d: Rational, _ witness: [Rational]?) throws -> (below: Side, above: Side),
         leaf: (_ pattern: [[Int]], _ region: Polytope, _ witness: [Rational]?, _ logits: AffineMap) throws -> Void
     ) rethrows {
@@ -41,7 +40,7 @@ struct SplitTreeWalk {
     }
 
     /// The state at the root: the whole box, about to cut the first neuron.
-    var rootState: State {
+    package var rootState: State {
         let d = root.dimension
         let centre = (0..<d).map { (root.lower[$0] + root.upper[$0]).timesPowerOfTwo(-1) }
         let first = AffineMap.identity(d).composed(with: layers[0].weights, plus: layers[0].bias)
@@ -53,7 +52,7 @@ struct SplitTreeWalk {
     /// explores both sides is not descended: `fork` receives the two child
     /// states (below first) and the walk stops there, so the caller can walk
     /// them separately — in parallel — and concatenate what they record.
-    func walk(
+    package func walk(
         from state: State, fork: ((State, State) -> Void)?,
         decide: (Polytope, [Rational], Rational, [Rational]?) throws -> (below: Side, above: Side),
         leaf: ([[Int]], Polytope, [Rational]?, AffineMap) throws -> Void
@@ -62,17 +61,17 @@ struct SplitTreeWalk {
         try visit(&state, fork: fork, decide: decide, leaf: leaf)
     }
 
-    struct State: Sendable {
-        var region: Polytope
-        var witness: [Rational]?
-        var layer: Int
-        var neuron: Int
-        var breakpoint: Int
+    package struct State: Sendable {
+        package var region: Polytope
+        package var witness: [Rational]?
+        package var layer: Int
+        package var neuron: Int
+        package var breakpoint: Int
         /// This layer's pre-activations as affine maps of x on the current region.
-        var preActivation: AffineMap
+        package var preActivation: AffineMap
         /// Pieces chosen so far in this layer, and in the layers before.
-        var pieces: [Int]
-        var pattern: [[Int]]
+        package var pieces: [Int]
+        package var pattern: [[Int]]
     }
 
     private func visit(

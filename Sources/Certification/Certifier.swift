@@ -1,0 +1,98 @@
+import ExactArithmetic
+import Foundation
+import Linearization
+import LPSearch
+import NeuralNetwork
+import Polyhedra
+import Regions
+import Verification
+
+/// Makes a certificate: the search side of `climep certify`. Linearizes,
+/// bounds `|f − g|`, enumerates every region with a split-tree certificate,
+/// builds the DecisionNet and finds the agreement claims — all by search
+/// whose every answer carries the data `CertificateChecker` verifies.
+public enum Certifier {
+    /// What `certify` found, with the certificate.
+    public struct Result: Sendable {
+        public let certificate: Certificate
+        public let g: LinearizedNetwork
+        public let errorBound: ErrorBound
+        public let enumeration: RegionEnumeration
+        public let decisionNet: DecisionNetConstruction
+    }
+
+    /// Certifies `g` (the model in `modelData` linearized) over `box`.
+    /// Throws `RegionEnumeration.LimitReached` when the regions exceed
+    /// `maximumRegions`: a certificate needs the complete enumeration.
+    public static func certify(
+        _ g: LinearizedNetwork, modelData: Data, over box: InputBox, splits: Int,
+        maximumRegions: Int = .max, trainingPoints: [[Rational]] = [],
+        progress: @escaping @Sendable (String) -> Void = { _ in }
+    ) throws(RegionEnumeration.LimitReached) -> Result {
+        let network = g.original
+        progress("bounding |f - g| over \(splits) splits…")
+        let bound = ErrorBound.certify(g, over: box, splits: splits)
+        let enumeration = try RegionEnumeration.complete(g, over: box, maximumRegions: maximumRegions) {
+            progress("\($0) regions…")
+        }
+        progress("building the DecisionNet…")
+        let dnet = DecisionNet.build(enumeration, network: g, over: box, trainingPoints: trainingPoints)
+        progress("proving agreement with the model…")
+        let agreement = agreementClaims(enumeration, errorBound: bound.perLogit, box: box)
+
+        let layers = zip(network.layers, g.activations).enumerated().map { k, pair in
+            let (layer, p) = pair
+            let table = bound.errorTables[k]
+            let range = table.map { RationalInterval($0.points.first!, $0.points.last!) }
+            return Certificate.LayerClaims(
+                activation: layer.activation.name, function: p, range: range,
+                activationError: range.flatMap { table!.bound(on: $0) }, errorTable: table?.points)
+        }
+        let coefficients = dnet.net.hyperplanes.count * (network.inputCount + 1)
+        let certificate = Certificate(
+            format: Certificate.formatName, version: Certificate.currentVersion,
+            model: .init(sha256: ModelFingerprint.sha256(modelData), inputs: network.inputCount,
+                         classes: network.classCount, parameters: network.parameterCount, network: network),
+            box: .init(lower: box.lower, upper: box.upper),
+            linearization: .init(pieces: g.pieces, fit: g.method, layers: layers, subBoxes: bound.subBoxTree,
+                                 errorBound: bound.perLogit),
+            regions: .init(count: enumeration.regions.count, splitTree: enumeration.certificate!),
+            decisionNet: .init(hyperplanes: dnet.net.hyperplanes, table: dnet.entries, separations: dnet.separations,
+                               hyperplaneCoefficients: coefficients, tableEntries: dnet.entries.count,
+                               parameters: coefficients + dnet.entries.count),
+            agreement: agreement)
+        return Result(certificate: certificate, g: g, errorBound: bound, enumeration: enumeration, decisionNet: dnet)
+    }
+
+    /// The regions on which `g`'s label margin provably exceeds the error
+    /// bound everywhere (one LP lower bound per other class), and for 2
+    /// inputs the exact area where the margin exceeds it.
+    static func agreementClaims(_ enumeration: RegionEnumeration, errorBound: [Rational], box: InputBox) -> Certificate.AgreementClaims {
+        let errors = ClassScores.errors(ofLogitErrors: errorBound)
+        var agreed: [Certificate.AgreedRegion] = []
+        var area = Rational.zero
+        let planar = box.dimension == 2
+        for (r, region) in enumeration.regions.enumerated() {
+            let scores = ClassScores(logitWeights: region.logitWeights, logitBias: region.logitBias)
+            // The only candidate is g's label at the region's witness.
+            let i = Network.label(ofLogits: region.logits(at: region.witness))
+            var multipliers: [[Rational]] = []
+            for j in 0..<scores.classCount where j != i {
+                let (c, d) = scores.difference(i, j)
+                guard let low = LinearProgramming.minimum(of: c, plus: d, over: region.polytope),
+                      low.value > errors[i] + errors[j] else { break }
+                multipliers.append(low.certificate.multipliers)
+            }
+            if multipliers.count == scores.classCount - 1 {
+                agreed.append(.init(region: r, label: i, multipliers: multipliers))
+            }
+            if planar {
+                for k in 0..<scores.classCount {
+                    if let part = scores.ahead(k, by: errors, in: region.polytope) { area += PlanarPolygon.area(of: part) }
+                }
+            }
+        }
+        let boxArea = planar ? (box.upper[0] - box.lower[0]) * (box.upper[1] - box.lower[1]) : nil
+        return .init(regions: agreed, area: planar ? area : nil, boxArea: boxArea)
+    }
+}

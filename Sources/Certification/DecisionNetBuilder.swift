@@ -1,0 +1,101 @@
+import ExactArithmetic
+import LPSearch
+import NeuralNetwork
+import Polyhedra
+import Regions
+import Verification
+
+/// A DecisionNet with what its certificate needs: a witness for every table
+/// entry and the separations that make the missing tie hyperplanes
+/// unnecessary.
+public struct DecisionNetConstruction: Sendable {
+    public let net: DecisionNet
+    /// The table with each entry's witness point, in the order entries were found.
+    public let entries: [Certificate.TableEntry]
+    /// For every region and pair of classes whose tie hyperplane is not in
+    /// the net: the proof that the two never tie at the top there.
+    public let separations: [Certificate.Separation]
+    /// Table entries that came from training points (not from regions).
+    public let trainingEntries: Int
+}
+
+extension DecisionNet {
+    /// Builds the DecisionNet of `g` from its regions (a complete or a sampled
+    /// enumeration), and optionally from training points as the paper does.
+    ///
+    /// Hyperplanes: on every region and for every pair of classes `a < b`
+    /// whose scores differ there, the tie hyperplane `score_a = score_b` —
+    /// unless an LP proves that wherever both beat every other class one of
+    /// them is strictly ahead (they never tie at the top; the proof is kept as
+    /// a separation). This is exactly the condition `CertificateChecker`
+    /// verifies, under which two points with one strict sign pattern get one
+    /// label from `g` on a complete enumeration (proofs/decision-net.md).
+    /// Table: `g`'s exact label at a point strictly inside every region's part
+    /// of each class, then at every training point in the box; a pattern is
+    /// kept with its first witness.
+    public static func build(
+        _ enumeration: RegionEnumeration, network g: LinearizedNetwork, over box: InputBox,
+        trainingPoints: [[Rational]] = []
+    ) -> DecisionNetConstruction {
+        var planes: [Hyperplane] = []
+        var known: Set<Hyperplane> = []
+        var candidates: [(plane: Hyperplane, separation: Certificate.Separation)] = []
+        for (r, region) in enumeration.regions.enumerated() {
+            let scores = ClassScores(logitWeights: region.logitWeights, logitBias: region.logitBias)
+            for a in 0..<scores.classCount {
+                for b in (a + 1)..<scores.classCount {
+                    let (c, d) = scores.difference(a, b)
+                    guard let plane = Hyperplane(c, plus: d), !known.contains(plane) else { continue }
+                    if let separation = separation(a, b, region: r, polytope: region.polytope, scores: scores) {
+                        candidates.append((plane, separation))
+                    } else {
+                        known.insert(plane)
+                        planes.append(plane)
+                    }
+                }
+            }
+        }
+        // A separation is needed only where its hyperplane did not end up in the net.
+        let separations = candidates.filter { !known.contains($0.plane) }.map(\.separation)
+
+        var table: [[Bool]: Int] = [:]
+        var entries: [Certificate.TableEntry] = []
+        func learn(_ x: [Rational]) -> Bool {
+            guard box.contains(x), let signs = DecisionNet.strictSigns(of: x, planes), table[signs] == nil else { return false }
+            let label = Network.label(ofLogits: g.exactLogits(x))
+            table[signs] = label
+            entries.append(.init(signs: DecisionNet.signText(signs), label: label, witness: x))
+            return true
+        }
+        for region in enumeration.regions {
+            for label in 0..<g.original.classCount {
+                guard let part = region.classPart(label), let x = LinearProgramming.interiorPoint(of: part).witness else { continue }
+                _ = learn(x)
+            }
+        }
+        let fromTraining = trainingPoints.reduce(0) { $0 + (learn($1) ? 1 : 0) }
+        return DecisionNetConstruction(
+            net: DecisionNet(hyperplanes: planes, table: table, fallback: g), entries: entries,
+            separations: separations, trainingEntries: fromTraining)
+    }
+
+    /// An LP proof that on the region, wherever `a` and `b` both beat every
+    /// other class, one of them is strictly ahead; nil when none is found.
+    static func separation(_ a: Int, _ b: Int, region: Int, polytope: Polytope, scores: ClassScores) -> Certificate.Separation? {
+        let ahead = scores.bothAhead(a, b, in: polytope)
+        let (c, d) = scores.difference(a, b)
+        guard LinearProgramming.interiorPoint(of: ahead).witness != nil || LinearProgramming.minimum(of: c, plus: d, over: ahead) != nil else {
+            // a and b never both beat the others here: scaled Farkas multipliers prove a − b ≥ 1 on the empty set.
+            return LinearProgramming.proveNonnegative(c, plus: d - 1, over: ahead).map {
+                .init(region: region, classes: [a, b], larger: a, multipliers: $0.multipliers)
+            }
+        }
+        if let low = LinearProgramming.minimum(of: c, plus: d, over: ahead), low.value.sign > 0 {
+            return .init(region: region, classes: [a, b], larger: a, multipliers: low.certificate.multipliers)
+        }
+        if let high = LinearProgramming.maximum(of: c, plus: d, over: ahead), high.value.sign < 0 {
+            return .init(region: region, classes: [a, b], larger: b, multipliers: high.certificate.multipliers)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,24 @@
+import ExactArithmetic
+
+/// The affine map `x ↦ M x + m` that a layer's outputs follow on a region.
+package struct AffineMap: Sendable {
+    package var weights: RationalMatrix
+    package var bias: [Rational]
+
+    package init(weights: RationalMatrix, bias: [Rational]) {
+        self.weights = weights
+        self.bias = bias
+    }
+
+    package static func identity(_ d: Int) -> AffineMap {
+        var w = RationalMatrix(rows: d, columns: d)
+        for i in 0..<d { w[i, i] = .one }
+        return AffineMap(weights: w, bias: Array(repeating: .zero, count: d))
+    }
+
+    /// `W · self + b`: the pre-activations of the next layer as affine maps of x.
+    package func composed(with w: RationalMatrix, plus b: [Rational]) -> AffineMap {
+        let product = w * weights
+        return AffineMap(weights: product, bias: zip(w * bias, b).map { $0 + $1 })
+    }
+}

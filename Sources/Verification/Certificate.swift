@@ -1,0 +1,263 @@
+import ExactArithmetic
+import Foundation
+import NeuralNetwork
+
+/// A climep certificate: everything `climep certify` claims about a model
+/// over a box, with the data that lets `CertificateChecker` re-verify every
+/// claim from the model file in exact arithmetic. Plain JSON: exact
+/// rationals are strings `"p/q"`; `proofs/certificate.md` gives every
+/// field's meaning and the argument that makes it a proof.
+public struct Certificate: Codable, Sendable, Equatable {
+    /// Always `"climep-certificate"`.
+    public var format: String
+    /// The format version, `Certificate.currentVersion`.
+    public var version: Int
+    public var model: ModelClaims
+    /// The box `X`, one exact interval per input.
+    public var box: BoxClaims
+    public var linearization: LinearizationClaims
+    public var regions: RegionClaims
+    public var decisionNet: DecisionNetClaims
+    public var agreement: AgreementClaims
+
+    /// The format name in `format`.
+    public static let formatName = "climep-certificate"
+    /// The version this build writes and reads.
+    public static let currentVersion = 1
+
+    /// The model the certificate is about.
+    public struct ModelClaims: Codable, Sendable, Equatable {
+        /// SHA-256 of the model file's bytes, lowercase hex.
+        public var sha256: String
+        public var inputs: Int
+        public var classes: Int
+        /// Weights and biases of the layers climep uses.
+        public var parameters: Int
+        /// Those layers, exactly: what the DecisionNet's fallback evaluates
+        /// (`dnet predict` needs no model file). Must equal the file's.
+        public var network: Network
+
+        /// The value with these fields (checked only by `CertificateChecker`).
+        public init(sha256: String, inputs: Int, classes: Int, parameters: Int, network: Network) {
+            self.sha256 = sha256
+            self.inputs = inputs
+            self.classes = classes
+            self.parameters = parameters
+            self.network = network
+        }
+    }
+
+    /// The box, as exact bounds.
+    public struct BoxClaims: Codable, Sendable, Equatable {
+        public var lower: [Rational]
+        public var upper: [Rational]
+
+        /// The value with these fields (checked only by `CertificateChecker`).
+        public init(lower: [Rational], upper: [Rational]) {
+            self.lower = lower
+            self.upper = upper
+        }
+    }
+
+    /// `g` and the bound on `|f − g|`.
+    public struct LinearizationClaims: Codable, Sendable, Equatable {
+        /// Pieces asked for, and how smooth activations were fitted (labels).
+        public var pieces: Int
+        public var fit: FitMethod
+        /// One per layer of the model.
+        public var layers: [LayerClaims]
+        /// How the box was bisected for the bound.
+        public var subBoxes: SubBoxTree
+        /// Per logit: `|f_i(x) − g_i(x)| ≤ errorBound[i]` for every `x` in the box.
+        public var errorBound: [Rational]
+
+        /// The value with these fields (checked only by `CertificateChecker`).
+        public init(pieces: Int, fit: FitMethod, layers: [LayerClaims], subBoxes: SubBoxTree, errorBound: [Rational]) {
+            self.pieces = pieces
+            self.fit = fit
+            self.layers = layers
+            self.subBoxes = subBoxes
+            self.errorBound = errorBound
+        }
+    }
+
+    /// One layer of `g`.
+    public struct LayerClaims: Codable, Sendable, Equatable {
+        /// The model's activation, by name.
+        public var activation: String
+        /// `g`'s activation: the fit of a smooth activation, or the
+        /// piecewise-linear activation itself.
+        public var function: PiecewiseLinearFunction
+        /// Smooth layers only: an interval holding every pre-activation of
+        /// `f` and of `g` in this layer over the box.
+        public var range: RationalInterval?
+        /// Smooth layers only: `sup over range of |σ − p| ≤ activationError`.
+        public var activationError: Rational?
+        /// Smooth layers only: the cut points of the error table (see
+        /// `ActivationErrorTable`), covering `range`.
+        public var errorTable: [Rational]?
+
+        /// The value with these fields (checked only by `CertificateChecker`).
+        public init(activation: String, function: PiecewiseLinearFunction, range: RationalInterval?, activationError: Rational?, errorTable: [Rational]?) {
+            self.activation = activation
+            self.function = function
+            self.range = range
+            self.activationError = activationError
+            self.errorTable = errorTable
+        }
+    }
+
+    /// The linear regions of `g` and the proof that they cover the box.
+    public struct RegionClaims: Codable, Sendable, Equatable {
+        /// Number of regions: the leaves of the split tree.
+        public var count: Int
+        public var splitTree: RegionSplitTree
+
+        /// The value with these fields (checked only by `CertificateChecker`).
+        public init(count: Int, splitTree: RegionSplitTree) {
+            self.count = count
+            self.splitTree = splitTree
+        }
+    }
+
+    /// The DecisionNet and the proof that it answers like `g` on the box.
+    public struct DecisionNetClaims: Codable, Sendable, Equatable {
+        public var hyperplanes: [Hyperplane]
+        public var table: [TableEntry]
+        /// For every region and pair of classes whose tie hyperplane on that
+        /// region is not among `hyperplanes`: proof that the two never tie at
+        /// the top there.
+        public var separations: [Separation]
+        /// `hyperplanes.count × (inputs + 1)`.
+        public var hyperplaneCoefficients: Int
+        /// `table.count`.
+        public var tableEntries: Int
+        /// Coefficients plus table entries.
+        public var parameters: Int
+
+        /// The value with these fields (checked only by `CertificateChecker`).
+        public init(hyperplanes: [Hyperplane], table: [TableEntry], separations: [Separation], hyperplaneCoefficients: Int, tableEntries: Int, parameters: Int) {
+            self.hyperplanes = hyperplanes
+            self.table = table
+            self.separations = separations
+            self.hyperplaneCoefficients = hyperplaneCoefficients
+            self.tableEntries = tableEntries
+            self.parameters = parameters
+        }
+    }
+
+    /// One table entry: the strict sign pattern (`+`/`-` per hyperplane), the
+    /// class, and a point of the box with that pattern where `g` answers it.
+    public struct TableEntry: Codable, Sendable, Equatable {
+        public var signs: String
+        public var label: Int
+        public var witness: [Rational]
+
+        /// The value with these fields (checked only by `CertificateChecker`).
+        public init(signs: String, label: Int, witness: [Rational]) {
+            self.signs = signs
+            self.label = label
+            self.witness = witness
+        }
+    }
+
+    /// On region `region`, wherever classes `classes[0] < classes[1]` both
+    /// beat every other class, `larger` beats the other one by more than 0:
+    /// multipliers for `CertificateCheck.certifiedLowerBound` over
+    /// `ClassScores.bothAhead`.
+    public struct Separation: Codable, Sendable, Equatable {
+        public var region: Int
+        public var classes: [Int]
+        public var larger: Int
+        public var multipliers: [Rational]
+
+        /// The value with these fields (checked only by `CertificateChecker`).
+        public init(region: Int, classes: [Int], larger: Int, multipliers: [Rational]) {
+            self.region = region
+            self.classes = classes
+            self.larger = larger
+            self.multipliers = multipliers
+        }
+    }
+
+    /// Where `f` provably answers like `g` (and the DecisionNet).
+    public struct AgreementClaims: Codable, Sendable, Equatable {
+        /// Regions on which `g`'s label margin exceeds the error bound everywhere.
+        public var regions: [AgreedRegion]
+        /// 2 inputs only: the exact area of the box where the margin exceeds
+        /// the error bound, and the box's area.
+        public var area: Rational?
+        public var boxArea: Rational?
+
+        /// The value with these fields (checked only by `CertificateChecker`).
+        public init(regions: [AgreedRegion], area: Rational?, boxArea: Rational?) {
+            self.regions = regions
+            self.area = area
+            self.boxArea = boxArea
+        }
+    }
+
+    /// On region `region`, `score_label − score_j > e_label + e_j` for every
+    /// `j ≠ label`: one set of lower-bound multipliers per `j`, increasing `j`.
+    public struct AgreedRegion: Codable, Sendable, Equatable {
+        public var region: Int
+        public var label: Int
+        public var multipliers: [[Rational]]
+
+        /// The value with these fields (checked only by `CertificateChecker`).
+        public init(region: Int, label: Int, multipliers: [[Rational]]) {
+            self.region = region
+            self.label = label
+            self.multipliers = multipliers
+        }
+    }
+
+    /// The certificate as JSON (sorted keys, so equal certificates are equal bytes).
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+
+    /// Reads a certificate; throws `InputError` naming what is malformed.
+    public static func decode(_ data: Data) throws(InputError) -> Certificate {
+        do {
+            let certificate = try JSONDecoder().decode(Certificate.self, from: data)
+            guard certificate.format == formatName else {
+                throw InputError("not a climep certificate (format '\(certificate.format)')")
+            }
+            guard certificate.version == currentVersion else {
+                throw InputError("certificate version \(certificate.version) is not supported (this climep reads \(currentVersion))")
+            }
+            return certificate
+        } catch let error as InputError {
+            throw error
+        } catch let DecodingError.dataCorrupted(context) {
+            throw InputError("malformed certificate at \(path(context.codingPath)): \(context.debugDescription)")
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw InputError("malformed certificate: \(path(context.codingPath + [key])) is missing")
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw InputError("malformed certificate at \(path(context.codingPath)): \(context.debugDescription)")
+        } catch let DecodingError.valueNotFound(_, context) {
+            throw InputError("malformed certificate at \(path(context.codingPath)): a value is missing")
+        } catch {
+            throw InputError("malformed certificate: \(error)")
+        }
+    }
+
+    private static func path(_ keys: [any CodingKey]) -> String {
+        keys.isEmpty ? "the top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+    }
+
+    /// The value with these fields (checked only by `CertificateChecker`).
+    public init(format: String, version: Int, model: ModelClaims, box: BoxClaims, linearization: LinearizationClaims, regions: RegionClaims, decisionNet: DecisionNetClaims, agreement: AgreementClaims) {
+        self.format = format
+        self.version = version
+        self.model = model
+        self.box = box
+        self.linearization = linearization
+        self.regions = regions
+        self.decisionNet = decisionNet
+        self.agreement = agreement
+    }
+}

@@ -1,0 +1,257 @@
+import ExactArithmetic
+import Foundation
+import NeuralNetwork
+import Polyhedra
+
+/// The first claim of a certificate that does not hold, and why.
+public struct CertificateCheckFailure: Error, Equatable, CustomStringConvertible, Sendable {
+    /// The claim, by its place in the certificate (`linearization.errorBound[1]`, …).
+    public let claim: String
+    /// What is wrong, in one line.
+    public let reason: String
+
+    public var description: String { "\(claim): \(reason)" }
+}
+
+/// What a certificate proves, as the checker recomputed it.
+public struct CheckedCertificate: Sendable {
+    /// The bound on `|f_i − g_i|` per logit that the checker recomputed (≤ the claimed one).
+    public let errorBound: [Rational]
+    /// Number of regions; they cover the box.
+    public let regions: Int
+    public let hyperplanes: Int
+    public let tableEntries: Int
+    /// Regions on which `f`, `g` and the DecisionNet provably agree everywhere.
+    public let agreedRegions: Int
+    /// 2 inputs: the exact area where agreement is proven, and the box's.
+    public let agreedArea: Rational?
+    public let boxArea: Rational?
+}
+
+/// Re-verifies every claim of a `Certificate` from the model file, in exact
+/// arithmetic, trusting nothing the certifier computed: the model file's
+/// hash and shape; `g`; the error tables, ranges, ε's and the error bound
+/// (recomputed); the split tree (replayed); the DecisionNet's hyperplanes,
+/// table and separations; the agreement claims and area; the counts.
+/// Depends on the exact core, Polyhedra's exact checks and the model loader
+/// only. Proofs: proofs/certificate.md.
+public enum CertificateChecker {
+    /// Checks `certificate` against the model file's bytes (`source` is its
+    /// path: it names the file and picks its format). Throws the first
+    /// claim that fails.
+    public static func check(
+        _ certificate: Certificate, modelData: Data, source: String
+    ) throws(CertificateCheckFailure) -> CheckedCertificate {
+        func fail(_ claim: String, _ reason: String) -> CertificateCheckFailure {
+            CertificateCheckFailure(claim: claim, reason: reason)
+        }
+
+        // The model.
+        let digest = ModelFingerprint.sha256(modelData)
+        guard digest == certificate.model.sha256 else {
+            throw fail("model.sha256", "the model file's SHA-256 is \(digest), the certificate is for \(certificate.model.sha256)")
+        }
+        let network: Network
+        do { network = try Network(data: modelData, source: source) } catch {
+            throw fail("model", "\(error)")
+        }
+        guard certificate.model.network.layers == network.layers else {
+            throw fail("model.network", "the embedded layers differ from the model file's")
+        }
+        let d = network.inputCount
+        for (name, claimed, actual) in [("inputs", certificate.model.inputs, d),
+                                        ("classes", certificate.model.classes, network.classCount),
+                                        ("parameters", certificate.model.parameters, network.parameterCount)]
+        where claimed != actual {
+            throw fail("model.\(name)", "the certificate says \(claimed), the model has \(actual)")
+        }
+
+        // The box.
+        let box: InputBox
+        do { box = try InputBox(lower: certificate.box.lower, upper: certificate.box.upper) } catch {
+            throw fail("box", "\(error)")
+        }
+        guard box.dimension == d else { throw fail("box", "\(box.dimension) intervals for \(d) inputs") }
+        guard zip(box.lower, box.upper).allSatisfy({ $0 < $1 }) else {
+            throw fail("box", "every interval must have positive width")
+        }
+
+        // g, the error tables and the error bound.
+        let claims = certificate.linearization
+        guard claims.layers.count == network.layers.count else {
+            throw fail("linearization.layers", "\(claims.layers.count) layers for a model with \(network.layers.count)")
+        }
+        let g: LinearizedNetwork
+        do {
+            g = try LinearizedNetwork(network, activations: claims.layers.map(\.function), pieces: claims.pieces, method: claims.fit)
+        } catch {
+            throw fail("linearization.layers", "\(error)")
+        }
+        let fRanges = IntervalPropagation.original(network, over: box).preActivation
+        let gRanges = IntervalPropagation.linearized(g, over: box).preActivation
+        var tables: [Int: ActivationErrorTable] = [:]
+        for (k, (layer, claim)) in zip(network.layers, claims.layers).enumerated() {
+            let name = "linearization.layers[\(k)]"
+            guard claim.activation == layer.activation.name else {
+                throw fail("\(name).activation", "the certificate says \(claim.activation), the model has \(layer.activation.name)")
+            }
+            guard let smooth = SmoothActivation(layer.activation) else {
+                guard claim.range == nil, claim.activationError == nil, claim.errorTable == nil else {
+                    throw fail(name, "a piecewise-linear layer has no range, activation error or error table")
+                }
+                continue
+            }
+            guard let range = claim.range, let epsilon = claim.activationError, let points = claim.errorTable else {
+                throw fail(name, "a smooth layer needs its range, activation error and error table")
+            }
+            let table: ActivationErrorTable
+            do { table = try ActivationErrorTable(p: claim.function, f: smooth, points: points) } catch {
+                throw fail("\(name).errorTable", "\(error)")
+            }
+            for (j, r) in (fRanges[k] + gRanges[k]).enumerated() where !(range.lower <= r.lower && r.upper <= range.upper) {
+                let which = j < fRanges[k].count ? "f's neuron \(j)" : "g's neuron \(j - fRanges[k].count)"
+                throw fail("\(name).range", "\(range) does not hold \(which) range \(r)")
+            }
+            guard let proven = table.bound(on: range) else {
+                throw fail("\(name).errorTable", "the table does not cover the range \(range)")
+            }
+            guard proven <= epsilon else {
+                throw fail("\(name).activationError", "claimed \(epsilon), but the table proves only \(proven)")
+            }
+            tables[k] = table
+        }
+        let bound: [Rational]
+        do {
+            bound = try claims.subBoxes.bound(over: box) { sub in
+                ErrorRecursion.evaluate(g, over: sub) { k, range in tables[k]?.bound(on: range) }?.bound
+            }
+        } catch {
+            throw fail("linearization.subBoxes", "\(error)")
+        }
+        guard claims.errorBound.count == bound.count else {
+            throw fail("linearization.errorBound", "\(claims.errorBound.count) bounds for \(bound.count) logits")
+        }
+        for i in bound.indices where !(bound[i] <= claims.errorBound[i]) {
+            throw fail("linearization.errorBound[\(i)]", "claimed \(claims.errorBound[i]), but the recomputed bound is \(bound[i])")
+        }
+
+        // The regions: replay the split tree.
+        var regions: [(polytope: Polytope, scores: ClassScores)] = []
+        let count: Int
+        do {
+            count = try CompletenessCheck.verify(certificate.regions.splitTree, for: g, over: box) { polytope, logits in
+                regions.append((polytope, ClassScores(logitWeights: logits.weights, logitBias: logits.bias)))
+            }
+        } catch {
+            throw fail("regions.splitTree", "\(error)")
+        }
+        guard count == certificate.regions.count else {
+            throw fail("regions.count", "claimed \(certificate.regions.count), the split tree has \(count) regions")
+        }
+
+        // The DecisionNet.
+        let dnet = certificate.decisionNet
+        let classes = network.classCount
+        var planes: Set<Hyperplane> = []
+        for (k, h) in dnet.hyperplanes.enumerated() {
+            guard h.normal.count == d, let normal = Hyperplane(h.normal, plus: h.offset), normal == h else {
+                throw fail("decisionNet.hyperplanes[\(k)]", "not a hyperplane in primitive integer normal form over \(d) inputs")
+            }
+            guard planes.insert(h).inserted else { throw fail("decisionNet.hyperplanes[\(k)]", "listed twice") }
+        }
+        var patterns: Set<String> = []
+        for (k, entry) in dnet.table.enumerated() {
+            let name = "decisionNet.table[\(k)]"
+            guard (0..<classes).contains(entry.label) else { throw fail("\(name).label", "no class \(entry.label)") }
+            guard box.contains(entry.witness) else { throw fail("\(name).witness", "not a point of the box") }
+            guard let signs = DecisionNet.strictSigns(of: entry.witness, dnet.hyperplanes),
+                  DecisionNet.signText(signs) == entry.signs else {
+                throw fail("\(name).witness", "does not have the sign pattern \(entry.signs)")
+            }
+            guard patterns.insert(entry.signs).inserted else { throw fail("\(name).signs", "pattern listed twice") }
+            let answer = Network.label(ofLogits: g.exactLogits(entry.witness))
+            guard answer == entry.label else {
+                throw fail("\(name).label", "claimed \(entry.label), but g answers \(answer) at the witness")
+            }
+        }
+        var separated: Set<[Int]> = []
+        for (k, s) in dnet.separations.enumerated() {
+            let name = "decisionNet.separations[\(k)]"
+            guard regions.indices.contains(s.region), s.classes.count == 2, s.classes[0] < s.classes[1],
+                  s.classes.allSatisfy({ (0..<classes).contains($0) }), s.classes.contains(s.larger) else {
+                throw fail(name, "names no region and pair of classes of this certificate")
+            }
+            let (a, b) = (s.classes[0], s.classes[1])
+            let region = regions[s.region]
+            let ahead = region.scores.bothAhead(a, b, in: region.polytope)
+            let (c, offset) = region.scores.difference(s.larger, s.larger == a ? b : a)
+            guard let proven = CertificateCheck.certifiedLowerBound(
+                of: c, plus: offset, over: ahead, certificate: BoundCertificate(multipliers: s.multipliers)),
+                  proven.sign > 0 else {
+                throw fail(name, "the multipliers do not prove that class \(s.larger) is ahead on region \(s.region)")
+            }
+            separated.insert([s.region, a, b])
+        }
+        for (r, region) in regions.enumerated() {
+            for a in 0..<classes {
+                for b in (a + 1)..<classes {
+                    let (c, offset) = region.scores.difference(a, b)
+                    guard let plane = Hyperplane(c, plus: offset) else { continue }  // a constant difference
+                    guard planes.contains(plane) || separated.contains([r, a, b]) else {
+                        throw fail("decisionNet", "on region \(r) classes \(a) and \(b) may tie at the top, but their tie hyperplane is not a DecisionNet hyperplane and no separation is given")
+                    }
+                }
+            }
+        }
+        let coefficients = dnet.hyperplanes.count * (d + 1)
+        for (name, claimed, actual) in [("hyperplaneCoefficients", dnet.hyperplaneCoefficients, coefficients),
+                                        ("tableEntries", dnet.tableEntries, dnet.table.count),
+                                        ("parameters", dnet.parameters, coefficients + dnet.table.count)]
+        where claimed != actual {
+            throw fail("decisionNet.\(name)", "claimed \(claimed), counted \(actual)")
+        }
+
+        // Agreement with f.
+        let errors = ClassScores.errors(ofLogitErrors: claims.errorBound)
+        var agreed: Set<Int> = []
+        for (k, claim) in certificate.agreement.regions.enumerated() {
+            let name = "agreement.regions[\(k)]"
+            guard regions.indices.contains(claim.region), (0..<classes).contains(claim.label),
+                  claim.multipliers.count == classes - 1 else {
+                throw fail(name, "names no region and class of this certificate")
+            }
+            guard agreed.insert(claim.region).inserted else { throw fail(name, "region \(claim.region) listed twice") }
+            let region = regions[claim.region], i = claim.label
+            for (y, j) in zip(claim.multipliers, (0..<classes).filter { $0 != i }) {
+                let (c, offset) = region.scores.difference(i, j)
+                guard let proven = CertificateCheck.certifiedLowerBound(
+                    of: c, plus: offset, over: region.polytope, certificate: BoundCertificate(multipliers: y)),
+                      proven > errors[i] + errors[j] else {
+                    throw fail(name, "the margin of class \(i) over class \(j) on region \(claim.region) is not proven to exceed \(errors[i] + errors[j])")
+                }
+            }
+        }
+        var area: Rational?, boxArea: Rational?
+        if d == 2 {
+            var total = Rational.zero
+            for region in regions {
+                for i in 0..<classes {
+                    if let part = region.scores.ahead(i, by: errors, in: region.polytope) {
+                        total += PlanarPolygon.area(of: part)
+                    }
+                }
+            }
+            let whole = (box.upper[0] - box.lower[0]) * (box.upper[1] - box.lower[1])
+            guard certificate.agreement.area == total else {
+                throw fail("agreement.area", "claimed \(certificate.agreement.area.map { "\($0)" } ?? "none"), computed \(total)")
+            }
+            guard certificate.agreement.boxArea == whole else { throw fail("agreement.boxArea", "the box's area is \(whole)") }
+            (area, boxArea) = (total, whole)
+        } else if certificate.agreement.area != nil || certificate.agreement.boxArea != nil {
+            throw fail("agreement.area", "areas are certified for 2 inputs only")
+        }
+        return CheckedCertificate(
+            errorBound: bound, regions: count, hyperplanes: dnet.hyperplanes.count, tableEntries: dnet.table.count,
+            agreedRegions: agreed.count, agreedArea: area, boxArea: boxArea)
+    }
+}

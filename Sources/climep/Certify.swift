@@ -1,0 +1,191 @@
+import ArgumentParser
+import Certification
+import ExactArithmetic
+import Foundation
+import Linearization
+import NeuralNetwork
+import Regions
+import Verification
+
+struct Certify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Certify a model over a box: error bound, complete regions, DecisionNet and agreement, in one certificate.",
+        discussion: """
+            Linearizes smooth activations (--pieces N, or the fewest pieces meeting --max-error E), bounds \
+            |f - g| per logit, enumerates every linear region of g with a completeness certificate, builds the \
+            DecisionNet from g's boundary hyperplanes, and proves where the model f gives g's label (the margin \
+            of g exceeds the error bound). Everything goes into one JSON certificate that `climep check` \
+            re-verifies from the model file. Exits 1 when a threshold (--max-error, --min-agreed-area, \
+            --min-agreed-regions) is not met; the certificate is still written, its claims are still true.
+            """)
+
+    @OptionGroup var model: ModelArgument
+    @OptionGroup var boxOptions: BoxOptions
+    @OptionGroup var linearization: LinearizationOptions
+
+    @Option(name: .customLong("max-error"), parsing: .unconditional, help: ArgumentHelp("Use the fewest pieces whose certified bound is at most E on every logit (exit 1 when --max-pieces is reached first).", valueName: "E"))
+    var maxError: String?
+
+    @Option(name: .customLong("max-pieces"), help: ArgumentHelp("With --max-error: the most pieces to try.", valueName: "N"))
+    var maxPieces = 64
+
+    @Option(help: ArgumentHelp("Where to write the certificate (JSON).", valueName: "CERT.json"))
+    var out: String
+
+    @Option(help: ArgumentHelp("Training points (CSV) whose patterns also go into the DecisionNet's table, as the paper does.", valueName: "POINTS.csv"))
+    var training: String?
+
+    @Option(name: .customLong("max-regions"), help: ArgumentHelp("Give up (exit 1, no certificate) after this many regions.", valueName: "N"))
+    var maxRegions = 1_000_000
+
+    @Option(name: .customLong("min-agreed-area"), parsing: .unconditional, help: ArgumentHelp("2 inputs: exit 1 unless agreement with the model is proven on at least this fraction of the box's area (0 to 1).", valueName: "F"))
+    var minAgreedArea: String?
+
+    @Option(name: .customLong("min-agreed-regions"), parsing: .unconditional, help: ArgumentHelp("Exit 1 unless agreement with the model is proven on all of at least this fraction of the regions (0 to 1).", valueName: "F"))
+    var minAgreedRegions: String?
+
+    @Flag(help: "Print one JSON summary: regions, complete, errorBound, dnet, model, agreement, certificate.")
+    var json = false
+
+    func run() throws {
+        let network = try model.load()
+        let modelData = try Network.modelFileData(model.path)
+        guard let box = try boxOptions.box(dimension: network.inputCount) else {
+            throw InputError("certify needs an input box: --box B or --vnnlib PROP.vnnlib")
+        }
+        guard box.lower.indices.allSatisfy({ box.lower[$0] < box.upper[$0] }) else {
+            throw InputError("certify needs a box of positive width in every input")
+        }
+        let areaThreshold = try fraction(minAgreedArea, "--min-agreed-area")
+        let regionThreshold = try fraction(minAgreedRegions, "--min-agreed-regions")
+        if areaThreshold != nil && network.inputCount != 2 {
+            throw InputError("--min-agreed-area needs a 2-input model; this one has \(network.inputCount) inputs")
+        }
+        guard maxRegions > 0 else { throw InputError("--max-regions must be positive") }
+        let training = try self.training.map { try PointSet(contentsOf: $0, dimension: network.inputCount).points } ?? []
+        let splits = try linearization.splitCount(inputs: network.inputCount)
+
+        let start = ContinuousClock.now
+        var met = true
+        let g: LinearizedNetwork
+        switch (try linearization.pieceCount(), maxError) {
+        case (_?, _?):
+            throw InputError("give at most one of --pieces N and --max-error E")
+        case (nil, let text?):
+            let target: Rational
+            do { target = try Rational(parsing: text) } catch { throw InputError("--max-error: \(error)") }
+            guard target.sign > 0 else { throw InputError("--max-error must be positive, got \(text)") }
+            guard maxPieces <= PieceLimit.maximum else { throw InputError("--max-pieces \(maxPieces) is more than the limit of \(PieceLimit.maximum)") }
+            let found = try PieceCountSearch.fewestPieces(
+                network, over: box, target: target, method: linearization.fit, splits: splits, maximumPieces: maxPieces
+            ) { n, bound in printError("pieces \(n): certified bound \(bound.nearestDouble)") }
+            g = found.network
+            if !found.met {
+                met = false
+                printError("no piece count up to \(maxPieces) meets --max-error \(text); certifying the best, \(g.pieces) pieces")
+            }
+        default:
+            g = try linearized(network, linearization)
+        }
+
+        let result: Certifier.Result
+        do {
+            result = try Certifier.certify(g, modelData: modelData, over: box, splits: splits, maximumRegions: maxRegions,
+                                           trainingPoints: training, progress: { printError($0) })
+        } catch {
+            printError("stopped: --max-regions \(error.limit) reached; no certificate without the complete enumeration")
+            throw ExitCode(1)
+        }
+        let seconds = (ContinuousClock.now - start).seconds
+        do { try result.certificate.encoded().write(to: URL(fileURLWithPath: out)) } catch {
+            throw InputError("cannot write '\(out)': \(error.localizedDescription)")
+        }
+        let summary = CertificateSummary(result.certificate, path: out, seconds: seconds,
+                                         trainingEntries: result.decisionNet.trainingEntries)
+        if json { try printJSON(summary) } else { summary.printReadable(modelPath: model.path) }
+
+        if let threshold = areaThreshold, let fraction = summary.agreement.fraction, fraction < threshold {
+            printError("agreement is proven on \(fraction.nearestDouble) of the box's area, below --min-agreed-area \(threshold)")
+            met = false
+        }
+        if let threshold = regionThreshold, summary.agreement.regionFraction < threshold {
+            printError("agreement is proven on \(summary.agreement.regionFraction.nearestDouble) of the regions, below --min-agreed-regions \(threshold)")
+            met = false
+        }
+        if !met { throw ExitCode(1) }
+    }
+
+    private func fraction(_ text: String?, _ flag: String) throws(InputError) -> Rational? {
+        guard let text else { return nil }
+        let value: Rational
+        do { value = try Rational(parsing: text) } catch { throw InputError("\(flag): \(error)") }
+        guard value.sign >= 0 && value <= .one else { throw InputError("\(flag) must be between 0 and 1, got \(text)") }
+        return value
+    }
+}
+
+/// What `certify` (and `demo`) print about a certificate.
+struct CertificateSummary: Encodable {
+    struct DNet: Encodable { let hyperplanes: Int, parameters: Int, hyperplaneCoefficients: Int, tableEntries: Int, trainingEntries: Int }
+    struct Model: Encodable { let parameters: Int, sha256: String, inputs: Int, classes: Int }
+    struct Agreement: Encodable {
+        let regions: Int
+        let regionFraction: Rational
+        let area: Rational?
+        let boxArea: Rational?
+        let fraction: Rational?
+    }
+    let regions: Int
+    let complete: Bool
+    let pieces: Int
+    let errorBound: [Rational]
+    let errorBoundDecimal: [Double]
+    let dnet: DNet
+    let model: Model
+    let agreement: Agreement
+    let certificate: String
+    let seconds: Double
+
+    init(_ c: Certificate, path: String, seconds: Double, trainingEntries: Int) {
+        regions = c.regions.count
+        complete = true
+        pieces = c.linearization.pieces
+        errorBound = c.linearization.errorBound
+        errorBoundDecimal = errorBound.map(\.nearestDouble)
+        dnet = DNet(hyperplanes: c.decisionNet.hyperplanes.count, parameters: c.decisionNet.parameters,
+                    hyperplaneCoefficients: c.decisionNet.hyperplaneCoefficients, tableEntries: c.decisionNet.tableEntries,
+                    trainingEntries: trainingEntries)
+        model = Model(parameters: c.model.parameters, sha256: c.model.sha256, inputs: c.model.inputs, classes: c.model.classes)
+        let area = c.agreement.area, boxArea = c.agreement.boxArea
+        agreement = Agreement(
+            regions: c.agreement.regions.count, regionFraction: Rational(c.agreement.regions.count, max(1, c.regions.count)),
+            area: area, boxArea: boxArea, fraction: area.flatMap { a in boxArea.map { a / $0 } })
+        certificate = path
+        self.seconds = seconds
+    }
+
+    func printReadable(modelPath: String) {
+        func short(_ x: Rational) -> String { String(format: "%.4g", x.nearestDouble) }
+        print("model        \(modelPath)  (\(model.inputs) inputs, \(model.classes) classes, \(model.parameters) parameters, sha256 \(model.sha256.prefix(16))…)")
+        print("g            \(pieces) pieces per smooth activation")
+        for (i, e) in errorBound.enumerated() { print("error bound  logit \(i): |f - g| <= \(short(e))   (exact: \(e))") }
+        print("regions      \(regions), complete (split-tree certificate)")
+        let ratio = Double(model.parameters) / Double(max(1, dnet.parameters))
+        print("DecisionNet  \(dnet.hyperplanes) hyperplanes (\(dnet.hyperplaneCoefficients) coefficients) + \(dnet.tableEntries) table entries = \(dnet.parameters) parameters, vs \(model.parameters) in the model (\(String(format: "%.2f", ratio))×)")
+        print("             answers like g on the whole box (unseen patterns fall back to g exactly)")
+        print("agreement    f = g = DecisionNet proven on all of \(agreement.regions) of \(regions) regions (\(String(format: "%.1f", 100 * agreement.regionFraction.nearestDouble)) %)")
+        if let fraction = agreement.fraction, let area = agreement.area {
+            print("             and on an area of \(short(area)) = \(String(format: "%.2f", 100 * fraction.nearestDouble)) % of the box (exact: \(area))")
+        }
+        print("certificate  \(certificate)  (check it: climep check \(certificate) --model \(modelPath))")
+        print("time         \(String(format: "%.2f", seconds)) s")
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a `Double` (display only).
+    var seconds: Double {
+        let (s, attoseconds) = components
+        return Double(s) + Double(attoseconds) * 1e-18
+    }
+}
