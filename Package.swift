@@ -115,6 +115,7 @@ let package = Package(
         .testTarget(name: "LinearizationTests", dependencies: ["Linearization", "Verification", "FixtureSupport"]),
         .testTarget(name: "PolyhedraTests", dependencies: ["Polyhedra", "LPSearch", "FixtureSupport"]),
         .testTarget(name: "RegionsTests", dependencies: ["Regions", "Verification", "Linearization", "FixtureSupport"]),
+        .testTarget(name: "VerificationTests", dependencies: ["Verification", "Certification", "Regions", "Linearization", "FixtureSupport"]),
         .testTarget(name: "CertificationTests", dependencies: ["Certification", "Verification", "Regions", "Linearization", "LPSearch", "FixtureSupport"]),
         .testTarget(name: "ClimepCLITests", dependencies: ["climep", "FixtureSupport"]),
     ],

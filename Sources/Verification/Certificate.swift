@@ -37,6 +37,13 @@ public struct Certificate: Codable, Sendable, Equatable {
         /// (`dnet predict` needs no model file). Must equal the file's.
         public var network: Network
 
+        /// Equal claims: the same file hash, shape and layers (where the
+        /// embedded network was read from does not matter).
+        public static func == (a: ModelClaims, b: ModelClaims) -> Bool {
+            a.sha256 == b.sha256 && a.inputs == b.inputs && a.classes == b.classes
+                && a.parameters == b.parameters && a.network.layers == b.network.layers
+        }
+
         /// The value with these fields (checked only by `CertificateChecker`).
         public init(sha256: String, inputs: Int, classes: Int, parameters: Int, network: Network) {
             self.sha256 = sha256
