@@ -17,6 +17,9 @@ public struct RegionPicture: Sendable {
     public var points: [(point: [Rational], label: Int)] = []
     /// A line of text above the picture.
     public var title: String = ""
+    /// Whole hyperplanes to draw dashed across the box: a DecisionNet's (the
+    /// paper's Fig. 6).
+    public var hyperplanes: [Hyperplane] = []
 
     public init(enumeration: RegionEnumeration, boundary: DecisionBoundary, classCount: Int) {
         self.enumeration = enumeration
@@ -64,6 +67,13 @@ public struct RegionPicture: Sendable {
         for piece in boundary.pieces {
             if let (a, b) = segment(piece) { out.append("<line x1=\"\(px(a).split(separator: ",")[0])\" y1=\"\(px(a).split(separator: ",")[1])\" x2=\"\(px(b).split(separator: ",")[0])\" y2=\"\(px(b).split(separator: ",")[1])\"/>") }
         }
+        out.append("</g><g stroke=\"#b2182b\" stroke-width=\"1.2\" stroke-dasharray=\"6,4\">")
+        for plane in hyperplanes {
+            if let (a, b) = chord(plane, (x0, y0), (x1, y1)) {
+                let (pa, pb) = (px(a).split(separator: ","), px(b).split(separator: ","))
+                out.append("<line x1=\"\(pa[0])\" y1=\"\(pa[1])\" x2=\"\(pb[0])\" y2=\"\(pb[1])\"/>")
+            }
+        }
         out.append("</g><g stroke=\"white\" stroke-width=\"0.8\">")
         for (point, label) in points {
             let c = px((point[0].nearestDouble, point[1].nearestDouble)).split(separator: ",")
@@ -71,7 +81,7 @@ public struct RegionPicture: Sendable {
         }
         out.append("</g>")
         out.append("<rect x=\"\(margin)\" y=\"\(margin)\" width=\"\(rounded(size))\" height=\"\(rounded(size))\" fill=\"none\" stroke=\"black\"/>")
-        out.append("<text x=\"\(margin)\" y=\"\(rounded(margin + size + 16))\">x0 ∈ [\(x0), \(x1)], x1 ∈ [\(y0), \(y1)]; \(enumeration.regions.count) regions, \(boundary.hyperplanes.count) boundary hyperplanes</text>")
+        out.append("<text x=\"\(margin)\" y=\"\(rounded(margin + size + 16))\">x0 ∈ [\(x0), \(x1)], x1 ∈ [\(y0), \(y1)]; \(enumeration.regions.count) regions, \(boundary.hyperplanes.count) boundary hyperplanes\(hyperplanes.isEmpty ? "" : ", \(hyperplanes.count) DecisionNet hyperplanes (dashed)")</text>")
         let areas = enumeration.classAreas(classCount: classCount)
         let total = areas.reduce(Rational.zero, +)
         for label in 0..<classCount {
@@ -82,6 +92,25 @@ public struct RegionPicture: Sendable {
         }
         out.append("</svg>")
         return out.joined(separator: "\n")
+    }
+
+    /// Where the line `plane` crosses the box `[x0, x1] × [y0, y1]` (floating
+    /// point, display only); nil when it misses it.
+    private func chord(_ plane: Hyperplane, _ low: (Double, Double), _ high: (Double, Double)) -> ((Double, Double), (Double, Double))? {
+        let n = plane.normal.map(\.nearestDouble), o = plane.offset.nearestDouble
+        let corners = [low, (high.0, low.1), high, (low.0, high.1)]
+        let s = corners.map { n[0] * $0.0 + n[1] * $0.1 + o }
+        var ends: [(Double, Double)] = []
+        for k in 0..<4 {
+            let a = corners[k], b = corners[(k + 1) % 4], sa = s[k], sb = s[(k + 1) % 4]
+            if sa == 0 { ends.append(a) }
+            if (sa < 0 && sb > 0) || (sa > 0 && sb < 0) {
+                let t = sa / (sa - sb)
+                ends.append((a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1)))
+            }
+        }
+        guard ends.count >= 2 else { return nil }
+        return (ends[0], ends[ends.count - 1])
     }
 
     /// The boundary piece as a drawable segment (floating point, display only).

@@ -175,7 +175,7 @@ struct CertificateSummary: Encodable {
         print("             answers like g on the whole box (unseen patterns fall back to g exactly)")
         print("agreement    f = g = DecisionNet proven on all of \(agreement.regions) of \(regions) regions (\(String(format: "%.1f", 100 * agreement.regionFraction.nearestDouble)) %)")
         if let fraction = agreement.fraction, let area = agreement.area {
-            print("             and on an area of \(short(area)) = \(String(format: "%.2f", 100 * fraction.nearestDouble)) % of the box (exact: \(area))")
+            print("             and on an area of \(short(area)) = \(String(format: "%.2f", 100 * fraction.nearestDouble)) % of the box (exact rational in the certificate)")
         }
         print("certificate  \(certificate)  (check it: climep check \(certificate) --model \(modelPath))")
         print("time         \(String(format: "%.2f", seconds)) s")

@@ -1200,6 +1200,17 @@ def part_examples():
     os.replace(os.path.join(EXAMPLES_DIR, "moons-tanh.expected.csv"),
                os.path.join(EXAMPLES_DIR, "moons-expected.csv"))
     print("examples: moons-tanh.onnx box=%s ops=%s labels=%s" % (box, " ".join(op_types(model)), stats["labels"]))
+    write_training_set(spec)
+
+
+def write_training_set(spec):
+    """Examples/moons-train.csv: the 300 points the demo model was trained on
+    (the DecisionNet's training set in `climep demo`), shortest round-trip decimals."""
+    X, _ = make_dataset(spec)
+    with open(os.path.join(EXAMPLES_DIR, "moons-train.csv"), "w") as out:
+        out.write("x0,x1\n")
+        for row in X:
+            out.write(",".join(repr(float(v)) for v in row) + "\n")
 
 
 PARTS = {"models": part_models, "bad": part_bad, "vnncomp": part_vnncomp, "examples": part_examples}

@@ -1,0 +1,99 @@
+import ArgumentParser
+import Certification
+import ExactArithmetic
+import Foundation
+import Linearization
+import NeuralNetwork
+import Regions
+import Verification
+
+struct Demo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The main job on the shipped example: certify, check independently, draw and report.",
+        discussion: """
+            Certifies the scikit-learn 2→8→8 tanh MLP in Examples/ (trained on two moons) over [-2, 2]² with an \
+            8-piece fit, using the example points as the DecisionNet's training set; re-checks the certificate \
+            with the independent checker; and writes the certificate, an SVG of the regions, g's boundary and the \
+            DecisionNet's hyperplanes (the paper's Fig. 6), and a Markdown report into the output folder. Run it \
+            from the repository root, or give --model and --points.
+            """)
+
+    @Option(help: ArgumentHelp("The model to certify.", valueName: "MODEL"))
+    var model = "Examples/moons-tanh.onnx"
+
+    @Option(help: ArgumentHelp("Data points: the DecisionNet's training set and the picture's dots (CSV).", valueName: "POINTS.csv"))
+    var points = "Examples/moons-train.csv"
+
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The box.", valueName: "B"))
+    var box = "-2:3,-1.5:2"
+
+    @Option(help: ArgumentHelp("Pieces of the tanh fit.", valueName: "N"))
+    var pieces = 8
+
+    @Option(help: ArgumentHelp("Folder for certificate.json, dnet.svg and report.md (created if missing).", valueName: "DIR"))
+    var out = "climep-demo"
+
+    func run() throws {
+        guard FileManager.default.fileExists(atPath: model) else {
+            throw InputError("the demo model '\(model)' is not here: run the demo from the repository root, or give --model")
+        }
+        let data = try Network.modelFileData(model)
+        let network = try Network(data: data, source: model)
+        guard network.inputCount == 2 else { throw InputError("the demo draws 2-input models; '\(model)' has \(network.inputCount) inputs") }
+        let box = try InputBox(parsing: self.box, dimension: 2)
+        guard box.lower[0] < box.upper[0] && box.lower[1] < box.upper[1] else { throw InputError("the box needs positive width") }
+        guard pieces <= PieceLimit.maximum else { throw InputError("--pieces \(pieces) is more than the limit of \(PieceLimit.maximum)") }
+        let data2D = try PointSet(contentsOf: points, dimension: 2).points
+        do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
+            throw InputError("cannot create '\(out)': \(error.localizedDescription)")
+        }
+        let certificatePath = out + "/certificate.json", picturePath = out + "/dnet.svg", reportPath = out + "/report.md"
+
+        printError("certifying \(model) over \(box.lower.indices.map { "[\(box.lower[$0]), \(box.upper[$0])]" }.joined(separator: "×")) with \(pieces) pieces…")
+        let g = try LinearizedNetwork(network, pieces: pieces, method: .defaultMethod)
+        let start = ContinuousClock.now
+        let result: Certifier.Result
+        do {
+            result = try Certifier.certify(g, modelData: data, over: box, splits: 64, trainingPoints: data2D.filter { box.contains($0) },
+                                           progress: { printError($0) })
+        } catch {
+            printError("stopped after \(error.regionsFound) regions")
+            throw ExitCode(1)
+        }
+        let certifySeconds = (ContinuousClock.now - start).seconds
+        try write(result.certificate.encoded(), to: certificatePath)
+
+        printError("checking the certificate independently…")
+        let checkStart = ContinuousClock.now
+        let written = try Certificate.decode(try readFile(certificatePath, what: "certificate", limit: 1 << 30))
+        let checked: CheckedCertificate
+        do { checked = try CertificateChecker.check(written, modelData: try Network.modelFileData(model), source: model) } catch {
+            printError("climep: check failed: \(error)")
+            throw ExitCode(1)
+        }
+        let checkSeconds = (ContinuousClock.now - checkStart).seconds
+
+        var picture = RegionPicture(enumeration: result.enumeration, boundary: DecisionBoundary(result.enumeration), classCount: network.classCount)
+        picture.title = "\(model): g (\(pieces) pieces), boundary (black), DecisionNet (dashed)"
+        picture.hyperplanes = result.decisionNet.net.hyperplanes
+        picture.points = data2D.filter { box.contains($0) }.map { ($0, Network.label(ofLogits: g.exactLogits($0))) }
+        try write(Data(picture.svg().utf8), to: picturePath)
+
+        let report = CertificationReport(
+            result: result, checked: checked, modelPath: model, certificatePath: certificatePath, picturePath: picturePath,
+            certifySeconds: certifySeconds, checkSeconds: checkSeconds, points: data2D.filter { box.contains($0) })
+        try write(Data(report.markdown.utf8), to: reportPath)
+
+        CertificateSummary(result.certificate, path: certificatePath, seconds: certifySeconds,
+                           trainingEntries: result.decisionNet.trainingEntries).printReadable(modelPath: model)
+        print("checked      every claim verified independently in \(String(format: "%.2f", checkSeconds)) s")
+        print("picture      \(picturePath)  (regions, boundary, DecisionNet hyperplanes: the paper's Fig. 6)")
+        print("report       \(reportPath)")
+    }
+
+    private func write(_ data: Data, to path: String) throws {
+        do { try data.write(to: URL(fileURLWithPath: path)) } catch {
+            throw InputError("cannot write '\(path)': \(error.localizedDescription)")
+        }
+    }
+}
