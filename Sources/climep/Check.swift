@@ -35,8 +35,8 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
-        let certificate = try Certificate.decode(try readFile(certificatePath, what: "certificate", limit: 1 << 30))
         let data = try Network.modelFileData(model)
+        let certificate = try Certificate.decode(try readFile(certificatePath, what: "certificate", limit: 1 << 30))
         let start = ContinuousClock.now
         let checked: CheckedCertificate
         do {

@@ -1,0 +1,128 @@
+import Foundation
+import FixtureSupport
+import Testing
+
+/// `certify`, `check`, `dnet predict` and `demo` as users script them: the
+/// CLI contract's keys and exit codes, certificates that check, tampered or
+/// mismatched ones that do not, and bad input that exits 2.
+@Suite struct CertifyCheckTests {
+    struct Summary: Decodable {
+        struct DNet: Decodable { let hyperplanes: Int, parameters: Int }
+        struct Model: Decodable { let parameters: Int }
+        let regions: Int
+        let complete: Bool
+        let errorBound: [String]
+        let dnet: DNet
+        let model: Model
+    }
+
+    let relu = Fixtures.path("models/sk_moons_relu_bin.onnx")
+    let tanh = Fixtures.path("models/sk_moons_tanh_bin_nozipmap.onnx")
+
+    func temporaryPath(_ suffix: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("climep-test-\(UUID().uuidString)\(suffix)").path
+    }
+
+    @Test func certifyWritesACertificateThatChecks() throws {
+        let out = temporaryPath(".json")
+        let result = try Climep.run(["certify", relu, "--box=-1:1", "--out", out, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let summary = try JSONDecoder().decode(Summary.self, from: Data(result.stdout.utf8))
+        #expect(summary.complete)
+        #expect(summary.regions > 10)
+        #expect(summary.errorBound == ["0"])  // a ReLU model is its own linearization
+        #expect(summary.dnet.hyperplanes > 0 && summary.dnet.parameters > 0)
+        #expect(summary.model.parameters > summary.dnet.hyperplanes)
+
+        let check = try Climep.run(["check", out, "--model", relu])
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.contains("verified"))
+    }
+
+    @Test func anotherModelFileOrATamperedClaimFailsWithExitOne() throws {
+        let out = temporaryPath(".json")
+        let made = try Climep.run(["certify", tanh, "--box=-1:1", "--pieces", "5", "--splits", "4", "--out", out])
+        #expect(made.status == 0, "\(made.stderr)")
+
+        let swapped = try Climep.run(["check", out, "--model", relu])
+        #expect(swapped.status == 1)
+        #expect(swapped.stderr.contains("model.sha256"))
+
+        // Claim a zero error bound: the recomputed bound exceeds it.
+        var json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as! [String: Any]
+        var linearization = json["linearization"] as! [String: Any]
+        #expect((linearization["errorBound"] as! [String])[0] != "0")
+        linearization["errorBound"] = ["0"]
+        json["linearization"] = linearization
+        let tampered = temporaryPath(".json")
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: tampered))
+        let rejected = try Climep.run(["check", tampered, "--model", tanh, "--json"])
+        #expect(rejected.status == 1)
+        #expect(rejected.stdout.contains("\"verified\" : false"))
+        #expect(rejected.stderr.contains("linearization.errorBound[0]"))
+    }
+
+    @Test func dnetPredictAnswersLikeGExactly() throws {
+        let out = temporaryPath(".json")
+        #expect(try Climep.run(["certify", tanh, "--box=-2:2", "--pieces", "5", "--splits", "0", "--out", out]).status == 0)
+        var lines = ["x0,x1"]
+        for i in 0...12 { for j in 0...12 { lines.append("\(Double(i - 6) / 3),\(Double(j - 6) / 3)") } }
+        lines.append("5,5")  // outside the box: g answers
+        let points = try Climep.temporaryFile(lines.joined(separator: "\n") + "\n")
+        let dnet = try Climep.run(["dnet", "predict", out, "--input", points])
+        #expect(dnet.status == 0, "\(dnet.stderr)")
+        #expect(dnet.stderr.contains("outside the certified box"))
+        let g = try Climep.run(["predict", tanh, "--input", points, "--box=-2:2", "--pieces", "5", "--exact"])
+        #expect(g.status == 0, "\(g.stderr)")
+        let dnetLabels = dnet.stdout.split(separator: "\n").map(String.init)
+        let gLabels = g.stdout.split(separator: "\n").map { String($0.split(separator: ",")[0]) }
+        #expect(dnetLabels.first == "label")
+        #expect(dnetLabels == gLabels)
+        #expect(dnetLabels.count == lines.count)
+    }
+
+    @Test func thresholdsExitOneAndStillWriteTheCertificate() throws {
+        let out = temporaryPath(".json")
+        let strict = try Climep.run(["certify", tanh, "--box=-2:2", "--pieces", "3", "--splits", "0", "--out", out,
+                                     "--min-agreed-area", "1"])
+        #expect(strict.status == 1)
+        #expect(strict.stderr.contains("--min-agreed-area"))
+        #expect(try Climep.run(["check", out, "--model", tanh]).status == 0)
+        let lenient = try Climep.run(["certify", tanh, "--box=-2:2", "--pieces", "3", "--splits", "0", "--out", out,
+                                      "--min-agreed-regions", "0"])
+        #expect(lenient.status == 0, "\(lenient.stderr)")
+    }
+
+    @Test(arguments: [
+        (["certify", "MODEL", "--box=1:-1", "--out", "OUT"], "empty"),
+        (["certify", "MODEL", "--box=-1:1", "--out", "OUT", "--min-agreed-area", "3/2"], "between 0 and 1"),
+        (["certify", "MODEL", "--box=-1:1"], "--out"),
+        (["certify", "MODEL", "--box=-1:1", "--out", "OUT", "--max-regions", "0"], "--max-regions"),
+        (["check", "GARBAGE", "--model", "MODEL"], "certificate"),
+        (["check", "GARBAGE", "--model", "/nonexistent/model.onnx"], "model.onnx"),
+        (["dnet", "predict", "GARBAGE", "--input", "GARBAGE"], "certificate"),
+    ])
+    func badInputExitsTwoWithOneLine(arguments: [String], mentions: String) throws {
+        let garbage = try Climep.temporaryFile("{\"format\": \"climep-certificate\", \"version\": 1}", suffix: ".json")
+        let out = temporaryPath(".json")
+        let resolved = arguments.map { $0 == "MODEL" ? relu : $0 == "OUT" ? out : $0 == "GARBAGE" ? garbage : $0 }
+        let result = try Climep.run(resolved)
+        #expect(result.status == 2, "\(result.stdout) \(result.stderr)")
+        #expect(result.stderr.contains(mentions), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test func demoWritesCertificatePictureAndReport() throws {
+        let folder = temporaryPath("")
+        let result = try Climep.run(["demo", "--model", Fixtures.example("moons-tanh.onnx"),
+                                     "--points", Fixtures.example("moons-train.csv"), "--pieces", "4", "--out", folder])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("checked      every claim verified"))
+        let report = try String(contentsOfFile: folder + "/report.md", encoding: .utf8)
+        #expect(report.contains("DecisionNet = g on the whole box"))
+        let svg = try String(contentsOfFile: folder + "/dnet.svg", encoding: .utf8)
+        #expect(svg.contains("stroke-dasharray"))
+        #expect(try Climep.run(["check", folder + "/certificate.json", "--model", Fixtures.example("moons-tanh.onnx")]).status == 0)
+    }
+}
