@@ -1,6 +1,6 @@
 // climep benchmarks: executables whose figures go into BENCHMARKS.md, never timed tests.
 //
-//   swift run -c release climep-benchmarks [rational] [fits] [bound] [polyhedra] [regions]
+//   swift run -c release climep-benchmarks [rational] [fits] [bound] [polyhedra] [regions] [certify]
 //
 // Every figure is printed next to a baseline measured in the same run (Double
 // arithmetic on the same values), so the ratio is what to compare across machines.
@@ -13,6 +13,7 @@ let suites: [String: () -> Void] = [
     "bound": BoundBenchmark.run,
     "polyhedra": PolyhedraBenchmark.run,
     "regions": RegionsBenchmark.run,
+    "certify": CertifyBenchmark.run,
 ]
 
 let requested = CommandLine.arguments.dropFirst()
