@@ -236,9 +236,14 @@ public enum CertificateChecker {
             var total = Rational.zero
             for region in regions {
                 for i in 0..<classes {
-                    if let part = region.scores.ahead(i, by: errors, in: region.polytope) {
-                        total += PlanarPolygon.area(of: part)
+                    guard let part = region.scores.ahead(i, by: errors, in: region.polytope) else { continue }
+                    // The clipped vertices are verified to be exactly the polygon's before their area counts.
+                    let vertices = PlanarPolygon.vertices(of: part)
+                    guard vertices.count >= 3 else { continue }
+                    guard CertificateCheck.verifyPolygon(vertices, of: part) else {
+                        throw fail("agreement.area", "the computed vertices of a region's agreement part do not verify (a bug)")
                     }
+                    total += CertificateCheck.shoelaceArea(vertices)
                 }
             }
             let whole = (box.upper[0] - box.lower[0]) * (box.upper[1] - box.lower[1])
