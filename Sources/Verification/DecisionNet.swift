@@ -6,13 +6,14 @@ import Polyhedra
 /// decision-boundary hyperplanes of `g`, and a table from the exact sign
 /// pattern of a point to a class.
 ///
-/// Consistency: when the hyperplanes hold every boundary piece of `g` in the
-/// box (a complete enumeration), two points with the same strict sign pattern
-/// get the same label from `g` — the segment between them crosses no
-/// hyperplane, hence no boundary (proofs/decision-net.md). So a table entry
-/// learned at one point holds on its whole cell, and a point whose pattern is
-/// not in the table (or lies on a hyperplane) is answered by evaluating `g`
-/// exactly: the DecisionNet answers like `g` everywhere in the box.
+/// Consistency (proofs/decision-net.md): if on every region of a complete
+/// enumeration, for every pair of classes, either the tie hyperplane is one of
+/// `hyperplanes` or the two never tie at the top there (what
+/// `CertificateChecker` verifies), then two points of the box with the same
+/// strict sign pattern get the same label from `g`. So a table entry verified
+/// at one point holds on its whole cell, and a point whose pattern is not in
+/// the table (or lies on a hyperplane) is answered by evaluating `g` exactly:
+/// the DecisionNet answers like `g` everywhere in the box.
 public struct DecisionNet: Sendable {
     /// The hyperplanes `normal·x + offset = 0` (primitive integer coefficients).
     public let hyperplanes: [Hyperplane]
