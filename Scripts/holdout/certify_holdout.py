@@ -173,7 +173,7 @@ def main():
                     fl = label(f_logits_mp(layers, act, [Fraction(float(v)) for v in p]))
                     agree += fl == gl
             line.update({"dnetEqualsG": "%d/%d" % (dnet_equals_g, len(pts)),
-                         "provenPoints": proven, "fAgreesWherePoven": agree})
+                         "provenPoints": proven, "fAgreesWhereProven": agree})
             assert dnet_equals_g == len(pts) and agree == proven, line
         summary.append(line)
         print(json.dumps(line))
