@@ -23,11 +23,7 @@ struct Certify: ParsableCommand {
     @OptionGroup var boxOptions: BoxOptions
     @OptionGroup var linearization: LinearizationOptions
 
-    @Option(name: .customLong("max-error"), parsing: .unconditional, help: ArgumentHelp("Use the fewest pieces whose certified bound is at most E on every logit (exit 1 when --max-pieces is reached first).", valueName: "E"))
-    var maxError: String?
-
-    @Option(name: .customLong("max-pieces"), help: ArgumentHelp("With --max-error: the most pieces to try.", valueName: "N"))
-    var maxPieces = 64
+    @OptionGroup var target: ErrorTargetOptions
 
     @Option(help: ArgumentHelp("Where to write the certificate (JSON).", valueName: "CERT.json"))
     var out: String
@@ -48,8 +44,9 @@ struct Certify: ParsableCommand {
     var json = false
 
     func run() throws {
-        let network = try model.load()
+        // One read of the file: the network and the hash come from the same bytes.
         let modelData = try Network.modelFileData(model.path)
+        let network = try Network(data: modelData, source: model.path)
         guard let box = try boxOptions.box(dimension: network.inputCount) else {
             throw InputError("certify needs an input box: --box B or --vnnlib PROP.vnnlib")
         }
@@ -68,23 +65,16 @@ struct Certify: ParsableCommand {
         let start = ContinuousClock.now
         var met = true
         let g: LinearizedNetwork
-        switch (try linearization.pieceCount(), maxError) {
-        case (_?, _?):
+        if try linearization.pieceCount() != nil && target.maxError != nil {
             throw InputError("give at most one of --pieces N and --max-error E")
-        case (nil, let text?):
-            let target: Rational
-            do { target = try Rational(parsing: text) } catch { throw InputError("--max-error: \(error)") }
-            guard target.sign > 0 else { throw InputError("--max-error must be positive, got \(text)") }
-            guard maxPieces <= PieceLimit.maximum else { throw InputError("--max-pieces \(maxPieces) is more than the limit of \(PieceLimit.maximum)") }
-            let found = try PieceCountSearch.fewestPieces(
-                network, over: box, target: target, method: linearization.fit, splits: splits, maximumPieces: maxPieces
-            ) { n, bound in printError("pieces \(n): certified bound \(bound.nearestDouble)") }
+        }
+        if let found = try target.fewestPieces(network, over: box, fit: linearization.fit, splits: splits) {
             g = found.network
             if !found.met {
                 met = false
-                printError("no piece count up to \(maxPieces) meets --max-error \(text); certifying the best, \(g.pieces) pieces")
+                printError("no piece count up to \(target.maxPieces) meets --max-error \(target.maxError!); certifying the best, \(g.pieces) pieces")
             }
-        default:
+        } else {
             g = try linearized(network, linearization)
         }
 

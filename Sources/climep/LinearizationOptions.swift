@@ -32,6 +32,30 @@ struct LinearizationOptions: ParsableArguments {
     }
 }
 
+/// `--max-error E` and `--max-pieces N`: the fewest pieces whose certified
+/// bound meets a target, shared by `linearize` and `certify`.
+struct ErrorTargetOptions: ParsableArguments {
+    @Option(name: .customLong("max-error"), parsing: .unconditional, help: ArgumentHelp("Use the fewest pieces whose certified bound is at most E on every logit (decimal or fraction; exit 1 when --max-pieces is reached first).", valueName: "E"))
+    var maxError: String?
+
+    @Option(name: .customLong("max-pieces"), help: ArgumentHelp("With --max-error: the most pieces to try.", valueName: "N"))
+    var maxPieces = 64
+
+    /// The fewest-pieces search for `--max-error` (progress on stderr), or nil without it.
+    func fewestPieces(
+        _ network: Network, over box: InputBox, fit: FitMethod, splits: Int
+    ) throws(InputError) -> PieceCountSearch.Result? {
+        guard let text = maxError else { return nil }
+        let target: Rational
+        do { target = try Rational(parsing: text) } catch { throw InputError("--max-error: \(error)") }
+        guard target.sign > 0 else { throw InputError("--max-error must be positive, got \(text)") }
+        guard maxPieces <= PieceLimit.maximum else { throw InputError("--max-pieces \(maxPieces) is more than the limit of \(PieceLimit.maximum)") }
+        return try PieceCountSearch.fewestPieces(
+            network, over: box, target: target, method: fit, splits: splits, maximumPieces: maxPieces
+        ) { n, bound in printError("pieces \(n): certified bound \(bound.nearestDouble)") }
+    }
+}
+
 enum PieceLimit {
     /// Far beyond any useful fit; keeps absurd requests from running for hours.
     static let maximum = 4096

@@ -19,11 +19,7 @@ struct Linearize: ParsableCommand {
     @OptionGroup var boxOptions: BoxOptions
     @OptionGroup var linearization: LinearizationOptions
 
-    @Option(name: .customLong("max-error"), parsing: .unconditional, help: ArgumentHelp("Find the fewest pieces whose certified bound is at most E (decimal or fraction).", valueName: "E"))
-    var maxError: String?
-
-    @Option(name: .customLong("max-pieces"), help: ArgumentHelp("With --max-error: the most pieces to try.", valueName: "N"))
-    var maxPieces = 64
+    @OptionGroup var target: ErrorTargetOptions
 
     @Flag(help: "Print one JSON object: pieces, errorBound, and per-layer figures.")
     var json = false
@@ -34,26 +30,20 @@ struct Linearize: ParsableCommand {
             throw InputError("linearize needs an input box: --box B or --vnnlib PROP.vnnlib")
         }
         let splits = try linearization.splitCount(inputs: network.inputCount)
-        let result: PieceCountSearch.Result
-        switch (try linearization.pieceCount(), maxError) {
-        case (nil, nil), (_?, _?):
+        let pieces = try linearization.pieceCount()
+        guard (pieces == nil) != (target.maxError == nil) else {
             throw InputError("give exactly one of --pieces N and --max-error E")
-        case (let n?, nil):
+        }
+        let result: PieceCountSearch.Result
+        if let n = pieces {
             let g = try LinearizedNetwork(network, pieces: n, method: linearization.fit)
-            let bound = ErrorBound.certify(g, over: box, splits: splits)
-            result = PieceCountSearch.Result(network: g, bound: bound, met: true)
-        case (nil, let text?):
-            let target: Rational
-            do { target = try Rational(parsing: text) } catch { throw InputError("--max-error: \(error)") }
-            guard target.sign > 0 else { throw InputError("--max-error must be positive, got \(text)") }
-            guard maxPieces <= PieceLimit.maximum else { throw InputError("--max-pieces \(maxPieces) is more than the limit of \(PieceLimit.maximum)") }
-            result = try PieceCountSearch.fewestPieces(
-                network, over: box, target: target, method: linearization.fit, splits: splits, maximumPieces: maxPieces
-            ) { n, bound in printError("pieces \(n): certified bound \(bound.nearestDouble)") }
+            result = PieceCountSearch.Result(network: g, bound: ErrorBound.certify(g, over: box, splits: splits), met: true)
+        } else {
+            result = try target.fewestPieces(network, over: box, fit: linearization.fit, splits: splits)!
         }
         try report(result, box: box)
         if !result.met {
-            printError("no piece count up to \(maxPieces) meets --max-error \(maxError!); the best certified bound is \(result.bound.maximum.nearestDouble) with \(result.network.pieces) pieces")
+            printError("no piece count up to \(target.maxPieces) meets --max-error \(target.maxError!); the best certified bound is \(result.bound.maximum.nearestDouble) with \(result.network.pieces) pieces")
             throw ExitCode(1)
         }
     }
