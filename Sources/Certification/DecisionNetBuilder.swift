@@ -84,13 +84,13 @@ extension DecisionNet {
     static func separation(_ a: Int, _ b: Int, region: Int, polytope: Polytope, scores: ClassScores) -> Certificate.Separation? {
         let ahead = scores.bothAhead(a, b, in: polytope)
         let (c, d) = scores.difference(a, b)
-        guard LinearProgramming.interiorPoint(of: ahead).witness != nil || LinearProgramming.minimum(of: c, plus: d, over: ahead) != nil else {
-            // a and b never both beat the others here: scaled Farkas multipliers prove a − b ≥ 1 on the empty set.
+        guard let low = LinearProgramming.minimum(of: c, plus: d, over: ahead) else {
+            // Empty: a and b never both beat the others here; scaled Farkas multipliers prove a − b ≥ 1 on it.
             return LinearProgramming.proveNonnegative(c, plus: d - 1, over: ahead).map {
                 .init(region: region, classes: [a, b], larger: a, multipliers: $0.multipliers)
             }
         }
-        if let low = LinearProgramming.minimum(of: c, plus: d, over: ahead), low.value.sign > 0 {
+        if low.value.sign > 0 {
             return .init(region: region, classes: [a, b], larger: a, multipliers: low.certificate.multipliers)
         }
         if let high = LinearProgramming.maximum(of: c, plus: d, over: ahead), high.value.sign < 0 {
