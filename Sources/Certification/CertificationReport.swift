@@ -67,16 +67,16 @@ public struct CertificationReport: Sendable {
         lines.append("")
         lines.append("| claim | value | checked by |")
         lines.append("|---|---|---|")
-        let fits = c.linearization.layers.filter { $0.errorTable != nil }.count
-        lines.append("| g: every smooth activation replaced by a fit with \(c.linearization.pieces) pieces (\(c.linearization.fit.rawValue)) | \(fits) smooth layer\(fits == 1 ? "" : "s") | `LinearizedNetwork` |")
+        let pieces = c.linearization.layers.map { "\($0.activation) \($0.function.pieceCount)" }.joined(separator: ", ")
+        lines.append("| g: every smooth activation replaced by the certificate's piecewise-linear function; pieces per layer | \(pieces) | `LinearizedNetwork` |")
         for (i, e) in c.linearization.errorBound.enumerated() {
             lines.append("| max over the box of \\|f\(c.linearization.errorBound.count > 1 ? "_\(i)" : "") − g\(c.linearization.errorBound.count > 1 ? "_\(i)" : "")\\| ≤ | \(decimal(e)) (exact `\(e)`) | `ErrorRecursion`, `ActivationErrorTable` |")
         }
         lines.append("| linear regions of g, covering the box | \(c.regions.count) | `CompletenessCheck` |")
         lines.append("| DecisionNet = g on the whole box | \(c.decisionNet.hyperplanes.count) hyperplanes + \(c.decisionNet.tableEntries) table entries | `CertificateChecker` (proofs/decision-net.md) |")
         lines.append("| f = g = DecisionNet on whole regions | \(c.agreement.regions.count) of \(c.regions.count) | LP margins (proofs/agreement.md) |")
-        if let area = c.agreement.area, let whole = c.agreement.boxArea {
-            lines.append("| f = g = DecisionNet on an area of | \(decimal(area)) of \(decimal(whole)) = \(percent(area / whole)) | exact polygon areas |")
+        if let area = c.agreement.areaLowerBound, let whole = c.agreement.boxArea {
+            lines.append("| f = g = DecisionNet on an area of at least | \(decimal(area)) of \(decimal(whole)) = \(percent(area / whole)) | exact polygon areas |")
         }
         lines.append("")
         let ratio = Double(c.model.parameters) / Double(max(1, c.decisionNet.parameters))

@@ -54,7 +54,7 @@ public enum Certifier {
             model: .init(sha256: ModelFingerprint.sha256(modelData), inputs: network.inputCount,
                          classes: network.classCount, parameters: network.parameterCount, network: network),
             box: .init(lower: box.lower, upper: box.upper),
-            linearization: .init(pieces: g.pieces, fit: g.method, layers: layers, subBoxes: bound.subBoxTree,
+            linearization: .init(layers: layers, subBoxes: bound.subBoxTree,
                                  errorBound: bound.perLogit),
             regions: .init(count: enumeration.regions.count, splitTree: enumeration.certificate!),
             decisionNet: .init(hyperplanes: dnet.net.hyperplanes, table: dnet.entries, separations: dnet.separations,
@@ -92,7 +92,15 @@ public enum Certifier {
                 }
             }
         }
-        let boxArea = planar ? (box.upper[0] - box.lower[0]) * (box.upper[1] - box.lower[1]) : nil
-        return .init(regions: agreed, area: planar ? area : nil, boxArea: boxArea)
+        guard planar else { return .init(regions: agreed, areaLowerBound: nil, boxArea: nil) }
+        let boxArea = (box.upper[0] - box.lower[0]) * (box.upper[1] - box.lower[1])
+        return .init(regions: agreed, areaLowerBound: shortLowerBound(of: area, scale: boxArea), boxArea: boxArea)
+    }
+
+    /// The exact area rounded down to a multiple of `2^-b` with `2^-b` about
+    /// `scale · 2^-62`: a short dyadic within 2⁻⁶² of the box's area below
+    /// the exact value, which can have hundreds of thousands of digits.
+    static func shortLowerBound(of area: Rational, scale: Rational) -> Rational {
+        area.roundedDown(toBits: 62 - scale.nearestDouble.exponent)
     }
 }

@@ -25,6 +25,6 @@ extension LinearizedNetwork {
                 activations.append(PiecewiseLinearFunction(exactly: layer.activation)!)
             }
         }
-        try self.init(network, activations: activations, pieces: pieces, method: method)
+        try self.init(network, activations: activations)
     }
 }

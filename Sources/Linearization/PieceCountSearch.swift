@@ -13,12 +13,15 @@ import NeuralNetwork
 public enum PieceCountSearch {
     /// The outcome: the first `n` that meets the target, or the best bound seen up to the cap.
     public struct Result: Sendable {
+        /// The piece count `n` asked of every fit.
+        public let pieces: Int
         public let network: LinearizedNetwork
         public let bound: ErrorBound
         /// True when `bound.maximum ≤ target`.
         public let met: Bool
 
-        public init(network: LinearizedNetwork, bound: ErrorBound, met: Bool) {
+        public init(pieces: Int, network: LinearizedNetwork, bound: ErrorBound, met: Bool) {
+            self.pieces = pieces
             self.network = network
             self.bound = bound
             self.met = met
@@ -40,7 +43,7 @@ public enum PieceCountSearch {
             let g = try LinearizedNetwork(network, pieces: n, method: method)
             let bound = ErrorBound.certify(g, over: box, splits: splits)
             progress(n, bound.maximum)
-            let result = Result(network: g, bound: bound, met: bound.maximum <= target)
+            let result = Result(pieces: n, network: g, bound: bound, met: bound.maximum <= target)
             if result.met { return result }
             if best == nil || bound.maximum < best!.bound.maximum { best = result }
             // A network without smooth activations has g = f: more pieces change nothing.

@@ -22,8 +22,10 @@ public struct Certificate: Codable, Sendable, Equatable {
 
     /// The format name in `format`.
     public static let formatName = "climep-certificate"
-    /// The version this build writes and reads.
-    public static let currentVersion = 1
+    /// The version this build writes and reads. Version 2 dropped the
+    /// unchecked `pieces`/`fit` labels and states the agreed area as a
+    /// verified dyadic lower bound.
+    public static let currentVersion = 2
 
     /// The model the certificate is about.
     public struct ModelClaims: Codable, Sendable, Equatable {
@@ -68,10 +70,8 @@ public struct Certificate: Codable, Sendable, Equatable {
 
     /// `g` and the bound on `|f − g|`.
     public struct LinearizationClaims: Codable, Sendable, Equatable {
-        /// Pieces asked for, and how smooth activations were fitted (labels).
-        public var pieces: Int
-        public var fit: FitMethod
-        /// One per layer of the model.
+        /// One per layer of the model. `g` is what these functions are; how
+        /// they were fitted is not a claim and is not recorded.
         public var layers: [LayerClaims]
         /// How the box was bisected for the bound.
         public var subBoxes: SubBoxTree
@@ -79,9 +79,7 @@ public struct Certificate: Codable, Sendable, Equatable {
         public var errorBound: [Rational]
 
         /// The value with these fields (checked only by `CertificateChecker`).
-        public init(pieces: Int, fit: FitMethod, layers: [LayerClaims], subBoxes: SubBoxTree, errorBound: [Rational]) {
-            self.pieces = pieces
-            self.fit = fit
+        public init(layers: [LayerClaims], subBoxes: SubBoxTree, errorBound: [Rational]) {
             self.layers = layers
             self.subBoxes = subBoxes
             self.errorBound = errorBound
@@ -191,15 +189,16 @@ public struct Certificate: Codable, Sendable, Equatable {
     public struct AgreementClaims: Codable, Sendable, Equatable {
         /// Regions on which `g`'s label margin exceeds the error bound everywhere.
         public var regions: [AgreedRegion]
-        /// 2 inputs only: the exact area of the box where the margin exceeds
-        /// the error bound, and the box's area.
-        public var area: Rational?
+        /// 2 inputs only: a lower bound on the area of the box where the
+        /// margin exceeds the error bound (a short dyadic: the exact area can
+        /// have hundreds of thousands of digits), and the box's exact area.
+        public var areaLowerBound: Rational?
         public var boxArea: Rational?
 
         /// The value with these fields (checked only by `CertificateChecker`).
-        public init(regions: [AgreedRegion], area: Rational?, boxArea: Rational?) {
+        public init(regions: [AgreedRegion], areaLowerBound: Rational?, boxArea: Rational?) {
             self.regions = regions
-            self.area = area
+            self.areaLowerBound = areaLowerBound
             self.boxArea = boxArea
         }
     }
@@ -219,26 +218,49 @@ public struct Certificate: Codable, Sendable, Equatable {
         }
     }
 
-    /// The certificate as JSON (sorted keys, so equal certificates are equal bytes).
+    /// The certificate as JSON: its one canonical encoding (sorted keys, no
+    /// whitespace, rationals as `"p/q"` strings), so equal certificates are equal bytes.
     public func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(self)
     }
 
+    /// The largest certificate file the reader takes. `certify` refuses to
+    /// write a larger one, so that whatever it writes, `check` reads.
+    public static let maximumBytes = 1 << 30
+
+    /// The bytes `certify` writes: `encoded()`, verified to read back through
+    /// `decode` unchanged and to be within `maximumBytes`. Throws otherwise,
+    /// naming why: a certificate that `check` could not read is never written.
+    public func encodedForReading() throws(InputError) -> Data {
+        let data: Data
+        do { data = try encoded() } catch { throw InputError("the certificate cannot be encoded: \(error)") }
+        guard data.count <= Certificate.maximumBytes else {
+            throw InputError("the certificate would be \(data.count) bytes, more than the \(Certificate.maximumBytes) that check reads")
+        }
+        guard try Certificate.decode(data) == self else {
+            throw InputError("the certificate does not read back as written (a bug in climep)")
+        }
+        return data
+    }
+
+    /// Reads the certificate file at `path` (at most `maximumBytes`).
+    public static func read(path: String) throws(InputError) -> Certificate {
+        try decode(try readFile(path, what: "certificate", limit: maximumBytes))
+    }
+
     /// Reads a certificate; throws `InputError` naming what is malformed.
+    ///
+    /// Accepts only the canonical bytes `encoded()` writes: the data must be
+    /// strictly valid JSON without repeated keys, must decode, and must equal
+    /// the re-encoding of what was decoded. So every key is known, appears
+    /// once and in order, every value has its one spelling, and every JSON
+    /// reader sees the claims `check` verified (proofs/certificate.md §1).
     public static func decode(_ data: Data) throws(InputError) -> Certificate {
+        let certificate: Certificate
         do {
-            let certificate = try JSONDecoder().decode(Certificate.self, from: data)
-            guard certificate.format == formatName else {
-                throw InputError("not a climep certificate (format '\(certificate.format)')")
-            }
-            guard certificate.version == currentVersion else {
-                throw InputError("certificate version \(certificate.version) is not supported (this climep reads \(currentVersion))")
-            }
-            return certificate
-        } catch let error as InputError {
-            throw error
+            certificate = try JSONDecoder().decode(Certificate.self, from: data)
         } catch let DecodingError.dataCorrupted(context) {
             throw InputError("malformed certificate at \(path(context.codingPath)): \(context.debugDescription)")
         } catch let DecodingError.keyNotFound(key, context) {
@@ -247,9 +269,26 @@ public struct Certificate: Codable, Sendable, Equatable {
             throw InputError("malformed certificate at \(path(context.codingPath)): \(context.debugDescription)")
         } catch let DecodingError.valueNotFound(_, context) {
             throw InputError("malformed certificate at \(path(context.codingPath)): a value is missing")
+        } catch let error as InputError {
+            throw InputError("malformed certificate: \(error.message)")
         } catch {
             throw InputError("malformed certificate: \(error)")
         }
+        guard certificate.format == formatName else {
+            throw InputError("not a climep certificate (format '\(certificate.format)')")
+        }
+        guard certificate.version == currentVersion else {
+            throw InputError("certificate version \(certificate.version) is not supported (this climep reads \(currentVersion))")
+        }
+        let canonical: Data
+        do { canonical = try certificate.encoded() } catch {
+            throw InputError("malformed certificate: it cannot be re-encoded (\(error))")
+        }
+        if let offset = CanonicalJSON.firstDifference(data, canonical) {
+            throw InputError("certificate is not the canonical encoding climep writes: it differs at byte \(offset), "
+                             + "at \(CanonicalJSON.path(at: offset, in: canonical)) (a changed spelling, an unknown, repeated or reordered key, or extra bytes)")
+        }
+        return certificate
     }
 
     private static func path(_ keys: [any CodingKey]) -> String {

@@ -13,28 +13,46 @@ public struct CertificateCheckFailure: Error, Equatable, CustomStringConvertible
     public var description: String { "\(claim): \(reason)" }
 }
 
-/// What a certificate proves, as the checker recomputed it.
+/// What a certificate proves, as the checker verified it: every field is
+/// either recomputed by the checker or a claim the checker compared with its
+/// own recomputation. Nothing here is copied from the certificate unchecked.
 public struct CheckedCertificate: Sendable {
-    /// The bound on `|f_i − g_i|` per logit that the checker recomputed (≤ the claimed one).
+    /// SHA-256 of the model file the claims are about (it matched the file).
+    public let modelSHA256: String
+    public let inputs: Int
+    public let classes: Int
+    /// Weights and biases of the model's layers.
+    public let modelParameters: Int
+    /// The box `X` every claim is about.
+    public let box: InputBox
+    /// `g`, layer by layer: the model's activation and the pieces of `g`'s function for it.
+    public let layers: [(activation: String, pieces: Int)]
+    /// The bound on `|f_i − g_i|` per logit that the checker recomputed.
     public let errorBound: [Rational]
+    /// The certificate's bound per logit; `errorBound[i] ≤ claimedErrorBound[i]`,
+    /// and the agreement claims were proven against these.
+    public let claimedErrorBound: [Rational]
     /// Number of regions; they cover the box.
     public let regions: Int
     public let hyperplanes: Int
     public let tableEntries: Int
+    /// Hyperplane coefficients plus table entries.
+    public let decisionNetParameters: Int
     /// Regions on which `f`, `g` and the DecisionNet provably agree everywhere.
     public let agreedRegions: Int
-    /// 2 inputs: the exact area where agreement is proven, and the box's.
+    /// 2 inputs: the exact area where agreement is proven (recomputed), the
+    /// certificate's dyadic lower bound on it (verified ≤ it), and the box's area.
     public let agreedArea: Rational?
+    public let agreedAreaLowerBound: Rational?
     public let boxArea: Rational?
 }
 
 /// Re-verifies every claim of a `Certificate` from the model file, in exact
-/// arithmetic, trusting nothing the certifier computed: the model file's
-/// hash and shape; `g`; the error tables, ranges, ε's and the error bound
-/// (recomputed); the split tree (replayed); the DecisionNet's hyperplanes,
-/// table and separations; the agreement claims and area; the counts.
-/// Depends on the exact core, Polyhedra's exact checks and the model loader
-/// only. Proofs: proofs/certificate.md.
+/// arithmetic, trusting nothing the certifier computed. One function per
+/// section of proofs/certificate.md §2, called in the proof's order; each
+/// takes what the earlier sections established (the model `f`, the box `X`,
+/// `g`, the replayed regions). Depends on the exact core, Polyhedra's exact
+/// checks and the model loader only.
 public enum CertificateChecker {
     /// Checks `certificate` against the model file's bytes (`source` is its
     /// path: it names the file and picks its format). Throws the first
@@ -42,49 +60,89 @@ public enum CertificateChecker {
     public static func check(
         _ certificate: Certificate, modelData: Data, source: String
     ) throws(CertificateCheckFailure) -> CheckedCertificate {
-        func fail(_ claim: String, _ reason: String) -> CertificateCheckFailure {
-            CertificateCheckFailure(claim: claim, reason: reason)
-        }
+        let network = try checkModel(certificate.model, modelData: modelData, source: source)
+        let box = try checkBox(certificate.box, network: network)
+        let (g, bound) = try checkLinearization(certificate.linearization, network: network, box: box)
+        let regions = try checkRegions(certificate.regions, g: g, box: box)
+        try checkDecisionNet(certificate.decisionNet, regions: regions, g: g, box: box)
+        let agreement = try checkAgreement(
+            certificate.agreement, regions: regions, errorBound: certificate.linearization.errorBound,
+            classes: network.classCount, box: box)
+        let dnet = certificate.decisionNet
+        return CheckedCertificate(
+            modelSHA256: certificate.model.sha256, inputs: network.inputCount, classes: network.classCount,
+            modelParameters: network.parameterCount, box: box,
+            layers: zip(network.layers, g.activations).map { ($0.activation.name, $1.pieceCount) },
+            errorBound: bound, claimedErrorBound: certificate.linearization.errorBound,
+            regions: regions.count, hyperplanes: dnet.hyperplanes.count, tableEntries: dnet.table.count,
+            decisionNetParameters: dnet.parameters, agreedRegions: agreement.regions,
+            agreedArea: agreement.area, agreedAreaLowerBound: certificate.agreement.areaLowerBound,
+            boxArea: certificate.agreement.boxArea)
+    }
 
-        // The model.
+    /// A region as the split-tree replay hands it over: its polytope and `g`'s class scores on it.
+    typealias ReplayedRegion = (polytope: Polytope, scores: ClassScores)
+
+    private static func fail(_ claim: String, _ reason: String) -> CertificateCheckFailure {
+        CertificateCheckFailure(claim: claim, reason: reason)
+    }
+
+    // MARK: §2.1 model
+
+    /// The file's hash, the model it loads to, the embedded layers and the counts.
+    static func checkModel(
+        _ claims: Certificate.ModelClaims, modelData: Data, source: String
+    ) throws(CertificateCheckFailure) -> Network {
         let digest = ModelFingerprint.sha256(modelData)
-        guard digest == certificate.model.sha256 else {
-            throw fail("model.sha256", "the model file's SHA-256 is \(digest), the certificate is for \(certificate.model.sha256)")
+        guard digest == claims.sha256 else {
+            throw fail("model.sha256", "the model file's SHA-256 is \(digest), the certificate is for \(claims.sha256)")
         }
         let network: Network
         do { network = try Network(data: modelData, source: source) } catch {
             throw fail("model", "\(error)")
         }
-        guard certificate.model.network.layers == network.layers else {
+        guard claims.network.layers == network.layers else {
             throw fail("model.network", "the embedded layers differ from the model file's")
         }
-        let d = network.inputCount
-        for (name, claimed, actual) in [("inputs", certificate.model.inputs, d),
-                                        ("classes", certificate.model.classes, network.classCount),
-                                        ("parameters", certificate.model.parameters, network.parameterCount)]
+        for (name, claimed, actual) in [("inputs", claims.inputs, network.inputCount),
+                                        ("classes", claims.classes, network.classCount),
+                                        ("parameters", claims.parameters, network.parameterCount)]
         where claimed != actual {
             throw fail("model.\(name)", "the certificate says \(claimed), the model has \(actual)")
         }
+        return network
+    }
 
-        // The box.
+    // MARK: §2.2 box
+
+    /// `d` intervals of positive width.
+    static func checkBox(_ claims: Certificate.BoxClaims, network: Network) throws(CertificateCheckFailure) -> InputBox {
         let box: InputBox
-        do { box = try InputBox(lower: certificate.box.lower, upper: certificate.box.upper) } catch {
+        do { box = try InputBox(lower: claims.lower, upper: claims.upper) } catch {
             throw fail("box", "\(error)")
         }
-        guard box.dimension == d else { throw fail("box", "\(box.dimension) intervals for \(d) inputs") }
+        guard box.dimension == network.inputCount else {
+            throw fail("box", "\(box.dimension) intervals for \(network.inputCount) inputs")
+        }
         guard zip(box.lower, box.upper).allSatisfy({ $0 < $1 }) else {
             throw fail("box", "every interval must have positive width")
         }
+        return box
+    }
 
-        // g, the error tables and the error bound.
-        let claims = certificate.linearization
+    // MARK: §2.3 linearization
+
+    /// `g` from the functions; every layer's range, table and activation
+    /// error; the error bound recomputed over the sub-box tree. Returns `g`
+    /// and the recomputed bound.
+    static func checkLinearization(
+        _ claims: Certificate.LinearizationClaims, network: Network, box: InputBox
+    ) throws(CertificateCheckFailure) -> (LinearizedNetwork, [Rational]) {
         guard claims.layers.count == network.layers.count else {
             throw fail("linearization.layers", "\(claims.layers.count) layers for a model with \(network.layers.count)")
         }
         let g: LinearizedNetwork
-        do {
-            g = try LinearizedNetwork(network, activations: claims.layers.map(\.function), pieces: claims.pieces, method: claims.fit)
-        } catch {
+        do { g = try LinearizedNetwork(network, activations: claims.layers.map(\.function)) } catch {
             throw fail("linearization.layers", "\(error)")
         }
         let fRanges = IntervalPropagation.original(network, over: box).preActivation
@@ -134,24 +192,38 @@ public enum CertificateChecker {
         for i in bound.indices where !(bound[i] <= claims.errorBound[i]) {
             throw fail("linearization.errorBound[\(i)]", "claimed \(claims.errorBound[i]), but the recomputed bound is \(bound[i])")
         }
+        return (g, bound)
+    }
 
-        // The regions: replay the split tree.
-        var regions: [(polytope: Polytope, scores: ClassScores)] = []
+    // MARK: §2.4 regions
+
+    /// Replays the split tree; returns every region with `g`'s scores on it.
+    static func checkRegions(
+        _ claims: Certificate.RegionClaims, g: LinearizedNetwork, box: InputBox
+    ) throws(CertificateCheckFailure) -> [ReplayedRegion] {
+        var regions: [ReplayedRegion] = []
         let count: Int
         do {
-            count = try CompletenessCheck.verify(certificate.regions.splitTree, for: g, over: box) { polytope, logits in
+            count = try CompletenessCheck.verify(claims.splitTree, for: g, over: box) { polytope, logits in
                 regions.append((polytope, ClassScores(logitWeights: logits.weights, logitBias: logits.bias)))
             }
         } catch {
             throw fail("regions.splitTree", "\(error)")
         }
-        guard count == certificate.regions.count else {
-            throw fail("regions.count", "claimed \(certificate.regions.count), the split tree has \(count) regions")
+        guard count == claims.count else {
+            throw fail("regions.count", "claimed \(claims.count), the split tree has \(count) regions")
         }
+        return regions
+    }
 
-        // The DecisionNet.
-        let dnet = certificate.decisionNet
-        let classes = network.classCount
+    // MARK: §2.5 decisionNet
+
+    /// Hyperplanes in normal form, every table entry at its witness, every
+    /// separation, the consistency condition (C) on every region, the counts.
+    static func checkDecisionNet(
+        _ dnet: Certificate.DecisionNetClaims, regions: [ReplayedRegion], g: LinearizedNetwork, box: InputBox
+    ) throws(CertificateCheckFailure) {
+        let d = box.dimension, classes = g.original.classCount
         var planes: Set<Hyperplane> = []
         for (k, h) in dnet.hyperplanes.enumerated() {
             guard h.normal.count == d, let normal = Hyperplane(h.normal, plus: h.offset), normal == h else {
@@ -163,7 +235,9 @@ public enum CertificateChecker {
         for (k, entry) in dnet.table.enumerated() {
             let name = "decisionNet.table[\(k)]"
             guard (0..<classes).contains(entry.label) else { throw fail("\(name).label", "no class \(entry.label)") }
-            guard box.contains(entry.witness) else { throw fail("\(name).witness", "not a point of the box") }
+            guard entry.witness.count == d, box.contains(entry.witness) else {
+                throw fail("\(name).witness", "not a point of the box")
+            }
             guard let signs = DecisionNet.strictSigns(of: entry.witness, dnet.hyperplanes),
                   DecisionNet.signText(signs) == entry.signs else {
                 throw fail("\(name).witness", "does not have the sign pattern \(entry.signs)")
@@ -210,11 +284,19 @@ public enum CertificateChecker {
         where claimed != actual {
             throw fail("decisionNet.\(name)", "claimed \(claimed), counted \(actual)")
         }
+    }
 
-        // Agreement with f.
-        let errors = ClassScores.errors(ofLogitErrors: claims.errorBound)
+    // MARK: §2.6 agreement
+
+    /// Every agreed region's margins against the claimed error bound; for 2
+    /// inputs the exact agreed area (returned) and its claimed lower bound.
+    static func checkAgreement(
+        _ claims: Certificate.AgreementClaims, regions: [ReplayedRegion], errorBound: [Rational],
+        classes: Int, box: InputBox
+    ) throws(CertificateCheckFailure) -> (regions: Int, area: Rational?) {
+        let errors = ClassScores.errors(ofLogitErrors: errorBound)
         var agreed: Set<Int> = []
-        for (k, claim) in certificate.agreement.regions.enumerated() {
+        for (k, claim) in claims.regions.enumerated() {
             let name = "agreement.regions[\(k)]"
             guard regions.indices.contains(claim.region), (0..<classes).contains(claim.label),
                   claim.multipliers.count == classes - 1 else {
@@ -231,32 +313,33 @@ public enum CertificateChecker {
                 }
             }
         }
-        var area: Rational?, boxArea: Rational?
-        if d == 2 {
-            var total = Rational.zero
-            for region in regions {
-                for i in 0..<classes {
-                    guard let part = region.scores.ahead(i, by: errors, in: region.polytope) else { continue }
-                    // The clipped vertices are verified to be exactly the polygon's before their area counts.
-                    let vertices = PlanarPolygon.vertices(of: part)
-                    guard vertices.count >= 3 else { continue }
-                    guard CertificateCheck.verifyPolygon(vertices, of: part) else {
-                        throw fail("agreement.area", "the computed vertices of a region's agreement part do not verify (a bug)")
-                    }
-                    total += CertificateCheck.shoelaceArea(vertices)
-                }
+        guard box.dimension == 2 else {
+            guard claims.areaLowerBound == nil, claims.boxArea == nil else {
+                throw fail("agreement.areaLowerBound", "areas are certified for 2 inputs only")
             }
-            let whole = (box.upper[0] - box.lower[0]) * (box.upper[1] - box.lower[1])
-            guard certificate.agreement.area == total else {
-                throw fail("agreement.area", "claimed \(certificate.agreement.area.map { "\($0)" } ?? "none"), computed \(total)")
-            }
-            guard certificate.agreement.boxArea == whole else { throw fail("agreement.boxArea", "the box's area is \(whole)") }
-            (area, boxArea) = (total, whole)
-        } else if certificate.agreement.area != nil || certificate.agreement.boxArea != nil {
-            throw fail("agreement.area", "areas are certified for 2 inputs only")
+            return (agreed.count, nil)
         }
-        return CheckedCertificate(
-            errorBound: bound, regions: count, hyperplanes: dnet.hyperplanes.count, tableEntries: dnet.table.count,
-            agreedRegions: agreed.count, agreedArea: area, boxArea: boxArea)
+        guard let claimedArea = claims.areaLowerBound, let claimedBoxArea = claims.boxArea else {
+            throw fail("agreement.areaLowerBound", "2 inputs: the agreed area's lower bound and the box's area are required")
+        }
+        var total = Rational.zero
+        for region in regions {
+            for i in 0..<classes {
+                guard let part = region.scores.ahead(i, by: errors, in: region.polytope) else { continue }
+                // The clipped vertices are verified to be exactly the polygon's before their area counts.
+                let vertices = PlanarPolygon.vertices(of: part)
+                guard vertices.count >= 3 else { continue }
+                guard CertificateCheck.verifyPolygon(vertices, of: part) else {
+                    throw fail("agreement.areaLowerBound", "the computed vertices of a region's agreement part do not verify (a bug)")
+                }
+                total += CertificateCheck.shoelaceArea(vertices)
+            }
+        }
+        guard claimedArea <= total else {
+            throw fail("agreement.areaLowerBound", "claimed \(claimedArea), but the exact agreed area is only \(total.nearestDouble)")
+        }
+        let whole = (box.upper[0] - box.lower[0]) * (box.upper[1] - box.lower[1])
+        guard claimedBoxArea == whole else { throw fail("agreement.boxArea", "the box's area is \(whole)") }
+        return (agreed.count, total)
     }
 }

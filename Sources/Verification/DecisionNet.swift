@@ -68,8 +68,7 @@ public struct DecisionNet: Sendable {
     /// check: `CertificateChecker` proves it answers like `g`.
     public init(certificate: Certificate) throws(InputError) {
         let network = certificate.model.network
-        let g = try LinearizedNetwork(network, activations: certificate.linearization.layers.map(\.function),
-                                      pieces: certificate.linearization.pieces, method: certificate.linearization.fit)
+        let g = try LinearizedNetwork(network, activations: certificate.linearization.layers.map(\.function))
         var table: [[Bool]: Int] = [:]
         for entry in certificate.decisionNet.table {
             let signs = entry.signs.map { $0 == "+" }

@@ -2,8 +2,9 @@ import ExactArithmetic
 import NeuralNetwork
 
 /// The paper's LFNN `g`: the network `f` with every smooth activation
-/// replaced by one piecewise-linear fit with `pieces` pieces, and every
-/// piecewise-linear activation kept as it is.
+/// replaced by one piecewise-linear function, and every piecewise-linear
+/// activation kept as it is. How the functions were chosen (piece count
+/// asked for, fit method) is search state and not part of `g`.
 ///
 /// Every layer's activation in `g` is a `PiecewiseLinearFunction` — ReLU as
 /// two pieces, identity as one — so `g` is piecewise linear with exact
@@ -12,10 +13,6 @@ import NeuralNetwork
 public struct LinearizedNetwork: Sendable {
     /// The original network `f`.
     public let original: Network
-    /// Pieces of each smooth activation's fit.
-    public let pieces: Int
-    /// How smooth activations were fitted.
-    public let method: FitMethod
     /// `g`'s activation for each layer of `original`.
     public let activations: [PiecewiseLinearFunction]
 
@@ -24,7 +21,7 @@ public struct LinearizedNetwork: Sendable {
     /// `network` is kept exactly, and the layers with one smooth activation
     /// share one function.
     public init(
-        _ network: Network, activations: [PiecewiseLinearFunction], pieces: Int, method: FitMethod
+        _ network: Network, activations: [PiecewiseLinearFunction]
     ) throws(InputError) {
         guard activations.count == network.layers.count else {
             throw InputError("expected \(network.layers.count) activation functions, got \(activations.count)")
@@ -41,8 +38,6 @@ public struct LinearizedNetwork: Sendable {
             }
         }
         original = network
-        self.pieces = pieces
-        self.method = method
         self.activations = activations
     }
 
@@ -54,6 +49,9 @@ public struct LinearizedNetwork: Sendable {
         }
         return result
     }
+
+    /// Pieces of `g`'s activation in each layer (2 for a kept ReLU, 1 for identity).
+    public var pieceCounts: [Int] { activations.map(\.pieceCount) }
 
     /// Number of neurons whose activation was replaced by a fit.
     public var smoothNeuronCount: Int {

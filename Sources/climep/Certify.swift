@@ -34,11 +34,7 @@ struct Certify: ParsableCommand {
     @Option(name: .customLong("max-regions"), help: ArgumentHelp("Give up (exit 1, no certificate) after this many regions.", valueName: "N"))
     var maxRegions = 1_000_000
 
-    @Option(name: .customLong("min-agreed-area"), parsing: .unconditional, help: ArgumentHelp("2 inputs: exit 1 unless agreement with the model is proven on at least this fraction of the box's area (0 to 1).", valueName: "F"))
-    var minAgreedArea: String?
-
-    @Option(name: .customLong("min-agreed-regions"), parsing: .unconditional, help: ArgumentHelp("Exit 1 unless agreement with the model is proven on all of at least this fraction of the regions (0 to 1).", valueName: "F"))
-    var minAgreedRegions: String?
+    @OptionGroup var agreementThresholds: AgreementThresholdOptions
 
     @Flag(help: "Print one JSON summary: regions, complete, errorBound, dnet, model, agreement, certificate.")
     var json = false
@@ -53,11 +49,7 @@ struct Certify: ParsableCommand {
         guard box.lower.indices.allSatisfy({ box.lower[$0] < box.upper[$0] }) else {
             throw InputError("certify needs a box of positive width in every input")
         }
-        let areaThreshold = try fraction(minAgreedArea, "--min-agreed-area")
-        let regionThreshold = try fraction(minAgreedRegions, "--min-agreed-regions")
-        if areaThreshold != nil && network.inputCount != 2 {
-            throw InputError("--min-agreed-area needs a 2-input model; this one has \(network.inputCount) inputs")
-        }
+        let requirements = try agreementThresholds.requirements(inputs: network.inputCount)
         guard maxRegions > 0 else { throw InputError("--max-regions must be positive") }
         let training = try self.training.map { try PointSet(contentsOf: $0, dimension: network.inputCount).points } ?? []
         let splits = try linearization.splitCount(inputs: network.inputCount)
@@ -72,7 +64,7 @@ struct Certify: ParsableCommand {
             g = found.network
             if !found.met {
                 met = false
-                printError("no piece count up to \(target.maxPieces) meets --max-error \(target.maxError!); certifying the best, \(g.pieces) pieces")
+                printError("no piece count up to \(target.maxPieces) meets --max-error \(target.maxError!); certifying the best, \(found.pieces) pieces")
             }
         } else {
             g = try linearized(network, linearization)
@@ -87,30 +79,23 @@ struct Certify: ParsableCommand {
             throw ExitCode(1)
         }
         let seconds = (ContinuousClock.now - start).seconds
-        do { try result.certificate.encoded().write(to: URL(fileURLWithPath: out)) } catch {
+        let bytes: Data
+        do { bytes = try result.certificate.encodedForReading() } catch {
+            printError("climep: no certificate written: \(error)")
+            throw ExitCode(1)
+        }
+        do { try bytes.write(to: URL(fileURLWithPath: out)) } catch {
             throw InputError("cannot write '\(out)': \(error.localizedDescription)")
         }
         let summary = CertificateSummary(result.certificate, path: out, seconds: seconds,
                                          trainingEntries: result.decisionNet.trainingEntries)
         if json { try printJSON(summary) } else { summary.printReadable(modelPath: model.path) }
 
-        if let threshold = areaThreshold, let fraction = summary.agreement.fraction, fraction < threshold {
-            printError("agreement is proven on \(fraction.nearestDouble) of the box's area, below --min-agreed-area \(threshold)")
-            met = false
-        }
-        if let threshold = regionThreshold, summary.agreement.regionFraction < threshold {
-            printError("agreement is proven on \(summary.agreement.regionFraction.nearestDouble) of the regions, below --min-agreed-regions \(threshold)")
-            met = false
-        }
-        if !met { throw ExitCode(1) }
-    }
-
-    private func fraction(_ text: String?, _ flag: String) throws(InputError) -> Rational? {
-        guard let text else { return nil }
-        let value: Rational
-        do { value = try Rational(parsing: text) } catch { throw InputError("\(flag): \(error)") }
-        guard value.sign >= 0 && value <= .one else { throw InputError("\(flag) must be between 0 and 1, got \(text)") }
-        return value
+        let unmet = requirements.unmet(by: .init(
+            box: box, errorBound: result.certificate.linearization.errorBound, agreedAreaFraction: summary.agreement.fraction,
+            agreedRegions: summary.agreement.regions, regions: summary.regions))
+        for line in unmet { printError(line) }
+        if !met || !unmet.isEmpty { throw ExitCode(1) }
     }
 }
 
@@ -121,15 +106,19 @@ struct CertificateSummary: Encodable {
     struct Agreement: Encodable {
         let regions: Int
         let regionFraction: Rational
+        /// 2 inputs: a verified lower bound on the agreed area (exact value in the check).
         let area: Rational?
         let boxArea: Rational?
+        /// `area / boxArea`: a lower bound on the share of the box where agreement is proven.
         let fraction: Rational?
     }
     let regions: Int
     let complete: Bool
-    let pieces: Int
+    /// Pieces of g's activation in each layer, as the certificate's functions have them.
+    let pieces: [Int]
     let errorBound: [Rational]
     let errorBoundDecimal: [Double]
+    let activations: [String]
     let dnet: DNet
     let model: Model
     let agreement: Agreement
@@ -139,14 +128,15 @@ struct CertificateSummary: Encodable {
     init(_ c: Certificate, path: String, seconds: Double, trainingEntries: Int) {
         regions = c.regions.count
         complete = true
-        pieces = c.linearization.pieces
+        pieces = c.linearization.layers.map(\.function.pieceCount)
+        activations = c.linearization.layers.map(\.activation)
         errorBound = c.linearization.errorBound
         errorBoundDecimal = errorBound.map(\.nearestDouble)
         dnet = DNet(hyperplanes: c.decisionNet.hyperplanes.count, parameters: c.decisionNet.parameters,
                     hyperplaneCoefficients: c.decisionNet.hyperplaneCoefficients, tableEntries: c.decisionNet.tableEntries,
                     trainingEntries: trainingEntries)
         model = Model(parameters: c.model.parameters, sha256: c.model.sha256, inputs: c.model.inputs, classes: c.model.classes)
-        let area = c.agreement.area, boxArea = c.agreement.boxArea
+        let area = c.agreement.areaLowerBound, boxArea = c.agreement.boxArea
         agreement = Agreement(
             regions: c.agreement.regions.count, regionFraction: Rational(c.agreement.regions.count, max(1, c.regions.count)),
             area: area, boxArea: boxArea, fraction: area.flatMap { a in boxArea.map { a / $0 } })
@@ -157,7 +147,7 @@ struct CertificateSummary: Encodable {
     func printReadable(modelPath: String) {
         func short(_ x: Rational) -> String { String(format: "%.4g", x.nearestDouble) }
         print("model        \(modelPath)  (\(model.inputs) inputs, \(model.classes) classes, \(model.parameters) parameters, sha256 \(model.sha256.prefix(16))…)")
-        print("g            \(pieces) pieces per smooth activation")
+        print("g            pieces per layer: " + zip(activations, pieces).map { "\($0) \($1)" }.joined(separator: ", "))
         for (i, e) in errorBound.enumerated() { print("error bound  logit \(i): |f - g| <= \(short(e))   (exact: \(e))") }
         print("regions      \(regions), complete (split-tree certificate)")
         let ratio = Double(model.parameters) / Double(max(1, dnet.parameters))
@@ -165,7 +155,7 @@ struct CertificateSummary: Encodable {
         print("             answers like g on the whole box (unseen patterns fall back to g exactly)")
         print("agreement    f = g = DecisionNet proven on all of \(agreement.regions) of \(regions) regions (\(String(format: "%.1f", 100 * agreement.regionFraction.nearestDouble)) %)")
         if let fraction = agreement.fraction, let area = agreement.area {
-            print("             and on an area of \(short(area)) = \(String(format: "%.2f", 100 * fraction.nearestDouble)) % of the box (exact rational in the certificate)")
+            print("             and on an area of at least \(short(area)) = \(String(format: "%.2f", 100 * fraction.nearestDouble)) % of the box")
         }
         print("certificate  \(certificate)  (check it: climep check \(certificate) --model \(modelPath))")
         print("time         \(String(format: "%.2f", seconds)) s")

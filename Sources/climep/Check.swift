@@ -10,8 +10,12 @@ struct Check: ParsableCommand {
         discussion: """
             Trusts nothing the certifier computed: checks the model file's SHA-256, rebuilds g, recomputes the \
             error tables, ranges and the error bound, replays the split tree, verifies the DecisionNet's table \
-            and separations and every agreement claim and area. Exit 0 when every claim holds; 1 naming the \
-            first claim that fails (another model file fails too); 2 when the certificate or model cannot be read.
+            and separations and every agreement claim and area. Reads only the canonical bytes `certify` writes \
+            (no repeated, unknown or reordered keys). Prints what it verified: the model's hash, the box, g layer \
+            by layer, the recomputed bound, the regions, the DecisionNet and the agreement. Exit 0 when every claim \
+            holds and every requirement (--box/--vnnlib, --max-error, --min-agreed-area, --min-agreed-regions) is \
+            met; 1 naming the first claim that fails (another model file fails too) or the requirements not met; \
+            2 when the certificate or model cannot be read.
             """)
 
     @Argument(help: ArgumentHelp("The certificate written by `climep certify`.", valueName: "CERT.json"))
@@ -20,46 +24,153 @@ struct Check: ParsableCommand {
     @Option(help: ArgumentHelp("The model file the certificate is about.", valueName: "MODEL"))
     var model: String
 
-    @Flag(help: "Print one JSON object: verified, failure (claim, reason), and what was verified.")
-    var json = false
+    @OptionGroup(title: "Required box (exit 1 unless the certificate's box contains it)")
+    var boxOptions: BoxOptions
 
-    struct Summary: Encodable {
-        struct Failure: Encodable { let claim: String, reason: String }
-        let verified: Bool
-        let failure: Failure?
-        let regions: Int?
-        let errorBound: [Rational]?
-        let agreedRegions: Int?
-        let agreedArea: Rational?
-        let seconds: Double
-    }
+    @Option(name: .customLong("max-error"), parsing: .unconditional, help: ArgumentHelp("Exit 1 unless the recomputed bound on |f_i − g_i| is at most E for every logit.", valueName: "E"))
+    var maxError: String?
+
+    @OptionGroup var agreementThresholds: AgreementThresholdOptions
+
+    @Flag(help: "Print one JSON object: verified, failure, unmet requirements, and what was verified (model, box, g, errorBound, regions, dnet, agreement).")
+    var json = false
 
     func run() throws {
         let data = try Network.modelFileData(model)
-        let certificate = try Certificate.decode(try readFile(certificatePath, what: "certificate", limit: 1 << 30))
+        let certificate = try Certificate.read(path: certificatePath)
+        // Requirements are bad input (exit 2) before any checking, like every other option.
+        var requirements = try agreementThresholds.requirements(inputs: certificate.model.inputs)
+        requirements.maxError = try maxError.map { text throws(InputError) in
+            let value = try Rational(parsingOption: text, "--max-error")
+            guard value.sign >= 0 else { throw InputError("--max-error must not be negative, got \(text)") }
+            return value
+        }
+        requirements.box = try boxOptions.box(dimension: certificate.model.inputs)
+
         let start = ContinuousClock.now
         let checked: CheckedCertificate
         do {
             checked = try CertificateChecker.check(certificate, modelData: data, source: model)
         } catch {
-            let seconds = (ContinuousClock.now - start).seconds
             if json {
-                try printJSON(Summary(verified: false, failure: .init(claim: error.claim, reason: error.reason), regions: nil,
-                                      errorBound: nil, agreedRegions: nil, agreedArea: nil, seconds: seconds))
+                try printJSON(CheckReport(failure: error, seconds: (ContinuousClock.now - start).seconds))
             }
             printError("climep: check failed: \(error)")
             throw ExitCode(1)
         }
         let seconds = (ContinuousClock.now - start).seconds
+        let unmet = requirements.unmet(by: checked.figures)
         if json {
-            try printJSON(Summary(verified: true, failure: nil, regions: checked.regions, errorBound: checked.errorBound,
-                                  agreedRegions: checked.agreedRegions, agreedArea: checked.agreedArea, seconds: seconds))
-            return
+            try printJSON(CheckReport(checked, unmet: unmet, seconds: seconds))
+        } else {
+            CheckReport.printReadable(checked, certificatePath: certificatePath, modelPath: model, seconds: seconds)
         }
-        print("verified     every claim of \(certificatePath) holds for \(model)")
-        print("             error bound (recomputed): \(checked.errorBound.map { String(format: "%.4g", $0.nearestDouble) }.joined(separator: ", "))")
-        print("             \(checked.regions) regions cover the box; DecisionNet (\(checked.hyperplanes) hyperplanes, \(checked.tableEntries) table entries) answers like g on it")
-        print("             agreement with the model proven on \(checked.agreedRegions) whole regions" + (checked.agreedArea.map { ", area \(String(format: "%.4g", $0.nearestDouble))" } ?? ""))
+        for line in unmet { printError("climep: requirement not met: \(line)") }
+        if !unmet.isEmpty { throw ExitCode(1) }
+    }
+}
+
+/// `--min-agreed-area` and `--min-agreed-regions`, shared by `certify` and `check`.
+struct AgreementThresholdOptions: ParsableArguments {
+    @Option(name: .customLong("min-agreed-area"), parsing: .unconditional, help: ArgumentHelp("2 inputs: exit 1 unless agreement with the model is proven on at least this fraction of the box's area (0 to 1).", valueName: "F"))
+    var minAgreedArea: String?
+
+    @Option(name: .customLong("min-agreed-regions"), parsing: .unconditional, help: ArgumentHelp("Exit 1 unless agreement with the model is proven on all of at least this fraction of the regions (0 to 1).", valueName: "F"))
+    var minAgreedRegions: String?
+
+    /// The thresholds as requirements for a model with `inputs` inputs.
+    func requirements(inputs: Int) throws(InputError) -> CertificateRequirements {
+        let area = try fraction(minAgreedArea, "--min-agreed-area")
+        if area != nil && inputs != 2 {
+            throw InputError("--min-agreed-area needs a 2-input model; this one has \(inputs) inputs")
+        }
+        return CertificateRequirements(minAgreedArea: area, minAgreedRegions: try fraction(minAgreedRegions, "--min-agreed-regions"))
+    }
+
+    private func fraction(_ text: String?, _ flag: String) throws(InputError) -> Rational? {
+        guard let text else { return nil }
+        let value = try Rational(parsingOption: text, flag)
+        guard value.sign >= 0 && value <= .one else { throw InputError("\(flag) must be between 0 and 1, got \(text)") }
+        return value
+    }
+}
+
+extension Rational {
+    /// An option's value read exactly, or an `InputError` naming the option.
+    init(parsingOption text: String, _ flag: String) throws(InputError) {
+        do { self = try Rational(parsing: text) } catch { throw InputError("\(flag): \(error)") }
+    }
+}
+
+/// What `check` prints: what it verified, or the claim that failed.
+struct CheckReport: Encodable {
+    struct Failure: Encodable { let claim: String, reason: String }
+    struct Model: Encodable { let sha256: String, inputs: Int, classes: Int, parameters: Int }
+    struct Layer: Encodable { let activation: String, pieces: Int }
+    struct DNet: Encodable { let hyperplanes: Int, tableEntries: Int, parameters: Int }
+    struct Agreement: Encodable {
+        let regions: Int
+        let regionFraction: Rational
+        /// The certificate's lower bound on the agreed area, verified ≤ the exact area.
+        let areaLowerBound: Rational?
+        let areaDecimal: Double?
+        let boxArea: Rational?
+        let fraction: Double?
+    }
+    let verified: Bool
+    let failure: Failure?
+    let unmet: [String]
+    let model: Model?
+    let box: InputBox?
+    let g: [Layer]?
+    let errorBound: [Rational]?
+    let errorBoundDecimal: [Double]?
+    let claimedErrorBound: [Rational]?
+    let regions: Int?
+    let dnet: DNet?
+    let agreement: Agreement?
+    let seconds: Double
+
+    init(failure: CertificateCheckFailure, seconds: Double) {
+        verified = false
+        self.failure = Failure(claim: failure.claim, reason: failure.reason)
+        unmet = []
+        (model, box, g, errorBound, errorBoundDecimal, claimedErrorBound, regions, dnet, agreement) = (nil, nil, nil, nil, nil, nil, nil, nil, nil)
+        self.seconds = seconds
+    }
+
+    init(_ c: CheckedCertificate, unmet: [String], seconds: Double) {
+        verified = true
+        failure = nil
+        self.unmet = unmet
+        model = Model(sha256: c.modelSHA256, inputs: c.inputs, classes: c.classes, parameters: c.modelParameters)
+        box = c.box
+        g = c.layers.map { Layer(activation: $0.activation, pieces: $0.pieces) }
+        errorBound = c.errorBound
+        errorBoundDecimal = c.errorBound.map(\.nearestDouble)
+        claimedErrorBound = c.claimedErrorBound
+        regions = c.regions
+        dnet = DNet(hyperplanes: c.hyperplanes, tableEntries: c.tableEntries, parameters: c.decisionNetParameters)
+        agreement = Agreement(
+            regions: c.agreedRegions, regionFraction: Rational(c.agreedRegions, max(1, c.regions)),
+            areaLowerBound: c.agreedAreaLowerBound, areaDecimal: c.agreedArea?.nearestDouble, boxArea: c.boxArea,
+            fraction: c.agreedArea.flatMap { a in c.boxArea.map { (a / $0).nearestDouble } })
+        self.seconds = seconds
+    }
+
+    static func printReadable(_ c: CheckedCertificate, certificatePath: String, modelPath: String, seconds: Double) {
+        func short(_ x: Rational) -> String { String(format: "%.4g", x.nearestDouble) }
+        print("verified     every claim of \(certificatePath) holds for \(modelPath)")
+        print("model        sha256 \(c.modelSHA256): \(c.inputs) inputs, \(c.classes) classes, \(c.modelParameters) parameters")
+        print("box          " + zip(c.box.lower, c.box.upper).map { "[\($0), \($1)]" }.joined(separator: " × "))
+        print("g            pieces per layer: " + c.layers.map { "\($0.activation) \($0.pieces)" }.joined(separator: ", "))
+        for (i, e) in c.errorBound.enumerated() {
+            print("error bound  logit \(i): |f - g| <= \(short(e)) recomputed (exact \(e); the certificate claims \(short(c.claimedErrorBound[i])))")
+        }
+        print("regions      \(c.regions) regions cover the box")
+        print("DecisionNet  \(c.hyperplanes) hyperplanes, \(c.tableEntries) table entries (\(c.decisionNetParameters) parameters); answers like g on the box")
+        print("agreement    f = g = DecisionNet on all of \(c.agreedRegions) of \(c.regions) regions"
+              + (c.agreedArea.flatMap { a in c.boxArea.map { ", on an area of \(short(a)) = \(String(format: "%.2f", 100 * (a / $0).nearestDouble)) % of the box" } } ?? ""))
         print("time         \(String(format: "%.2f", seconds)) s")
     }
 }

@@ -61,11 +61,11 @@ struct Demo: ParsableCommand {
             throw ExitCode(1)
         }
         let certifySeconds = (ContinuousClock.now - start).seconds
-        try write(result.certificate.encoded(), to: certificatePath)
+        try write(result.certificate.encodedForReading(), to: certificatePath)
 
         printError("checking the certificate independently…")
         let checkStart = ContinuousClock.now
-        let written = try Certificate.decode(try readFile(certificatePath, what: "certificate", limit: 1 << 30))
+        let written = try Certificate.read(path: certificatePath)
         let checked: CheckedCertificate
         do { checked = try CertificateChecker.check(written, modelData: try Network.modelFileData(model), source: model) } catch {
             printError("climep: check failed: \(error)")

@@ -37,13 +37,13 @@ struct Linearize: ParsableCommand {
         let result: PieceCountSearch.Result
         if let n = pieces {
             let g = try LinearizedNetwork(network, pieces: n, method: linearization.fit)
-            result = PieceCountSearch.Result(network: g, bound: ErrorBound.certify(g, over: box, splits: splits), met: true)
+            result = PieceCountSearch.Result(pieces: n, network: g, bound: ErrorBound.certify(g, over: box, splits: splits), met: true)
         } else {
             result = try target.fewestPieces(network, over: box, fit: linearization.fit, splits: splits)!
         }
         try report(result, box: box)
         if !result.met {
-            printError("no piece count up to \(target.maxPieces) meets --max-error \(target.maxError!); the best certified bound is \(result.bound.maximum.nearestDouble) with \(result.network.pieces) pieces")
+            printError("no piece count up to \(target.maxPieces) meets --max-error \(target.maxError!); the best certified bound is \(result.bound.maximum.nearestDouble) with \(result.pieces) pieces")
             throw ExitCode(1)
         }
     }
@@ -70,7 +70,7 @@ struct Linearize: ParsableCommand {
         let bound = result.bound
         if json {
             try printJSON(Summary(
-                pieces: result.network.pieces, fit: result.network.method.rawValue, errorBound: bound.perLogit,
+                pieces: result.pieces, fit: linearization.fit.rawValue, errorBound: bound.perLogit,
                 errorBoundDecimal: bound.perLogit.map(\.nearestDouble), met: result.met, subBoxes: bound.subBoxes, box: box,
                 layers: bound.layers.map {
                     .init(activation: $0.activation, neurons: $0.neurons, pieces: $0.pieces, originalRange: $0.originalRange,
@@ -84,7 +84,7 @@ struct Linearize: ParsableCommand {
         }
         func short(_ x: Rational) -> String { String(format: "%.4g", x.nearestDouble) }
         print("model       \(model.path)")
-        print("fit         \(result.network.pieces) pieces per smooth activation (\(result.network.method.rawValue)), \(result.network.smoothNeuronCount) smooth neurons")
+        print("fit         \(result.pieces) pieces asked of every smooth activation (\(linearization.fit.rawValue)), \(result.network.smoothNeuronCount) smooth neurons")
         print("box         \(bound.subBoxes) sub-box\(bound.subBoxes == 1 ? "" : "es")")
         print(pad("layer", 7) + pad("activation", 12) + pad("neurons", 9) + pad("pieces", 8)
               + pad("pre-activation range (f)", 28) + pad("max ε", 12) + "max |f-g| after layer")

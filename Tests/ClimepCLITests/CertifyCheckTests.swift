@@ -55,11 +55,91 @@ import Testing
         linearization["errorBound"] = ["0"]
         json["linearization"] = linearization
         let tampered = temporaryPath(".json")
-        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: tampered))
+        // Written canonically (sorted keys, compact), so the reader takes it and the checker judges the claim.
+        try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys, .withoutEscapingSlashes])
+            .write(to: URL(fileURLWithPath: tampered))
         let rejected = try Climep.run(["check", tampered, "--model", tanh, "--json"])
         #expect(rejected.status == 1)
         #expect(rejected.stdout.contains("\"verified\" : false"))
         #expect(rejected.stderr.contains("linearization.errorBound[0]"))
+    }
+
+    /// What `check --json` reports it verified (CLI.md: at least `regions` and `box`).
+    struct CheckSummary: Decodable {
+        struct Box: Decodable { let lower: [String], upper: [String] }
+        struct Layer: Decodable { let activation: String, pieces: Int }
+        struct Model: Decodable { let sha256: String, inputs: Int }
+        let verified: Bool
+        let regions: Int
+        let box: Box
+        let g: [Layer]
+        let model: Model
+        let errorBound: [String]
+        let unmet: [String]
+    }
+
+    @Test func checkSaysWhatItVerifiedAndCanBePinned() throws {
+        let out = temporaryPath(".json")
+        #expect(try Climep.run(["certify", tanh, "--box=-1:1/2", "--pieces", "5", "--splits", "0", "--out", out]).status == 0)
+        let checked = try Climep.run(["check", out, "--model", tanh, "--json"])
+        #expect(checked.status == 0, "\(checked.stderr)")
+        let summary = try JSONDecoder().decode(CheckSummary.self, from: Data(checked.stdout.utf8))
+        #expect(summary.verified && summary.unmet.isEmpty)
+        #expect(summary.box.lower == ["-1", "-1"] && summary.box.upper == ["1/2", "1/2"])
+        #expect(summary.g.map(\.activation) == ["tanh", "tanh", "identity"])
+        #expect(summary.g.map(\.pieces) == [5, 5, 1])  // the function's pieces, not a label
+        #expect(summary.model.inputs == 2 && summary.model.sha256.count == 64)
+        let text = try Climep.run(["check", out, "--model", tanh])
+        #expect(text.stdout.contains("[-1, 1/2] × [-1, 1/2]"), "\(text.stdout)")
+        #expect(text.stdout.contains("tanh 5"), "\(text.stdout)")
+
+        // Pinned: a box inside passes, one reaching outside fails with exit 1, as does a threshold not met.
+        #expect(try Climep.run(["check", out, "--model", tanh, "--box=-1/2:1/2"]).status == 0)
+        #expect(try Climep.run(["check", out, "--model", tanh, "--box=-1:1/2,-1:1/2"]).status == 0)
+        let wider = try Climep.run(["check", out, "--model", tanh, "--box=-1:1"])
+        #expect(wider.status == 1)
+        #expect(wider.stderr.contains("does not contain the requested box"), "\(wider.stderr)")
+        let property = try Climep.temporaryFile("(declare-const X_0 Real)\n(declare-const X_1 Real)\n(assert (>= X_0 0))\n(assert (<= X_0 1))\n(assert (>= X_1 0))\n(assert (<= X_1 1/4))\n", suffix: ".vnnlib")
+        #expect(try Climep.run(["check", out, "--model", tanh, "--vnnlib", property]).status == 1)
+        #expect(summary.errorBound[0] != "0")
+        #expect(try Climep.run(["check", out, "--model", tanh, "--max-error", summary.errorBound[0]]).status == 0)
+        let tight = try Climep.run(["check", out, "--model", tanh, "--max-error", "0"])
+        #expect(tight.status == 1)
+        #expect(tight.stderr.contains("--max-error"))
+        #expect(try Climep.run(["check", out, "--model", tanh, "--min-agreed-area", "0", "--min-agreed-regions", "0"]).status == 0)
+        let all = try Climep.run(["check", out, "--model", tanh, "--min-agreed-area", "1"])
+        #expect(all.status == 1)
+        #expect(all.stderr.contains("--min-agreed-area"))
+        // Bad requirements are bad input.
+        #expect(try Climep.run(["check", out, "--model", tanh, "--min-agreed-regions", "2"]).status == 2)
+        #expect(try Climep.run(["check", out, "--model", tanh, "--box=1:-1"]).status == 2)
+    }
+
+    /// The forgeries of issue 9, made on the bytes of a fresh certificate: a
+    /// repeated key placed after the genuine one (what Python's json, jq and
+    /// JavaScript read) and a relabelled piece count. `check` refuses each
+    /// with exit 2 and one line naming the place.
+    @Test func forgedCertificatesAreRefused() throws {
+        let out = temporaryPath(".json")
+        #expect(try Climep.run(["certify", tanh, "--box=-1:1", "--pieces", "5", "--splits", "0", "--out", out]).status == 0)
+        let genuine = try String(contentsOfFile: out, encoding: .utf8)
+        let bound = try #require(genuine.range(of: #""errorBound":\[[^\]]*\]"#, options: .regularExpression))
+        let forgeries: [(String, String)] = [
+            (genuine.replacingCharacters(in: bound, with: genuine[bound] + #","errorBound":["1/1000"]"#), "linearization"),
+            (genuine.replacingOccurrences(of: #""linearization":{"#, with: #""linearization":{"fit":"algorithm1","pieces":3,"#), "linearization"),
+            (genuine.replacingOccurrences(of: #""agreement":{"#, with: #""agreement":{"areaLowerBound":"4","#), "agreement"),
+            (String(genuine.dropLast()) + #","box":{"lower":["0","0"],"upper":["1/1000","1/1000"]}}"#, "the top level"),
+        ]
+        for (forged, place) in forgeries {
+            #expect(forged != genuine)
+            let path = try Climep.temporaryFile(forged, suffix: ".json")
+            let result = try Climep.run(["check", path, "--model", tanh])
+            #expect(result.status == 2, "\(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+            #expect(result.stderr.contains(place), "\(result.stderr)")
+            let points = try Climep.temporaryFile("0,0\n")
+            #expect(try Climep.run(["dnet", "predict", path, "--input", points]).status == 2)
+        }
     }
 
     @Test func dnetPredictAnswersLikeGExactly() throws {

@@ -306,7 +306,7 @@ extension CertificateMutationTests {
         func claimsBreak(for network: Network, activations: [PiecewiseLinearFunction]? = nil) throws -> Bool {
             if escapesFirstRange(network, lower: original.box.lower, upper: original.box.upper) { return true }
             let data = try JSONModelFormat.data(for: network)
-            let g = try activations.map { try LinearizedNetwork(network, activations: $0, pieces: subject.model.pieces, method: .defaultMethod) }
+            let g = try activations.map { try LinearizedNetwork(network, activations: $0) }
                 ?? LinearizedNetwork(network, pieces: subject.model.pieces, method: .defaultMethod)
             if original.decisionNet.table.contains(where: { Network.label(ofLogits: g.exactLogits($0.witness)) != $0.label }) { return true }
             let fresh = try Certifier.certify(g, modelData: data, over: subject.box, splits: 3).certificate
@@ -694,15 +694,20 @@ extension CertificateMutationTests {
                 add("agreement.regions[0] duplicated") { $0.agreement.regions.append(first) }
             }
             let tinier = Rational.one.timesPowerOfTwo(-100)
-            if let area = agreement.area, let boxArea = agreement.boxArea {
-                add("agreement.area + 2^-100") { $0.agreement.area = area + tinier }
-                add("agreement.area - 2^-100") { $0.agreement.area = area - tinier }
-                add("agreement.area removed") { $0.agreement.area = nil }
+            if agreement.areaLowerBound != nil, let boxArea = agreement.boxArea {
+                // The claim is a lower bound: only a value above the exact area breaks it.
+                if let exact = (try? CertificateChecker.check(original, modelData: subject.modelData, source: Subject.source))?.agreedArea {
+                    add("agreement.areaLowerBound = exact area + 2^-100") { $0.agreement.areaLowerBound = exact + tinier }
+                    add("agreement.areaLowerBound = exact area + 1") { $0.agreement.areaLowerBound = exact + 1 }
+                } else {
+                    Issue.record("the untampered certificate does not check")
+                }
+                add("agreement.areaLowerBound removed") { $0.agreement.areaLowerBound = nil }
                 add("agreement.boxArea + 2^-100") { $0.agreement.boxArea = boxArea + tinier }
                 add("agreement.boxArea doubled") { $0.agreement.boxArea = boxArea * 2 }
                 add("agreement.boxArea removed") { $0.agreement.boxArea = nil }
             } else {
-                add("agreement.area claimed for \(inputs) inputs") { $0.agreement.area = .one }
+                add("agreement.areaLowerBound claimed for \(inputs) inputs") { $0.agreement.areaLowerBound = .one }
                 let boxArea = Rational(1 << inputs)
                 add("agreement.boxArea claimed for \(inputs) inputs") { $0.agreement.boxArea = boxArea }
             }
