@@ -74,7 +74,7 @@ struct Demo: ParsableCommand {
         let checkSeconds = (ContinuousClock.now - checkStart).seconds
 
         var picture = RegionPicture(enumeration: result.enumeration, boundary: DecisionBoundary(result.enumeration), classCount: network.classCount)
-        picture.title = "\(model): g (\(pieces) pieces), boundary (black), DecisionNet (dashed)"
+        picture.title = "\(model): g (pieces per layer " + checked.layers.map { "\($0.pieces)" }.joined(separator: ", ") + "), boundary (black), DecisionNet (dashed)"
         picture.hyperplanes = result.decisionNet.net.hyperplanes
         picture.points = data2D.filter { box.contains($0) }.map { ($0, Network.label(ofLogits: g.exactLogits($0))) }
         try write(Data(picture.svg().utf8), to: picturePath)
