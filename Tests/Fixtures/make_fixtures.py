@@ -951,10 +951,46 @@ def part_bad():
          "both used as data: Add('input_a','input_b') -> Gemm chain", [])
 
     bad_heads(save)
+    bad_structure(save)
 
     write_json(os.path.join(BAD_DIR, "manifest.json"), entries)
     for e in entries:
         print("bad: %-32s %s" % (e["file"], e["problem"]))
+
+
+def bad_structure(save):
+    """Graphs that crashed or hung climep's loader (issue 9, bad-input campaign): overflowing
+    declared dims, a value assigned twice (a cycle), an output that renames the input, a layer
+    without outputs. Not valid ONNX, so the checker is skipped."""
+    def graph(nodes, inits, in_shape, out, opset=17):
+        g = helper.make_graph(nodes, "main_graph", [helper.make_tensor_value_info("input", TensorProto.FLOAT, in_shape)],
+                              [helper.make_tensor_value_info(out, TensorProto.FLOAT, None)], initializer=inits)
+        m = helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)], producer_name="climep-fixtures",
+                              producer_version="1")
+        m.ir_version = 8
+        return m
+
+    save("input_dims_overflow.onnx",
+         graph([helper.make_node("Relu", ["input"], ["output"], name="/act/Relu")], [], [1, 4294967296, 4294967296], "output"),
+         "input declared [1, 4294967296, 4294967296]: the feature count overflows a 64-bit integer", ["input width"],
+         checker_ok=False)
+    W, b = linear_params(np.random.default_rng(330), 2, 2)
+    save("cycle_relu_tanh.onnx",
+         graph([gemm("/fc/Gemm", "input", "fc.weight", "fc.bias", "a"),
+                helper.make_node("Relu", ["a"], ["r"], name="/loop/Relu"),
+                helper.make_node("Tanh", ["r"], ["a"], name="/loop/Tanh")],
+               [tensor("fc.weight", W), tensor("fc.bias", b)], ["batch_size", 2], "a"),
+         "a Relu <-> Tanh loop: '/loop/Tanh' writes 'a' again, which '/fc/Gemm' already wrote and '/loop/Relu' reads",
+         ["'a'", "/loop/Tanh"], checker_ok=False)
+    save("output_renames_input.onnx",
+         graph([helper.make_node("Identity", ["input"], ["input"], name="/rename/Identity")], [], ["batch_size", 2], "input"),
+         "an Identity node whose output has the input's name (a one-node cycle)", ["/rename/Identity", "'input'"],
+         checker_ok=False)
+    save("zero_output_layer.onnx",
+         graph([gemm("/fc/Gemm", "input", "fc.weight", "fc.bias", "output")],
+               [tensor("fc.weight", np.zeros((0, 2), dtype=np.float32)), tensor("fc.bias", np.zeros(0, dtype=np.float32))],
+               ["batch_size", 2], "output"),
+         "a Gemm layer with weight [0, 2]: no outputs, so no logit to label", ["no outputs"], checker_ok=False)
 
 
 def bad_heads(save):
