@@ -148,6 +148,19 @@ func expectInputError(_ words: [String], sourcePrefix: String = "g.onnx", _ body
         }
     }
 
+    @Test func composingLargeAffineNodesIsBounded() throws {
+        // Two 500 × 500 Gemms without an activation between them: 1.25·10⁸ multiplications to fold.
+        let (first, w1) = G.gemm("x", "h", inputs: 500, outputs: 500, prefix: "fc1")
+        let (second, w2) = G.gemm("h", "y", inputs: 500, outputs: 500, prefix: "fc2")
+        expectInputError(["'/fc2/Gemm'", "multiplication count 125000000 exceeds the supported 100,000,000"]) { () throws(InputError) in
+            try G.load(G.model([first, second], initializers: w1 + w2, inputShape: [-1, 500]))
+        }
+        // Small ones still fold exactly into one layer.
+        let (a, wa) = G.gemm("x", "h", inputs: 2, outputs: 3, prefix: "fc1")
+        let (b, wb) = G.gemm("h", "y", inputs: 3, outputs: 2, prefix: "fc2")
+        #expect(try G.load(G.model([a, b], initializers: wa + wb)).layers.count == 1)
+    }
+
     // MARK: Graph structure
 
     @Test(.timeLimit(.minutes(1)))
