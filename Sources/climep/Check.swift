@@ -36,7 +36,7 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let data = try Network.modelFileData(model)
-        let certificate = try Certificate.decode(try readFile(certificatePath, what: "certificate", limit: 1 << 30))
+        let certificate = try Certificate.decode(try readFile(certificatePath, what: "certificate", limit: InputLimits.maximumCertificateBytes))
         let start = ContinuousClock.now
         let checked: CheckedCertificate
         do {

@@ -32,7 +32,7 @@ struct DNetPredict: ParsableCommand {
     var showSource = false
 
     func run() throws {
-        let certificate = try Certificate.decode(try readFile(certificatePath, what: "certificate", limit: 1 << 30))
+        let certificate = try Certificate.decode(try readFile(certificatePath, what: "certificate", limit: InputLimits.maximumCertificateBytes))
         let net = try DecisionNet(certificate: certificate)
         let box = try InputBox(lower: certificate.box.lower, upper: certificate.box.upper)
         let points = try PointSet(contentsOf: input, dimension: certificate.model.inputs).points

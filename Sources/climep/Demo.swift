@@ -65,7 +65,7 @@ struct Demo: ParsableCommand {
 
         printError("checking the certificate independently…")
         let checkStart = ContinuousClock.now
-        let written = try Certificate.decode(try readFile(certificatePath, what: "certificate", limit: 1 << 30))
+        let written = try Certificate.decode(try readFile(certificatePath, what: "certificate", limit: InputLimits.maximumCertificateBytes))
         let checked: CheckedCertificate
         do { checked = try CertificateChecker.check(written, modelData: try Network.modelFileData(model), source: model) } catch {
             printError("climep: check failed: \(error)")
