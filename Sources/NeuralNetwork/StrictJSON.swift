@@ -154,7 +154,9 @@ struct StrictJSONScanner {
         }
         let key = try scanString(decoding: true) ?? ""
         guard case .object(var keys, _)? = stack.last else { return }
-        stack[stack.count - 1] = .object(keys: [], current: key)  // keep `keys` uniquely referenced while inserting
+        // Take the set out of the stack first, so inserting does not copy it (a copy per key would
+        // make an object with many keys quadratic).
+        stack[stack.count - 1] = .object(keys: [], current: key)
         guard keys.insert(key).inserted else { throw fail("duplicate key \"\(key)\"") }
         stack[stack.count - 1] = .object(keys: keys, current: key)
         skipWhitespace()

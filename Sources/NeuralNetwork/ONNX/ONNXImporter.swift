@@ -479,6 +479,8 @@ struct ONNXImporter {
         case label(classes: Int)
         /// ZipMap's map from the classes `0 … classes − 1` to their scores; an output only.
         case classMap
+
+        var isScores: Bool { if case .scores = self { true } else { false } }
     }
 
     /// Checks that the nodes after the logits only compute values that keep
@@ -619,16 +621,19 @@ struct ONNXImporter {
             return value
         case "Cast":
             let to = try intAttribute(node, "to", default: 0)
+            let type = ONNXTensor.typeName(Int32(truncatingIfNeeded: to))
             switch try onlyInput() {
             case .label(let classes):
-                // Integer and float types hold every class index exactly (at most InputLimits.maximumNeuronsPerLayer).
-                guard [1, 6, 7, 11, 12, 13].contains(to) else { throw reject("casts the label to \(ONNXTensor.typeName(Int32(truncatingIfNeeded: to)))") }
+                // float, int32, int64, double, uint32, uint64 hold every class index exactly
+                // (at most InputLimits.maximumNeuronsPerLayer); smaller types could wrap.
+                guard [1, 6, 7, 11, 12, 13].contains(to) else { throw reject("casts the label to \(type)") }
                 return .label(classes: classes)
-            case let value where value != .classMap:
-                if case .complement = value { throw reject("casts 1 − p, which only Concat(1 − p, p) may read") }
-                guard to == 1 || to == 11 else { throw reject("casts scores to \(ONNXTensor.typeName(Int32(truncatingIfNeeded: to))), which can merge them") }
+            case let value where value == .logit || value == .probability || value.isScores:
+                // Only float and double keep distinct scores distinct.
+                guard to == 1 || to == 11 else { throw reject("casts scores to \(type), which can merge them") }
                 return value
-            default: throw reject("casts a class map")
+            default:
+                throw reject("casts 1 − p or a class map")
             }
         case "Reshape", "Flatten", "Squeeze", "Unsqueeze":
             guard case .label(let classes) = try onlyInput() else { throw reject("reshapes scores (only the label may be reshaped)") }
