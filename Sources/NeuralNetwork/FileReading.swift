@@ -1,6 +1,7 @@
 import Foundation
 
-/// The bytes of a file, or an `InputError` naming it.
+/// The bytes of a file, or an `InputError` naming it; a file larger than
+/// `limit` bytes (one of the `InputLimits`) is refused before it is read.
 public func readFile(_ path: String, what: String, limit: Int) throws(InputError) -> Data {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -8,7 +9,7 @@ public func readFile(_ path: String, what: String, limit: Int) throws(InputError
     }
     guard !isDirectory.boolValue else { throw InputError("\(what) '\(path)' is a directory") }
     if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > limit {
-        throw InputError("\(what) '\(path)' is \(size) bytes, more than the limit of \(limit)")
+        throw InputError("\(what) '\(path)': " + InputLimits.exceeds("file size", "\(size) bytes", limit) + " bytes")
     }
     guard let data = FileManager.default.contents(atPath: path) else {
         throw InputError("\(what) '\(path)' cannot be read")

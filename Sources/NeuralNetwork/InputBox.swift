@@ -72,3 +72,19 @@ extension StringProtocol {
         return self[start...end]
     }
 }
+
+extension InputBox {
+    /// Decodes `{"lower": [...], "upper": [...]}`, rejecting unknown keys and
+    /// checking the bounds as `init(lower:upper:)` does.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let lower = try container.decode([Rational].self, forKey: .lower)
+        let upper = try container.decode([Rational].self, forKey: .upper)
+        do {
+            try self.init(lower: lower, upper: upper)
+        } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message))
+        }
+    }
+}

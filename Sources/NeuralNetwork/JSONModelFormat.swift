@@ -15,12 +15,18 @@ import Foundation
 /// digits than can be read exactly is rejected. Activations: identity, relu,
 /// leaky-relu (with `"slope"`), hard-tanh (optional `"lower"`, `"upper"`,
 /// default −1 and 1), sigmoid, tanh. `"inputs"` is optional and checked.
+///
+/// The file has one meaning: it must pass `StrictJSON.validate` (one JSON
+/// value, UTF-8, no key twice), and a key the format does not define is an
+/// error at every level (`rejectUnknownKeys`).
 public enum JSONModelFormat {
     /// The value of the `"format"` key.
     public static let formatName = "climep-model"
 
-    /// Reads a model from JSON bytes.
+    /// Reads a model from JSON bytes: strict JSON (`StrictJSON.validate`),
+    /// no unknown keys, every number exact, every size within `InputLimits`.
     public static func network(from data: Data, source: String = "model") throws(InputError) -> Network {
+        try StrictJSON.validate(data, what: source)
         let document: Document
         do {
             document = try JSONDecoder().decode(Document.self, from: data)
@@ -127,7 +133,7 @@ public enum JSONModelFormat {
         init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
             if let text = try? container.decode(String.self) {
-                do { value = try Rational(parsing: text) } catch {
+                do { value = try ExactNumber.value(of: text) } catch {
                     throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(error)")
                 }
                 return
@@ -136,12 +142,61 @@ public enum JSONModelFormat {
             // significant digits the value is exact, with 38 it may be rounded.
             let decimal = try container.decode(Decimal.self)
             let text = decimal.description
-            let significant = text.filter(\.isNumber).drop(while: { $0 == "0" })
-            guard significant.count < 38, let exact = try? Rational(parsing: text) else {
+            var significant = 0
+            for c in text.utf8 where (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c) && (significant > 0 || c != UInt8(ascii: "0")) {
+                significant += 1
+            }
+            guard significant < 38, let exact = try? ExactNumber.value(of: text) else {
                 throw DecodingError.dataCorruptedError(
                     in: container, debugDescription: "a JSON number with this many digits cannot be read exactly; write it as a string")
             }
             value = exact
+        }
+
+        /// The exact value of a number's text, as `Rational(parsing:)` reads
+        /// it. Plain decimals of at most 18 significant digits (what float
+        /// weights print as) take a fast path of one 64-bit division, so a
+        /// model of millions of numbers loads in seconds.
+        static func value(of text: String) throws(RationalParseError) -> Rational {
+            var mantissa: Int64 = 0, digits = 0, fractionDigits = 0, exponent = 0
+            var negative = false, sawPoint = false, sawDigit = false, plain = true
+            var bytes = text.utf8.makeIterator()
+            var next = bytes.next()
+            if next == UInt8(ascii: "-") || next == UInt8(ascii: "+") { negative = next == UInt8(ascii: "-"); next = bytes.next() }
+            while let c = next {
+                if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c) {
+                    sawDigit = true
+                    if sawPoint { fractionDigits += 1 }
+                    if mantissa > 0 || c != UInt8(ascii: "0") {
+                        digits += 1
+                        if digits > 18 { plain = false; break }
+                        mantissa = mantissa * 10 + Int64(c - UInt8(ascii: "0"))
+                    }
+                } else if c == UInt8(ascii: "."), !sawPoint {
+                    sawPoint = true
+                } else if c == UInt8(ascii: "e") || c == UInt8(ascii: "E") {
+                    // A short exponent only; anything else takes the general path.
+                    guard sawDigit, let e = Int(String(decoding: Array(IteratorSequence(bytes)), as: UTF8.self)), abs(e) <= 36 else {
+                        plain = false; break
+                    }
+                    exponent = e
+                    next = nil
+                    break
+                } else {
+                    plain = false; break
+                }
+                next = bytes.next()
+            }
+            let scale = exponent - fractionDigits
+            if plain, sawDigit, abs(scale) <= 18 {
+                var power: Int64 = 1
+                for _ in 0..<abs(scale) { power *= 10 }
+                let signed = negative ? -mantissa : mantissa
+                if scale < 0 { return Rational(Int(signed), Int(power)) }
+                let (product, overflow) = signed.multipliedReportingOverflow(by: power)
+                if !overflow { return Rational(Int(product)) }
+            }
+            return try Rational(parsing: text)
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -150,7 +205,7 @@ public enum JSONModelFormat {
         }
     }
 
-    private static func describe(_ error: DecodingError) -> String {
+    static func describe(_ error: DecodingError) -> String {
         func path(_ keys: [any CodingKey]) -> String {
             let text = keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
             return text.hasPrefix(".") ? String(text.dropFirst()) : (text.isEmpty ? "top level" : text)
@@ -163,6 +218,31 @@ public enum JSONModelFormat {
             return context.codingPath.isEmpty ? "not valid JSON" : "\(path(context.codingPath)): \(context.debugDescription)"
         @unknown default: return "not a climep JSON model"
         }
+    }
+}
+
+extension JSONModelFormat.Document {
+    /// Decodes a document, rejecting keys the format does not define.
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        format = try container.decode(String.self, forKey: .format)
+        inputs = try container.decodeIfPresent(Int.self, forKey: .inputs)
+        layers = try container.decode([Layer].self, forKey: .layers)
+    }
+}
+
+extension JSONModelFormat.Document.Layer {
+    /// Decodes a layer, rejecting keys the format does not define.
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        weights = try container.decode([[JSONModelFormat.ExactNumber]].self, forKey: .weights)
+        bias = try container.decode([JSONModelFormat.ExactNumber].self, forKey: .bias)
+        activation = try container.decode(String.self, forKey: .activation)
+        slope = try container.decodeIfPresent(JSONModelFormat.ExactNumber.self, forKey: .slope)
+        lower = try container.decodeIfPresent(JSONModelFormat.ExactNumber.self, forKey: .lower)
+        upper = try container.decodeIfPresent(JSONModelFormat.ExactNumber.self, forKey: .upper)
     }
 }
 

@@ -10,7 +10,7 @@ extension Network {
 
     /// Reads a model file's bytes (with the size limit every loader applies).
     public static func modelFileData(_ path: String) throws(InputError) -> Data {
-        try readFile(path, what: "model", limit: ONNXImporter.maximumBytes)
+        try readFile(path, what: "model", limit: InputLimits.maximumModelBytes)
     }
 
     /// Decodes a model from its file's bytes; `source` is the file's path,

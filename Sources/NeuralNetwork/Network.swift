@@ -28,10 +28,30 @@ public struct Network: Hashable, Sendable {
         }
     }
 
-    /// A network from layers whose sizes chain (checked); at least one layer.
+    /// A network from layers whose sizes chain (checked): at least one layer,
+    /// every layer with at least one input and one output, and every size
+    /// within `InputLimits` (layers, inputs, neurons per layer, parameters).
     public init(layers: [DenseLayer], provenance: Provenance = Provenance(format: "memory")) throws(InputError) {
         guard let first = layers.first else { throw InputError("the network has no layers") }
         guard first.inputCount > 0 else { throw InputError("the network has no inputs") }
+        guard layers.count <= InputLimits.maximumLayers else {
+            throw InputError(InputLimits.exceeds("layer count", layers.count, InputLimits.maximumLayers))
+        }
+        guard first.inputCount <= InputLimits.maximumInputs else {
+            throw InputError(InputLimits.exceeds("input width", first.inputCount, InputLimits.maximumInputs))
+        }
+        var parameters = 0
+        for (k, layer) in layers.enumerated() {
+            // A layer without outputs has no logits to label, or starves the next layer.
+            guard layer.outputCount > 0 else { throw InputError("layer \(k + 1) has no outputs") }
+            guard layer.outputCount <= InputLimits.maximumNeuronsPerLayer else {
+                throw InputError("layer \(k + 1): " + InputLimits.exceeds("width", layer.outputCount, InputLimits.maximumNeuronsPerLayer))
+            }
+            parameters += layer.parameterCount
+            guard parameters <= InputLimits.maximumParameters else {
+                throw InputError(InputLimits.exceeds("parameter count (through layer \(k + 1))", parameters, InputLimits.maximumParameters))
+            }
+        }
         for (k, pair) in zip(layers, layers.dropFirst()).enumerated() where pair.0.outputCount != pair.1.inputCount {
             throw InputError("layer \(k + 2) takes \(pair.1.inputCount) inputs but layer \(k + 1) has \(pair.0.outputCount) outputs")
         }

@@ -6,10 +6,6 @@ public struct PointSet: Sendable {
     /// The points, in file order.
     public let points: [[Rational]]
 
-    /// The largest file read, far beyond any real point set; a bigger one is
-    /// rejected before it is parsed.
-    public static let maximumBytes = 1 << 30
-
     /// Parses CSV text; every point must have `dimension` coordinates.
     public init(csv text: String, dimension: Int, source: String = "input") throws(InputError) {
         var points: [[Rational]] = []
@@ -41,7 +37,7 @@ public struct PointSet: Sendable {
 
     /// Reads a CSV file.
     public init(contentsOf path: String, dimension: Int) throws(InputError) {
-        let text = try readTextFile(path, what: "point file", limit: PointSet.maximumBytes)
+        let text = try readTextFile(path, what: "point file", limit: InputLimits.maximumPointFileBytes)
         try self.init(csv: text, dimension: dimension, source: path)
     }
 }

@@ -16,14 +16,24 @@ extension InputBox {
         var inputCount = 0
         var lower: [Int: Rational] = [:], upper: [Int: Rational] = [:]
 
-        func inputIndex(_ e: SExpression) -> Int? {
-            guard case .atom(let name) = e, name.hasPrefix("X_"), let i = Int(name.dropFirst(2)), i >= 0 else { return nil }
+        /// The index of an input variable `X_i`; an index beyond
+        /// `InputLimits.maximumInputs` (or too long for an integer) is an error,
+        /// so no count derived from it can overflow or drive the work.
+        func inputIndex(_ e: SExpression) throws(InputError) -> Int? {
+            guard case .atom(let name) = e, name.hasPrefix("X_") else { return nil }
+            let digits = name.dropFirst(2)
+            guard !digits.isEmpty, digits.utf8.allSatisfy({ (48...57).contains($0) }) else { return nil }
+            guard let i = Int(digits), i < InputLimits.maximumInputs else {
+                throw InputError("\(source): " + InputLimits.exceeds("input index", digits.prefix(40), InputLimits.maximumInputs - 1))
+            }
             return i
         }
-        func mentionsInput(_ e: SExpression) -> Bool {
+        func mentionsInput(_ e: SExpression) throws(InputError) -> Bool {
             switch e {
-            case .atom: return inputIndex(e) != nil
-            case .list(let items): return items.contains(where: mentionsInput)
+            case .atom: return try inputIndex(e) != nil
+            case .list(let items):
+                for item in items where try mentionsInput(item) { return true }
+                return false
             }
         }
         func number(_ e: SExpression) throws(InputError) -> Rational? {
@@ -42,7 +52,7 @@ extension InputBox {
         }
         func constrain(_ e: SExpression) throws(InputError) {
             guard case .list(let items) = e, case .atom(let head)? = items.first else {
-                if mentionsInput(e) { throw InputError("\(source): cannot read the input constraint \(e)") }
+                if try mentionsInput(e) { throw InputError("\(source): cannot read the input constraint \(e)") }
                 return
             }
             switch head {
@@ -51,26 +61,26 @@ extension InputBox {
             case "or":
                 let cases = Array(items.dropFirst())
                 if cases.count == 1 { try constrain(cases[0]); return }
-                if cases.contains(where: mentionsInput) {
+                if try mentionsInput(.list(cases)) {
                     throw InputError("\(source): the inputs are constrained by a disjunction of \(cases.count) cases, which is not a single box")
                 }
             case "<=", ">=", "<", ">":
-                guard mentionsInput(e) else { return }
+                guard try mentionsInput(e) else { return }
                 guard items.count == 3 else { throw InputError("\(source): comparison \(e) needs two operands") }
                 let isLess = head.hasPrefix("<")
-                if let i = inputIndex(items[1]), let c = try number(items[2]) {
+                if let i = try inputIndex(items[1]), let c = try number(items[2]) {
                     bound(i, c, isUpper: isLess)
-                } else if let c = try number(items[1]), let i = inputIndex(items[2]) {
+                } else if let c = try number(items[1]), let i = try inputIndex(items[2]) {
                     bound(i, c, isUpper: !isLess)
                 } else {
                     throw InputError("\(source): \(e) is not a bound of one input by a constant")
                 }
             case "declare-const":
-                if items.count >= 2, let i = inputIndex(items[1]) { inputCount = max(inputCount, i + 1) }
+                if items.count >= 2, let i = try inputIndex(items[1]) { inputCount = max(inputCount, i + 1) }
             case "assert":
                 for item in items.dropFirst() { try constrain(item) }
             default:
-                if mentionsInput(e) { throw InputError("\(source): unsupported constraint on inputs: \(e)") }
+                if try mentionsInput(e) { throw InputError("\(source): unsupported constraint on inputs: \(e)") }
             }
         }
         for form in forms { try constrain(form) }
@@ -90,7 +100,7 @@ extension InputBox {
 
     /// Reads the input box of a VNN-LIB file.
     public init(vnnlibFile path: String) throws(InputError) {
-        let text = try readTextFile(path, what: "VNN-LIB file", limit: 1 << 28)
+        let text = try readTextFile(path, what: "VNN-LIB file", limit: InputLimits.maximumVNNLIBBytes)
         try self.init(vnnlib: text, source: path)
     }
 }
@@ -115,7 +125,6 @@ struct SExpressionParser {
     let source: String
     var position = 0
     var line = 1
-    static let maximumDepth = 200
 
     init(text: String, source: String) {
         bytes = Array(text.utf8)
@@ -145,7 +154,7 @@ struct SExpressionParser {
     private mutating func parse(depth: Int) throws(InputError) -> SExpression? {
         skipSpaceAndComments()
         guard position < bytes.count else { return nil }
-        guard depth < SExpressionParser.maximumDepth else { throw InputError("\(source), line \(line): nesting deeper than \(SExpressionParser.maximumDepth)") }
+        guard depth < InputLimits.maximumVNNLIBDepth else { throw InputError("\(source), line \(line): nesting deeper than \(InputLimits.maximumVNNLIBDepth)") }
         switch bytes[position] {
         case UInt8(ascii: "("):
             let openLine = line

@@ -228,7 +228,7 @@ public struct Certificate: Codable, Sendable, Equatable {
 
     /// The largest certificate file the reader takes. `certify` refuses to
     /// write a larger one, so that whatever it writes, `check` reads.
-    public static let maximumBytes = 1 << 30
+    public static let maximumBytes = InputLimits.maximumCertificateBytes
 
     /// The bytes `certify` writes: `encoded()`, verified to read back through
     /// `decode` unchanged and to be within `maximumBytes`. Throws otherwise,

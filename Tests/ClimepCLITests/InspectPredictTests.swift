@@ -87,7 +87,7 @@ import Testing
             (["inspect"], ["MODEL"]),
             (["frobnicate"], ["frobnicate"]),
             (["inspect", model, "--no-such-flag"], ["--no-such-flag"]),
-            (["inspect", try Climep.temporaryFile("{not json", suffix: ".json")], ["not valid JSON"]),
+            (["inspect", try Climep.temporaryFile("{not json", suffix: ".json")], ["expected a key string but found 'n' at top level (line 1)"]),
         ]
         for (arguments, words) in cases {
             expectOneLineError(try Climep.run(arguments), mentioning: words)

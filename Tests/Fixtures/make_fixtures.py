@@ -950,9 +950,119 @@ def part_bad():
     save("two_data_inputs.onnx", m, "two graph inputs 'input_a' and 'input_b' (neither has an initializer), "
          "both used as data: Add('input_a','input_b') -> Gemm chain", [])
 
+    bad_heads(save)
+    bad_structure(save)
+
     write_json(os.path.join(BAD_DIR, "manifest.json"), entries)
     for e in entries:
         print("bad: %-32s %s" % (e["file"], e["problem"]))
+
+
+def bad_structure(save):
+    """Graphs that crashed or hung climep's loader (issue 9, bad-input campaign): overflowing
+    declared dims, a value assigned twice (a cycle), an output that renames the input, a layer
+    without outputs. Not valid ONNX, so the checker is skipped."""
+    def graph(nodes, inits, in_shape, out, opset=17):
+        g = helper.make_graph(nodes, "main_graph", [helper.make_tensor_value_info("input", TensorProto.FLOAT, in_shape)],
+                              [helper.make_tensor_value_info(out, TensorProto.FLOAT, None)], initializer=inits)
+        m = helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)], producer_name="climep-fixtures",
+                              producer_version="1")
+        m.ir_version = 8
+        return m
+
+    save("input_dims_overflow.onnx",
+         graph([helper.make_node("Relu", ["input"], ["output"], name="/act/Relu")], [], [1, 4294967296, 4294967296], "output"),
+         "input declared [1, 4294967296, 4294967296]: the feature count overflows a 64-bit integer", ["input width"],
+         checker_ok=False)
+    W, b = linear_params(np.random.default_rng(330), 2, 2)
+    save("cycle_relu_tanh.onnx",
+         graph([gemm("/fc/Gemm", "input", "fc.weight", "fc.bias", "a"),
+                helper.make_node("Relu", ["a"], ["r"], name="/loop/Relu"),
+                helper.make_node("Tanh", ["r"], ["a"], name="/loop/Tanh")],
+               [tensor("fc.weight", W), tensor("fc.bias", b)], ["batch_size", 2], "a"),
+         "a Relu <-> Tanh loop: '/loop/Tanh' writes 'a' again, which '/fc/Gemm' already wrote and '/loop/Relu' reads",
+         ["'a'", "/loop/Tanh"], checker_ok=False)
+    save("output_renames_input.onnx",
+         graph([helper.make_node("Identity", ["input"], ["input"], name="/rename/Identity")], [], ["batch_size", 2], "input"),
+         "an Identity node whose output has the input's name (a one-node cycle)", ["/rename/Identity", "'input'"],
+         checker_ok=False)
+    save("zero_output_layer.onnx",
+         graph([gemm("/fc/Gemm", "input", "fc.weight", "fc.bias", "output")],
+               [tensor("fc.weight", np.zeros((0, 2), dtype=np.float32)), tensor("fc.bias", np.zeros(0, dtype=np.float32))],
+               ["batch_size", 2], "output"),
+         "a Gemm layer with weight [0, 2]: no outputs, so no logit to label", ["no outputs"], checker_ok=False)
+
+
+def bad_heads(save):
+    """Classifier heads that change the labels (issue 9, item 4): each is valid ONNX that
+    onnxruntime runs, and climep must reject it naming the node rather than strip it."""
+    rng = np.random.default_rng(320)
+
+    def chain(sizes):
+        nodes, inits, x = [], [], "input"
+        for i in range(len(sizes) - 1):
+            W, b = linear_params(rng, sizes[i], sizes[i + 1])
+            inits += [tensor("fc%d.weight" % (i + 1), W * np.float32(3)), tensor("fc%d.bias" % (i + 1), b)]
+            y = "logits" if i == len(sizes) - 2 else "/fc%d/Gemm_output_0" % (i + 1)
+            nodes.append(gemm("/fc%d/Gemm" % (i + 1), x, "fc%d.weight" % (i + 1), "fc%d.bias" % (i + 1), y))
+            x = y
+            if i < len(sizes) - 2:
+                nodes.append(helper.make_node("Relu", [x], ["/relu%d/Relu_output_0" % (i + 1)], name="/relu%d/Relu" % (i + 1)))
+                x = nodes[-1].output[0]
+        return nodes, inits
+
+    def graph(nodes, inits, outputs, classes, opset=17):
+        g = helper.make_graph(nodes, "main_graph",
+                              [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["batch_size", 2])],
+                              [helper.make_tensor_value_info(name, elem, shape) for name, elem, shape in outputs],
+                              initializer=inits)
+        m = helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)], producer_name="climep-fixtures",
+                              producer_version="1")
+        m.ir_version = 8
+        return m
+
+    # skl2onnx's binary head Concat(1 - p, p) written over the raw logit z instead of sigmoid(z):
+    # onnxruntime's label is [z > 1/2], not climep's [z > 0].
+    nodes, inits = chain((2, 8, 1))
+    inits.append(tensor("unity", np.array([1.0], dtype=np.float32)))
+    nodes += [helper.make_node("Sub", ["unity", "logits"], ["/head/Sub_output_0"], name="/head/Sub"),
+              helper.make_node("Concat", ["/head/Sub_output_0", "logits"], ["probabilities"], name="/head/Concat", axis=1),
+              helper.make_node("ArgMax", ["probabilities"], ["label"], name="/head/ArgMax", axis=1)]
+    m = graph(nodes, inits, [("label", TensorProto.INT64, ["batch_size", 1]),
+                             ("probabilities", TensorProto.FLOAT, ["batch_size", 2])], 2)
+    pts = np.random.default_rng(321).uniform(-3, 3, (400, 2)).astype(np.float32)
+    out = run(expose(m, ["logits"]), [pts], "input", ["label", "logits"])
+    z, label = out["logits"][0].reshape(-1), out["label"][0].reshape(-1)
+    differ = int(np.sum(label != (z > 0)))
+    assert differ > 0 and np.all(label == (z > 0.5))
+    save("head_concat_over_raw_logit.onnx", m,
+         "skl2onnx's binary head Sub(1, z), Concat(1 - z, z), ArgMax over the raw logit z (no Sigmoid): onnxruntime "
+         "labels [z > 1/2], the stripped network [z > 0] (%d of 400 random points in [-3, 3]^2 differ)" % differ,
+         ["Sub", "/head/Sub"])
+
+    # ArgMax with select_last_index=1 breaks ties to the highest index.
+    nodes, inits = chain((2, 6, 3))
+    nodes += [helper.make_node("Softmax", ["logits"], ["probabilities"], name="/head/Softmax", axis=1),
+              helper.make_node("ArgMax", ["probabilities"], ["label"], name="/head/ArgMax", axis=1, keepdims=0,
+                               select_last_index=1)]
+    m = graph(nodes, inits, [("label", TensorProto.INT64, ["batch_size"])], 3)
+    save("head_argmax_select_last_index.onnx", m,
+         "ArgMax '/head/ArgMax' with select_last_index=1: ties go to the highest index, climep's to the lowest",
+         ["ArgMax", "/head/ArgMax", "select_last_index"])
+
+    # Softmax along the batch axis: the arg-max of its output is not the arg-max of the logits.
+    nodes, inits = chain((2, 6, 3))
+    nodes += [helper.make_node("Softmax", ["logits"], ["probabilities"], name="/head/Softmax", axis=0)]
+    m = graph(nodes, inits, [("probabilities", TensorProto.FLOAT, ["batch_size", 3])], 3)
+    save("head_softmax_batch_axis.onnx", m, "Softmax '/head/Softmax' along axis 0 (the batch), not the class axis",
+         ["Softmax", "/head/Softmax", "axis 0"])
+
+    # ArgMax without an axis: ONNX's default axis is 0, the batch.
+    nodes, inits = chain((2, 6, 3))
+    nodes += [helper.make_node("ArgMax", ["logits"], ["label"], name="/head/ArgMax")]
+    m = graph(nodes, inits, [("label", TensorProto.INT64, [1, 3])], 3)
+    save("head_argmax_default_axis.onnx", m, "ArgMax '/head/ArgMax' without an axis attribute (default 0, the batch axis)",
+         ["ArgMax", "/head/ArgMax", "axis 0"])
 
 
 # --------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import ExactArithmetic
+import Foundation
 import NeuralNetwork
 import Testing
 
@@ -127,6 +128,19 @@ import Testing
         #expect(throws: InputError("the network has no layers")) { try Network(layers: []) }
         #expect(throws: InputError("layer has 3 outputs but 2 biases")) {
             try DenseLayer(weights: RationalMatrix(rows: 3, columns: 2), bias: [0, 0], activation: .relu)
+        }
+    }
+}
+
+@Suite struct InputBoxCodingTests {
+    @Test func decodingChecksKeysAndBounds() throws {
+        let box = try InputBox(lower: [0, Rational(-1, 2)], upper: [1, 2])
+        #expect(try JSONDecoder().decode(InputBox.self, from: JSONEncoder().encode(box)) == box)
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(InputBox.self, from: Data(#"{"lower": ["0"], "upper": ["1"], "uper": ["2"]}"#.utf8))
+        }
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(InputBox.self, from: Data(#"{"lower": ["1"], "upper": ["0"]}"#.utf8))
         }
     }
 }

@@ -34,7 +34,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("{", "not valid JSON"),
+        ("{", "unterminated object at top level (line 1)"),
         (#"{"format": "onnx", "layers": []}"#, "expected \"climep-model\""),
         (#"{"format": "climep-model", "layers": []}"#, "no layers"),
         (#"{"format": "climep-model", "layers": [{"weights": [["1"]], "bias": ["0"], "activation": "gelu"}]}"#, "unknown activation 'gelu'"),

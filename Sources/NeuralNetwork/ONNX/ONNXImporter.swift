@@ -10,11 +10,14 @@ import SwiftProtobuf
 /// normalisation included) compose exactly into the next layer's weights;
 /// activation nodes (`Relu`, `LeakyRelu`, `Sigmoid`, `Tanh`, `Clip`) close a
 /// layer; shape nodes (`Flatten`, `Reshape`, `Identity`, `Dropout`, `Cast`
-/// to float) pass through. The classifier head after the last layer
-/// (`Softmax`, `LogSoftmax`, a final `Sigmoid`, `ArgMax`, skl2onnx's binary
-/// head and the ai.onnx.ml label post-processing) is checked and stripped: it
-/// does not change which class is largest. Anything else is an error naming
-/// the node.
+/// to float) pass through. The classifier head after the last layer is
+/// stripped only when it provably keeps climep's labels (see `HeadValue`):
+/// `Softmax`, `LogSoftmax` and `ArgMax` along the class axis, a final
+/// `Sigmoid`, skl2onnx's binary head `Concat(1 − σ(z), σ(z))` over a stripped
+/// Sigmoid, and label bookkeeping that maps class `i` to `i`. Anything else is
+/// an error naming the node. The graph must assign each value once (so it
+/// has no cycles), and every size is checked against `InputLimits` before
+/// anything of that size is allocated.
 struct ONNXImporter {
     let source: String
     private var constants: [String: ONNXTensor] = [:]
@@ -24,9 +27,11 @@ struct ONNXImporter {
     private var folded: [String] = []
     /// True when the graph input is one vector with no batch dimension.
     private var inputIsVector = false
-
-    /// The largest model file read.
-    static let maximumBytes = 1 << 31
+    /// The rank of the current data value, where the graph says it: the
+    /// class axis of the logits is its last axis.
+    private var rank: Int?
+    /// The version of the default ONNX operator set (attribute defaults depend on it).
+    private var opset = 1
 
     init(source: String) { self.source = source }
 
@@ -43,6 +48,7 @@ struct ONNXImporter {
         }
         let graph = model.graph
         guard !graph.node.isEmpty else { throw InputError("\(source): the graph has no nodes") }
+        opset = Int(model.opsetImport.first(where: { $0.domain.isEmpty || $0.domain == "ai.onnx" })?.version ?? 1)
 
         // Name the first operator climep does not know, wherever it sits.
         for node in graph.node {
@@ -62,6 +68,22 @@ struct ONNXImporter {
         for node in graph.node where node.opType == "Constant" && node.domain.isEmpty {
             guard let output = node.output.first else { continue }
             constants[output] = try constantValue(node)
+        }
+
+        // Each value is assigned once (ONNX's static single assignment): no
+        // node overwrites a graph input, an initializer or another node's
+        // output. This also excludes every cycle through the main path.
+        let declared = Set(graph.input.map(\.name)).union(graph.initializer.map(\.name))
+        var producers: [String: Int] = [:]
+        for (k, node) in graph.node.enumerated() {
+            for name in node.output where !name.isEmpty {
+                if declared.contains(name) {
+                    throw InputError("\(source): \(describe(node)) overwrites the graph input or initializer '\(name)'; an ONNX graph assigns each value once")
+                }
+                if let other = producers.updateValue(k, forKey: name) {
+                    throw InputError("\(source): value '\(name)' is written by both \(describe(graph.node[other])) and \(describe(node)); an ONNX graph assigns each value once")
+                }
+            }
         }
 
         // The data input: a graph input that is not an initializer and is used.
@@ -91,7 +113,9 @@ struct ONNXImporter {
                 break
             }
             let node = nodes[0]
-            onPath.insert(next[0])
+            guard onPath.insert(next[0]).inserted else {
+                throw InputError("\(source): the graph has a cycle through \(describe(node))")
+            }
             try apply(node, dataInput: current)
             if ONNXImporter.activationOps.contains(node.opType) {
                 lastActivation = (layers.count - 1, node)
@@ -104,6 +128,7 @@ struct ONNXImporter {
 
         // Close the last layer.
         var stripped: [String] = []
+        var strippedSigmoid = false
         if pending != nil {
             try closeLayer(activation: .identity)
         } else if let last = lastActivation, last.node.opType == "Sigmoid", last.layer == layers.count - 1 {
@@ -111,13 +136,15 @@ struct ONNXImporter {
             let layer = layers.removeLast()
             layers.append(try DenseLayer(weights: layer.weights, bias: layer.bias, activation: .identity))
             stripped.append("Sigmoid")
+            strippedSigmoid = true
         }
-        guard !layers.isEmpty else { throw InputError("\(source): the graph has no dense layer") }
+        guard let logitCount = layers.last?.outputCount else { throw InputError("\(source): the graph has no dense layer") }
 
-        // Everything off the main path must be head or post-processing.
+        // Everything off the main path must be a head that keeps the labels.
         let head = graph.node.enumerated().filter { !onPath.contains($0.offset) && $0.element.opType != "Constant" }.map(\.element)
-        try checkHead(head, logits: current)
-        stripped += head.map(\.opType)
+        let chainEnd: HeadValue = logitCount == 1 ? (strippedSigmoid ? .probability : .logit)
+            : .scores(classes: logitCount)
+        stripped += try checkHead(head, logits: current, as: chainEnd, outputs: graph.output.map(\.name))
 
         let producer = [model.producerName, model.producerVersion].filter { !$0.isEmpty }.joined(separator: " ")
         do {
@@ -137,7 +164,7 @@ struct ONNXImporter {
     /// Ops allowed after the last dense layer: monotone heads and label bookkeeping.
     static let headOps: Set<String> = [
         "Softmax", "LogSoftmax", "Sigmoid", "ArgMax", "Sub", "Concat", "Cast", "Reshape", "Identity", "Flatten",
-        "ZipMap", "ArrayFeatureExtractor", "LabelEncoder", "Squeeze", "Unsqueeze",
+        "ZipMap", "ArrayFeatureExtractor", "Squeeze", "Unsqueeze",
     ]
 
     private func describe(_ node: Onnx_NodeProto) -> String {
@@ -182,6 +209,7 @@ struct ONNXImporter {
                 bias = try broadcast(c, to: weights.rows, in: here, role: "bias").map { $0 * beta }
             }
             try composeDense(weights, bias, in: here)
+            rank = 2
         case "MatMul":
             // x·B for batched rows; W·x only when the data is a single vector
             // without a batch dimension (as the VNN-COMP test networks write it).
@@ -195,6 +223,7 @@ struct ONNXImporter {
             guard let c = constant(1 - dataPosition) else { throw InputError("\(source): \(here) has no constant operand") }
             let n = try elementwiseWidth(c, in: here)
             let values = try broadcast(c, to: n, in: here, role: "constant")
+            rank = rank.map { max($0, c.dims.count) }
             let one = Array(repeating: Rational.one, count: n), zero = Array(repeating: Rational.zero, count: n)
             switch (node.opType, dataPosition) {
             case ("Add", _): try composeDiagonal(scale: one, shift: values)
@@ -232,6 +261,7 @@ struct ONNXImporter {
         case "Flatten":
             let axis = try intAttribute(node, "axis", default: 1)
             guard axis == 1 else { throw InputError("\(source): \(here) flattens at axis \(axis); only axis 1 keeps the batch apart") }
+            rank = 2
         case "Reshape":
             guard let shape = constant(1) else { throw InputError("\(source): \(here) has no constant shape") }
             let dims = shape.values.map { Int($0.description) ?? 0 }
@@ -240,6 +270,7 @@ struct ONNXImporter {
             guard keepsFeatures, leading.allSatisfy({ $0 == 1 || $0 == -1 || $0 == 0 }) else {
                 throw InputError("\(source): \(here) reshapes to \(dims), which does not keep the feature vector whole")
             }
+            rank = dims.count
         case "Cast":
             let to = try intAttribute(node, "to", default: 1)
             guard to == 1 || to == 11 else {
@@ -279,6 +310,15 @@ struct ONNXImporter {
         if let w = width, weights.columns != w {
             throw InputError("\(source): \(here) takes \(weights.columns) inputs but receives \(w)")
         }
+        if case .dense(let w, _)? = pending {
+            // Composing two dense maps costs r·k·c multiplications: bound it before starting.
+            let (rk, overflow1) = weights.rows.multipliedReportingOverflow(by: weights.columns)
+            let (work, overflow2) = rk.multipliedReportingOverflow(by: w.columns)
+            guard !overflow1, !overflow2, work <= InputLimits.maximumCompositionWork else {
+                throw InputError("\(source): \(here) follows another affine node without an activation; composing them: "
+                    + InputLimits.exceeds("multiplication count", overflow1 || overflow2 ? "beyond \(Int.max)" : "\(work)", InputLimits.maximumCompositionWork))
+            }
+        }
         switch pending {
         case nil:
             pending = .dense(weights, bias)
@@ -294,6 +334,15 @@ struct ONNXImporter {
 
     private mutating func closeLayer(activation: Activation) throws(InputError) {
         guard let w = width else { throw InputError("\(source): an activation meets data of unknown width") }
+        if case .dense = pending {} else {
+            // An activation straight on the input (or after an elementwise
+            // normalisation) becomes a w × w diagonal layer, w taken from the
+            // declared shape: bound it before allocating it.
+            guard w <= InputLimits.maximumNeuronsPerLayer, w * w <= InputLimits.maximumParameters else {
+                throw InputError("\(source): an activation on \(w) features needs a \(w) × \(w) diagonal layer: "
+                    + InputLimits.exceeds("weight count", w <= InputLimits.maximumNeuronsPerLayer ? "\(w * w)" : "beyond \(w)²", InputLimits.maximumParameters))
+            }
+        }
         let weights: RationalMatrix, bias: [Rational]
         switch pending {
         case nil:
@@ -390,46 +439,224 @@ struct ONNXImporter {
         guard tensor.hasShape else { return nil }
         let dims = tensor.shape.dim
         inputIsVector = dims.count == 1
+        rank = dims.count
         let features = dims.count >= 2 ? Array(dims.dropFirst()) : dims
-        var width = 1
+        var known = 1, complete = true
         for d in features {
-            guard case .dimValue(let v)? = d.value, v > 0 else { return nil }
-            width *= Int(v)
+            guard case .dimValue(let v)? = d.value, v > 0 else { complete = false; continue }
+            // Checked: declared dims may be any 64-bit numbers; the width bounds later allocations.
+            let (product, overflow) = Int(v).multipliedReportingOverflow(by: known)
+            guard !overflow, product <= InputLimits.maximumInputs else {
+                let shape = dims.map { d -> String in if case .dimValue(let v)? = d.value { "\(v)" } else { "?" } }
+                throw InputError("\(source): input '\(input.name)' has shape [\(shape.joined(separator: ", "))]: "
+                    + InputLimits.exceeds("input width", overflow ? "beyond \(Int.max)" : "\(product)", InputLimits.maximumInputs))
+            }
+            known = product
         }
-        return width
+        return complete ? known : nil
     }
 
     // MARK: - Head
 
-    /// Checks that the nodes after the logits only pick the largest class:
-    /// monotone heads, skl2onnx's binary head `Concat(1 − p, p)` and label bookkeeping.
-    private func checkHead(_ nodes: [Onnx_NodeProto], logits: String) throws(InputError) {
-        for node in nodes {
-            let here = describe(node)
-            guard node.domain.isEmpty || node.domain == "ai.onnx" || node.domain == "ai.onnx.ml" else {
-                throw InputError("\(source): unsupported operator \(node.domain).\(node.opType) in \(here)")
+    /// What a value after the last dense layer carries. The head is stripped
+    /// only when every node in it maps one of these to another by a rule that
+    /// keeps climep's label (arg-max of the logits with ties to the lowest
+    /// index, or `[z > 0]` for one logit z).
+    enum HeadValue: Equatable {
+        /// Scores whose arg-max along the class axis, ties to the lowest
+        /// index, is climep's label: the logits of a multi-logit network, a
+        /// strictly increasing function of them (Softmax, LogSoftmax,
+        /// elementwise Sigmoid), or skl2onnx's `[1 − σ(z), σ(z)]`.
+        case scores(classes: Int)
+        /// The one logit z of a binary network: label `[z > 0]`.
+        case logit
+        /// σ(z) of the one logit: label `[σ(z) > 1/2]`, which is `[z > 0]`.
+        case probability
+        /// `1 − p` for the probability value named; only `Concat(1 − p, p)` may read it.
+        case complement(of: String)
+        /// The class index (an ArgMax over scores) or the same number recast,
+        /// reshaped or looked up in the class list `0, 1, …, classes − 1`.
+        case label(classes: Int)
+        /// ZipMap's map from the classes `0 … classes − 1` to their scores; an output only.
+        case classMap
+
+        var isScores: Bool { if case .scores = self { true } else { false } }
+    }
+
+    /// Checks that the nodes after the logits only compute values that keep
+    /// the labels (`HeadValue`), in an order where each node's inputs come
+    /// first, and that every graph output is one of them. Returns the op
+    /// types stripped, in that order. Linear in the number of nodes.
+    private func checkHead(
+        _ nodes: [Onnx_NodeProto], logits: String, as chainEnd: HeadValue, outputs: [String]
+    ) throws(InputError) -> [String] {
+        // The computed inputs of each node: the logits, or another head node's output.
+        var producer: [String: Int] = [:]
+        for (k, node) in nodes.enumerated() { for name in node.output where !name.isEmpty { producer[name] = k } }
+        var waitingOn = Array(repeating: 0, count: nodes.count)
+        var readers: [String: [Int]] = [:]
+        for (k, node) in nodes.enumerated() {
+            for name in node.input where !name.isEmpty && constants[name] == nil && name != logits {
+                guard producer[name] != nil else {
+                    throw InputError("\(source): \(describe(node)) reads '\(name)', which does not follow from the logits; climep reads a single chain of dense layers")
+                }
+                waitingOn[k] += 1
+                readers[name, default: []].append(k)
             }
-            guard ONNXImporter.headOps.contains(node.opType) else {
-                if ONNXImporter.pathOps.contains(node.opType) {
-                    throw InputError("\(source): \(here) lies off the chain of dense layers; climep reads a single chain")
+        }
+        var values: [String: HeadValue] = [logits: chainEnd]
+        var ready = nodes.indices.filter { waitingOn[$0] == 0 }
+        var order: [String] = []
+        while let k = ready.popLast() {
+            let node = nodes[k]
+            let value = try headValue(of: node, values: values)
+            order.append(node.opType)
+            for name in node.output where !name.isEmpty {
+                values[name] = value
+                for reader in readers[name] ?? [] {
+                    waitingOn[reader] -= 1
+                    if waitingOn[reader] == 0 { ready.append(reader) }
                 }
-                throw InputError("\(source): unsupported operator \(node.opType) in \(here)")
             }
-            switch node.opType {
-            case "Sub":
-                // skl2onnx: 1 − σ(z), the probability of class 0.
-                guard node.input.count == 2, let one = constants[node.input[0]], one.count == 1, one.values[0] == .one,
-                      let concat = nodes.first(where: { $0.opType == "Concat" }),
-                      concat.input.count == 2, concat.input[0] == node.output.first, concat.input[1] == node.input[1] else {
-                    throw InputError("\(source): \(here) after the last dense layer is not skl2onnx's binary head 1 − p")
-                }
-            case "Concat":
-                guard nodes.contains(where: { $0.opType == "Sub" }) else {
-                    throw InputError("\(source): \(here) after the last dense layer is not skl2onnx's binary head")
-                }
+        }
+        if let stuck = nodes.indices.first(where: { waitingOn[$0] > 0 }) {
+            throw InputError("\(source): the graph has a cycle through \(describe(nodes[stuck]))")
+        }
+        for name in outputs {
+            switch values[name] {
+            case nil:
+                throw InputError("\(source): graph output '\(name)' is not the logits or a classifier head computed from them")
+            case .complement?:
+                throw InputError("\(source): graph output '\(name)' is 1 − p, the probability of class 0 alone, not a classifier output")
             default:
                 break
             }
+        }
+        return order
+    }
+
+    /// The value a head node computes, or an error naming the node when it
+    /// could change a label.
+    private func headValue(of node: Onnx_NodeProto, values: [String: HeadValue]) throws(InputError) -> HeadValue {
+        let here = describe(node)
+        func reject(_ why: String) -> InputError {
+            InputError("\(source): \(here) after the last dense layer \(why); climep strips a head only when it keeps the labels")
+        }
+        guard node.domain.isEmpty || node.domain == "ai.onnx" || node.domain == "ai.onnx.ml" else {
+            throw InputError("\(source): unsupported operator \(node.domain).\(node.opType) in \(here)")
+        }
+        guard ONNXImporter.headOps.contains(node.opType) else {
+            if ONNXImporter.pathOps.contains(node.opType) {
+                throw InputError("\(source): \(here) lies off the chain of dense layers; climep reads a single chain")
+            }
+            throw InputError("\(source): unsupported operator \(node.opType) in \(here)")
+        }
+        let computed = node.input.filter { !$0.isEmpty && constants[$0] == nil }
+        // The single computed input, in first position, of a one-input node.
+        func onlyInput() throws(InputError) -> HeadValue {
+            guard computed.count == 1, node.input.first == computed[0], let value = values[computed[0]] else {
+                throw reject("does not read exactly one computed value as its first input")
+            }
+            return value
+        }
+        /// True when `axis` (negative counts from the end) is the last axis of the logits.
+        func isClassAxis(_ axis: Int) -> Bool {
+            guard let rank else { return axis == -1 }
+            return axis == -1 || axis == rank - 1
+        }
+        switch node.opType {
+        case "Softmax", "LogSoftmax":
+            // Strictly increasing in each logit with a shared normaliser: the arg-max and ties stay.
+            // Before opset 13 the default axis 1 coerces to 2-D, which is the class axis of 2-D logits.
+            let axis = try intAttribute(node, "axis", default: opset < 13 ? 1 : -1)
+            switch try onlyInput() {
+            case .scores(let classes):
+                guard isClassAxis(axis) else { throw reject("normalises along axis \(axis), not the class axis of \(rank.map { "rank-\($0)" } ?? "the") logits") }
+                return .scores(classes: classes)
+            case .logit, .probability: throw reject("normalises a single logit, which gives 1 for every input")
+            default: throw reject("is not applied to the logits")
+            }
+        case "Sigmoid":
+            switch try onlyInput() {
+            case .scores(let classes): return .scores(classes: classes)
+            case .logit: return .probability
+            default: throw reject("is not applied to the logits")
+            }
+        case "ArgMax":
+            let axis = try intAttribute(node, "axis", default: 0)
+            guard try intAttribute(node, "select_last_index", default: 0) == 0 else {
+                throw reject("has select_last_index=1 (ties to the highest index; climep breaks ties to the lowest)")
+            }
+            switch try onlyInput() {
+            case .scores(let classes):
+                guard isClassAxis(axis) else { throw reject("takes the arg-max along axis \(axis), not the class axis of \(rank.map { "rank-\($0)" } ?? "the") logits") }
+                return .label(classes: classes)
+            case .logit, .probability: throw reject("takes the arg-max of a single value, which is always 0")
+            default: throw reject("is not applied to class scores")
+            }
+        case "Sub":
+            // skl2onnx: 1 − σ(z), the probability of class 0, exactly.
+            guard node.input.count == 2, let one = constants[node.input[0]], one.count == 1, one.values[0] == .one,
+                  computed == [node.input[1]] else {
+                throw reject("is not 1 − p with the constant 1 first")
+            }
+            switch values[node.input[1]] {
+            case .probability?: return .complement(of: node.input[1])
+            case .logit?: throw reject("computes 1 − z of a raw logit z, not of a stripped Sigmoid's output")
+            default: throw reject("is not 1 − p of a stripped Sigmoid's output p")
+            }
+        case "Concat":
+            // [1 − σ(z), σ(z)]: the arg-max, ties to index 0, is [σ(z) > 1/2] = [z > 0].
+            guard node.attribute.contains(where: { $0.name == "axis" }) else { throw reject("has no axis") }
+            let axis = try intAttribute(node, "axis", default: 0)
+            guard node.input.count == 2, case .complement(let p)? = values[node.input[0]], node.input[1] == p,
+                  values[p] == .probability else {
+                throw reject("is not skl2onnx's binary head Concat(1 − p, p) over a stripped Sigmoid's output p")
+            }
+            guard isClassAxis(axis) else { throw reject("concatenates along axis \(axis), not the class axis") }
+            return .scores(classes: 2)
+        case "Identity":
+            let value = try onlyInput()
+            if case .complement = value { throw reject("copies 1 − p, which only Concat(1 − p, p) may read") }
+            return value
+        case "Cast":
+            let to = try intAttribute(node, "to", default: 0)
+            let type = ONNXTensor.typeName(Int32(truncatingIfNeeded: to))
+            switch try onlyInput() {
+            case .label(let classes):
+                // float, int32, int64, double, uint32, uint64 hold every class index exactly
+                // (at most InputLimits.maximumNeuronsPerLayer); smaller types could wrap.
+                guard [1, 6, 7, 11, 12, 13].contains(to) else { throw reject("casts the label to \(type)") }
+                return .label(classes: classes)
+            case let value where value == .logit || value == .probability || value.isScores:
+                // Only float and double keep distinct scores distinct.
+                guard to == 1 || to == 11 else { throw reject("casts scores to \(type), which can merge them") }
+                return value
+            default:
+                throw reject("casts 1 − p or a class map")
+            }
+        case "Reshape", "Flatten", "Squeeze", "Unsqueeze":
+            guard case .label(let classes) = try onlyInput() else { throw reject("reshapes scores (only the label may be reshaped)") }
+            return .label(classes: classes)
+        case "ArrayFeatureExtractor":
+            // classes[i] for the arg-max i: the label only when classes[i] = i.
+            guard node.input.count == 2, let classList = constants[node.input[0]], computed == [node.input[1]],
+                  case .label(let classes)? = values[node.input[1]] else {
+                throw reject("does not look up the arg-max in a constant class list")
+            }
+            guard classList.values == (0..<classes).map({ Rational($0) }) else {
+                throw reject("maps class i to the class list '\(classList.name)', which is not 0, 1, …, \(classes - 1); climep labels are class indices")
+            }
+            return .label(classes: classes)
+        case "ZipMap":
+            guard case .scores(let classes) = try onlyInput() else { throw reject("does not map class scores") }
+            let labels = node.attribute.first(where: { $0.name == "classlabels_int64s" })?.ints ?? []
+            guard labels == (0..<Int64(classes)).map({ $0 }) else {
+                throw reject("names the classes other than 0, 1, …, \(classes - 1); climep labels are class indices")
+            }
+            return .classMap
+        default:
+            throw reject("is not part of a classifier head")
         }
     }
 }

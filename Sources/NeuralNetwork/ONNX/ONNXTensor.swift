@@ -8,10 +8,6 @@ struct ONNXTensor {
     let dims: [Int]
     let values: [Rational]
 
-    /// The largest tensor read: far beyond any dense classifier climep can
-    /// analyse, and a guard against dims that claim absurd sizes.
-    static let maximumElements = 1 << 28
-
     var count: Int { values.count }
 
     /// Element types by ONNX's `TensorProto.DataType` number.
@@ -33,8 +29,9 @@ struct ONNXTensor {
         for d in proto.dims {
             guard d >= 0 else { throw InputError("\(what) has a negative dimension \(d)") }
             let (product, overflow) = count.multipliedReportingOverflow(by: Int(d))
-            guard !overflow, product <= ONNXTensor.maximumElements else {
-                throw InputError("\(what) has dims \(proto.dims), more than \(ONNXTensor.maximumElements) elements")
+            guard !overflow, product <= InputLimits.maximumTensorElements else {
+                throw InputError("\(what) has dims \(proto.dims): " + InputLimits.exceeds(
+                    "element count", overflow ? "beyond \(Int.max)" : "\(product)", InputLimits.maximumTensorElements))
             }
             count = product
         }
