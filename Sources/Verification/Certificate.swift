@@ -253,11 +253,13 @@ public struct Certificate: Codable, Sendable, Equatable {
     /// Reads a certificate; throws `InputError` naming what is malformed.
     ///
     /// Accepts only the canonical bytes `encoded()` writes: the data must be
-    /// strictly valid JSON without repeated keys, must decode, and must equal
+    /// strictly valid JSON without repeated keys (`StrictJSON.validate`), must decode, and must equal
     /// the re-encoding of what was decoded. So every key is known, appears
     /// once and in order, every value has its one spelling, and every JSON
     /// reader sees the claims `check` verified (proofs/certificate.md §1).
     public static func decode(_ data: Data) throws(InputError) -> Certificate {
+        // Strict syntax first, so a repeated key is named by its place, not only by a byte offset.
+        try StrictJSON.validate(data, what: "certificate")
         let certificate: Certificate
         do {
             certificate = try JSONDecoder().decode(Certificate.self, from: data)
