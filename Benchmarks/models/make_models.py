@@ -8,7 +8,12 @@ Versions used: scikit-learn 1.9.1, skl2onnx 1.20.0, onnx 1.23.2 (see Tests/Fixtu
 - relu-4x16x16.onnx:  4 inputs, 16·16 ReLU, make_classification.
 - relu-30x16.onnx:    30 inputs, one hidden layer of 16 ReLU, make_classification.
 - tanh-2x24x24.onnx:  2 inputs, 24·24 tanh, make_moons (the linearization benchmark).
+- tanh-spirals-2x24x24.onnx: 2 inputs, 24·24 tanh, two interleaved spirals: tens of
+  thousands of regions of g over [−1.5, 1.5]² with 8 pieces (the certificate round trip
+  of issue 9). Made alone with `python3 Benchmarks/models/make_models.py spirals`
+  (scikit-learn 1.9.1, skl2onnx 1.20.0, onnx 1.23.2).
 """
+import sys
 import numpy as np
 from sklearn.datasets import make_moons, make_classification
 from sklearn.neural_network import MLPClassifier
@@ -18,6 +23,21 @@ def export(clf, X, path):
     onx = to_onnx(clf, X[:1].astype(np.float32), options={id(clf): {"zipmap": False}}, target_opset=17)
     with open(path, "wb") as f:
         f.write(onx.SerializeToString())
+
+def spirals():
+    rng = np.random.RandomState(4)
+    t = np.sqrt(rng.rand(600)) * 3 * np.pi
+    arm = rng.randint(0, 2, 600)
+    r = t / (3 * np.pi) * 1.4
+    angle = t + np.pi * arm
+    X = np.stack([r * np.cos(angle), r * np.sin(angle)], 1) + rng.normal(0, 0.03, (600, 2))
+    clf = MLPClassifier(hidden_layer_sizes=(24, 24), activation="tanh", max_iter=5000, random_state=4).fit(X, arm)
+    print("spirals training accuracy", clf.score(X, arm))
+    export(clf, X, "Benchmarks/models/tanh-spirals-2x24x24.onnx")
+
+if sys.argv[1:] == ["spirals"]:
+    spirals()
+    sys.exit(0)
 
 X, y = make_moons(n_samples=600, noise=0.25, random_state=0)
 X = (X - X.mean(0)) / X.std(0)
