@@ -90,6 +90,7 @@ public enum CertificateChecker {
     // MARK: §2.1 model
 
     /// The file's hash, the model it loads to, the embedded layers and the counts.
+    /// Proof: proofs/certificate.md §2.1.
     static func checkModel(
         _ claims: Certificate.ModelClaims, modelData: Data, source: String
     ) throws(CertificateCheckFailure) -> Network {
@@ -115,7 +116,7 @@ public enum CertificateChecker {
 
     // MARK: §2.2 box
 
-    /// `d` intervals of positive width.
+    /// `d` intervals of positive width. Proof: proofs/certificate.md §2.2.
     static func checkBox(_ claims: Certificate.BoxClaims, network: Network) throws(CertificateCheckFailure) -> InputBox {
         let box: InputBox
         do { box = try InputBox(lower: claims.lower, upper: claims.upper) } catch {
@@ -134,7 +135,8 @@ public enum CertificateChecker {
 
     /// `g` from the functions; every layer's range, table and activation
     /// error; the error bound recomputed over the sub-box tree. Returns `g`
-    /// and the recomputed bound.
+    /// and the recomputed bound. Proof: proofs/certificate.md §2.3 and §3,
+    /// proofs/error-bound.md, proofs/interval-propagation.md.
     static func checkLinearization(
         _ claims: Certificate.LinearizationClaims, network: Network, box: InputBox
     ) throws(CertificateCheckFailure) -> (LinearizedNetwork, [Rational]) {
@@ -198,6 +200,7 @@ public enum CertificateChecker {
     // MARK: §2.4 regions
 
     /// Replays the split tree; returns every region with `g`'s scores on it.
+    /// Proof: proofs/certificate.md §2.4, proofs/split-tree.md.
     static func checkRegions(
         _ claims: Certificate.RegionClaims, g: LinearizedNetwork, box: InputBox
     ) throws(CertificateCheckFailure) -> [ReplayedRegion] {
@@ -220,6 +223,7 @@ public enum CertificateChecker {
 
     /// Hyperplanes in normal form, every table entry at its witness, every
     /// separation, the consistency condition (C) on every region, the counts.
+    /// Proof: proofs/certificate.md §2.5, proofs/decision-net.md.
     static func checkDecisionNet(
         _ dnet: Certificate.DecisionNetClaims, regions: [ReplayedRegion], g: LinearizedNetwork, box: InputBox
     ) throws(CertificateCheckFailure) {
@@ -290,6 +294,7 @@ public enum CertificateChecker {
 
     /// Every agreed region's margins against the claimed error bound; for 2
     /// inputs the exact agreed area (returned) and its claimed lower bound.
+    /// Proof: proofs/certificate.md §2.6, proofs/agreement.md.
     static func checkAgreement(
         _ claims: Certificate.AgreementClaims, regions: [ReplayedRegion], errorBound: [Rational],
         classes: Int, box: InputBox

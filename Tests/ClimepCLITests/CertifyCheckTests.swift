@@ -128,7 +128,7 @@ import Testing
             (genuine.replacingCharacters(in: bound, with: genuine[bound] + #","errorBound":["1/1000"]"#), "linearization"),
             (genuine.replacingOccurrences(of: #""linearization":{"#, with: #""linearization":{"fit":"algorithm1","pieces":3,"#), "linearization"),
             (genuine.replacingOccurrences(of: #""agreement":{"#, with: #""agreement":{"areaLowerBound":"4","#), "agreement"),
-            (String(genuine.dropLast()) + #","box":{"lower":["0","0"],"upper":["1/1000","1/1000"]}}"#, "the top level"),
+            (String(genuine.dropLast()) + #","box":{"lower":["0","0"],"upper":["1/1000","1/1000"]}}"#, "\"box\""),
         ]
         for (forged, place) in forgeries {
             #expect(forged != genuine)
