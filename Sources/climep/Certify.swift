@@ -44,6 +44,7 @@ struct Certify: ParsableCommand {
     var json = false
 
     func run() throws {
+        try OutputFile.check(out, option: "--out")
         // One read of the file: the network and the hash come from the same bytes.
         let modelData = try Network.modelFileData(model.path)
         let network = try Network(data: modelData, source: model.path)
@@ -87,9 +88,7 @@ struct Certify: ParsableCommand {
             throw ExitCode(1)
         }
         let seconds = (ContinuousClock.now - start).seconds
-        do { try result.certificate.encoded().write(to: URL(fileURLWithPath: out)) } catch {
-            throw InputError("cannot write '\(out)': \(error.localizedDescription)")
-        }
+        try OutputFile.write(result.certificate.encoded(), to: out, option: "--out")
         let summary = CertificateSummary(result.certificate, path: out, seconds: seconds,
                                          trainingEntries: result.decisionNet.trainingEntries)
         if json { try printJSON(summary) } else { summary.printReadable(modelPath: model.path) }
