@@ -61,6 +61,20 @@ public struct RegionEnumeration: Sendable {
         return RegionEnumeration(regions: regions, certificate: RegionSplitTree(steps: steps))
     }
 
+    /// The most inputs `complete` and `sampled` accept. Their interior-point
+    /// LP (`LinearProgramming.interiorPoint`, a Chebyshev centre kept off the
+    /// box walls) holds each wall as a dense row, `2d(d + 1)` numbers: 134 MB
+    /// of `Double`s at this limit, 6.4 GB at 20,000 inputs. Callers refuse
+    /// wider models before any work (`inputLimitError`).
+    public static let maximumInputCount = 4096
+
+    /// The one-line reason `g` is too wide to enumerate, or nil.
+    public static func inputLimitError(_ g: LinearizedNetwork) -> String? {
+        let d = g.original.inputCount
+        guard d > maximumInputCount else { return nil }
+        return "the model has \(d) inputs; region enumeration supports at most \(maximumInputCount) (its LPs hold 2·inputs² numbers)"
+    }
+
     /// How many levels of both-sided cuts are walked before the rest is parallel.
     static let forkDepth = 6
 
@@ -143,11 +157,11 @@ public struct RegionEnumeration: Sendable {
     /// The pattern of `g` at `x` (lowest piece at a breakpoint), the region's
     /// polytope (every neuron's piece constraints not implied by the box) and the logits map.
     static func region(of g: LinearizedNetwork, at x: [Rational], box: InputBox) -> (pattern: [[Int]], polytope: Polytope, logits: AffineMap) {
-        var map = AffineMap.identity(x.count)
+        var map: AffineMap?  // nil before the first layer: x itself (no d×d identity)
         var polytope = Polytope(lower: box.lower, upper: box.upper)
         var pattern: [[Int]] = []
         for (layer, p) in zip(g.original.layers, g.activations) {
-            let z = map.composed(with: layer.weights, plus: layer.bias)
+            let z = map?.composed(with: layer.weights, plus: layer.bias) ?? AffineMap(weights: layer.weights, bias: layer.bias)
             var pieces: [Int] = []
             var next = z
             for i in 0..<z.weights.rows {
@@ -168,7 +182,7 @@ public struct RegionEnumeration: Sendable {
             pattern.append(pieces)
             map = next
         }
-        return (pattern, polytope, map)
+        return (pattern, polytope, map!)  // a network has at least one layer
     }
 
     private static func impliedByBox(_ h: Halfspace, _ box: InputBox) -> Bool {

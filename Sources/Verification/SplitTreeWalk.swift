@@ -42,7 +42,9 @@ package struct SplitTreeWalk {
     package var rootState: State {
         let d = root.dimension
         let centre = (0..<d).map { (root.lower[$0] + root.upper[$0]).timesPowerOfTwo(-1) }
-        let first = AffineMap.identity(d).composed(with: layers[0].weights, plus: layers[0].bias)
+        // The first layer's own weights: composing with the d×d identity would
+        // cost d² entries (9.6 GB of rationals for 20,000 inputs).
+        let first = AffineMap(weights: layers[0].weights, bias: layers[0].bias)
         return State(region: root, witness: centre, layer: 0, neuron: 0, breakpoint: 0,
                      preActivation: first, pieces: [], pattern: [])
     }
