@@ -107,12 +107,33 @@ public struct RegionEnumeration: Sendable {
         counter: RegionCounter
     ) -> (part: Part, stopped: Bool) {
         var part = Part()
+        // The region (its halfspaces) and the point the last split verified
+        // strictly inside it. The walk hands that point back with the next cut,
+        // mostly for the same region; `split` would verify it again, O(m·d)
+        // exact work per cut, which made a path of n cuts cost O(n·m).
+        // Recording it as the region's interior witness skips the repeat and
+        // changes no answer: it is the point `split` would have verified.
+        var lastVerified: (halfspaces: [Halfspace], witness: [Rational])?
         do {
             try walk.walk(
                 from: state, fork: fork,
                 decide: { region, c, d, witness in
+                    var region = region
+                    // Only where `split` would use `witness` (a region's own witness comes first).
+                    if region.interiorWitness == nil, let w = witness, let known = lastVerified,
+                       known.witness == w, known.halfspaces == region.halfspaces {
+                        region = region.recordingVerifiedWitness(w)
+                    }
                     let split = LinearProgramming.split(region, by: c, plus: d, witness: witness)
                     part.steps.append(.decision(below: split.below.certificate, above: split.above.certificate))
+                    switch (split.below, split.above) {
+                    case (.witness(let x), .empty), (.empty, .witness(let x)):
+                        lastVerified = (region.halfspaces, x)  // inside a side, so inside the region
+                    case (.witness(let x), .witness):
+                        lastVerified = split.belowPolytope.map { ($0.halfspaces, x) }  // the walk goes below first
+                    case (.empty, .empty):
+                        lastVerified = nil
+                    }
                     return (side(split.below), side(split.above))
                 },
                 leaf: { pattern, region, witness, logits in
