@@ -61,6 +61,19 @@ public struct RegionEnumeration: Sendable {
         return RegionEnumeration(regions: regions, certificate: RegionSplitTree(steps: steps))
     }
 
+    /// The most inputs `complete` and `sampled` accept. Their interior-point
+    /// LP (`LinearProgramming.interiorPoint`, a Chebyshev centre kept off the
+    /// box walls) holds each wall as a dense row, `2d(d + 1)` numbers: 134 MB
+    /// of `Double`s at this limit, 6.4 GB at 20,000 inputs. Callers refuse
+    /// wider models before any work (`inputLimitError`).
+    public static let maximumInputCount = 4096
+
+    /// The one-line reason a model with `d` inputs is too wide to enumerate, or nil.
+    public static func inputLimitError(inputs d: Int) -> String? {
+        guard d > maximumInputCount else { return nil }
+        return "the model has \(d) inputs; region enumeration supports at most \(maximumInputCount) (its LPs hold 2·inputs² numbers)"
+    }
+
     /// How many levels of both-sided cuts are walked before the rest is parallel.
     static let forkDepth = 6
 
@@ -93,12 +106,33 @@ public struct RegionEnumeration: Sendable {
         counter: RegionCounter
     ) -> (part: Part, stopped: Bool) {
         var part = Part()
+        // The region (its halfspaces) and the point the last split verified
+        // strictly inside it. The walk hands that point back with the next cut,
+        // mostly for the same region; `split` would verify it again, O(m·d)
+        // exact work per cut, which made a path of n cuts cost O(n·m).
+        // Recording it as the region's interior witness skips the repeat and
+        // changes no answer: it is the point `split` would have verified.
+        var lastVerified: (halfspaces: [Halfspace], witness: [Rational])?
         do {
             try walk.walk(
                 from: state, fork: fork,
                 decide: { region, c, d, witness in
+                    var region = region
+                    // Only where `split` would use `witness` (a region's own witness comes first).
+                    if region.interiorWitness == nil, let w = witness, let known = lastVerified,
+                       known.witness == w, known.halfspaces == region.halfspaces {
+                        region = region.recordingVerifiedWitness(w)
+                    }
                     let split = LinearProgramming.split(region, by: c, plus: d, witness: witness)
                     part.steps.append(.decision(below: split.below.certificate, above: split.above.certificate))
+                    switch (split.below, split.above) {
+                    case (.witness(let x), .empty), (.empty, .witness(let x)):
+                        lastVerified = (region.halfspaces, x)  // inside a side, so inside the region
+                    case (.witness(let x), .witness):
+                        lastVerified = split.belowPolytope.map { ($0.halfspaces, x) }  // the walk goes below first
+                    case (.empty, .empty):
+                        lastVerified = nil
+                    }
                     return (side(split.below), side(split.above))
                 },
                 leaf: { pattern, region, witness, logits in
@@ -143,11 +177,11 @@ public struct RegionEnumeration: Sendable {
     /// The pattern of `g` at `x` (lowest piece at a breakpoint), the region's
     /// polytope (every neuron's piece constraints not implied by the box) and the logits map.
     static func region(of g: LinearizedNetwork, at x: [Rational], box: InputBox) -> (pattern: [[Int]], polytope: Polytope, logits: AffineMap) {
-        var map = AffineMap.identity(x.count)
+        var map: AffineMap?  // nil before the first layer: x itself (no d×d identity)
         var polytope = Polytope(lower: box.lower, upper: box.upper)
         var pattern: [[Int]] = []
         for (layer, p) in zip(g.original.layers, g.activations) {
-            let z = map.composed(with: layer.weights, plus: layer.bias)
+            let z = map?.composed(with: layer.weights, plus: layer.bias) ?? AffineMap(weights: layer.weights, bias: layer.bias)
             var pieces: [Int] = []
             var next = z
             for i in 0..<z.weights.rows {
@@ -168,7 +202,7 @@ public struct RegionEnumeration: Sendable {
             pattern.append(pieces)
             map = next
         }
-        return (pattern, polytope, map)
+        return (pattern, polytope, map!)  // a network has at least one layer
     }
 
     private static func impliedByBox(_ h: Halfspace, _ box: InputBox) -> Bool {

@@ -10,12 +10,6 @@ package struct AffineMap: Sendable {
         self.bias = bias
     }
 
-    package static func identity(_ d: Int) -> AffineMap {
-        var w = RationalMatrix(rows: d, columns: d)
-        for i in 0..<d { w[i, i] = .one }
-        return AffineMap(weights: w, bias: Array(repeating: .zero, count: d))
-    }
-
     /// `W · self + b`: the pre-activations of the next layer as affine maps of x.
     package func composed(with w: RationalMatrix, plus b: [Rational]) -> AffineMap {
         let product = w * weights

@@ -35,15 +35,16 @@ package struct SplitTreeWalk {
         decide: (_ region: Polytope, _ c: [Rational], _ d: Rational, _ witness: [Rational]?) throws -> (below: Side, above: Side),
         leaf: (_ pattern: [[Int]], _ region: Polytope, _ witness: [Rational]?, _ logits: AffineMap) throws -> Void
     ) rethrows {
-        var state = rootState
-        try visit(&state, fork: nil, decide: decide, leaf: leaf)
+        try visit(rootState, fork: nil, decide: decide, leaf: leaf)
     }
 
     /// The state at the root: the whole box, about to cut the first neuron.
     package var rootState: State {
         let d = root.dimension
         let centre = (0..<d).map { (root.lower[$0] + root.upper[$0]).timesPowerOfTwo(-1) }
-        let first = AffineMap.identity(d).composed(with: layers[0].weights, plus: layers[0].bias)
+        // The first layer's own weights: composing with the d×d identity would
+        // cost d² entries (9.6 GB of rationals for 20,000 inputs).
+        let first = AffineMap(weights: layers[0].weights, bias: layers[0].bias)
         return State(region: root, witness: centre, layer: 0, neuron: 0, breakpoint: 0,
                      preActivation: first, pieces: [], pattern: [])
     }
@@ -57,8 +58,7 @@ package struct SplitTreeWalk {
         decide: (Polytope, [Rational], Rational, [Rational]?) throws -> (below: Side, above: Side),
         leaf: ([[Int]], Polytope, [Rational]?, AffineMap) throws -> Void
     ) rethrows {
-        var state = state
-        try visit(&state, fork: fork, decide: decide, leaf: leaf)
+        try visit(state, fork: fork, decide: decide, leaf: leaf)
     }
 
     package struct State: Sendable {
@@ -74,11 +74,37 @@ package struct SplitTreeWalk {
         package var pattern: [[Int]]
     }
 
+    /// Walks the subtree below `start` depth first, below before above.
+    ///
+    /// Iterative: the above sides still to walk wait on an explicit stack, so
+    /// a path of thousands of both-sided cuts (one per neuron of a wide
+    /// layer) cannot exhaust the call stack.
     private func visit(
-        _ s: inout State, fork: ((State, State) -> Void)?,
+        _ start: State, fork: ((State, State) -> Void)?,
         decide: (Polytope, [Rational], Rational, [Rational]?) throws -> (below: Side, above: Side),
         leaf: ([[Int]], Polytope, [Rational]?, AffineMap) throws -> Void
     ) rethrows {
+        var pendingAbove: [State] = []
+        var next: State? = start
+        while let state = next {
+            guard let end = try descend(state, fork: fork, pendingAbove: &pendingAbove, decide: decide) else {
+                return  // forked: the caller walks the two children
+            }
+            if end.layer == layers.count { try leaf(end.pattern, end.region, end.witness, end.preActivation) }
+            next = pendingAbove.popLast()
+        }
+    }
+
+    /// Follows the path from `state` to its end, taking the below side of every
+    /// both-sided cut and pushing the above side onto `pendingAbove`. Returns
+    /// the path's end state: past the last layer (a leaf), or with both sides
+    /// of a cut empty (no leaf); nil when `fork` received the first
+    /// both-sided cut's children instead.
+    private func descend(
+        _ state: State, fork: ((State, State) -> Void)?, pendingAbove: inout [State],
+        decide: (Polytope, [Rational], Rational, [Rational]?) throws -> (below: Side, above: Side)
+    ) rethrows -> State? {
+        var s = state
         while s.layer < layers.count {
             let activation = layers[s.layer].activation
             let t = s.breakpoint
@@ -98,7 +124,7 @@ package struct SplitTreeWalk {
             }
             switch try decide(s.region, c, d, s.witness) {
             case (.empty, .empty):
-                return  // no interior on either side: nothing left to cover
+                return s  // no interior on either side: nothing left to cover
             case (.explored(let w), .empty):
                 s.witness = w ?? s.witness
                 finishNeuron(&s, piece: t)
@@ -106,23 +132,21 @@ package struct SplitTreeWalk {
                 s.witness = w ?? s.witness
                 s.breakpoint += 1
             case (.explored(let wb), .explored(let wa)):
-                var lower = s
-                lower.region = s.region.adding(.nonpositive(c, plus: d))
-                lower.witness = wb
-                finishNeuron(&lower, piece: t)
                 var upper = s
                 upper.region = s.region.adding(.nonnegative(c, plus: d))
                 upper.witness = wa
                 upper.breakpoint += 1
+                s.region = s.region.adding(.nonpositive(c, plus: d))
+                s.witness = wb
+                finishNeuron(&s, piece: t)
                 if let fork {
-                    fork(lower, upper)
-                    return
+                    fork(s, upper)
+                    return nil
                 }
-                try visit(&lower, fork: nil, decide: decide, leaf: leaf)
-                s = upper
+                pendingAbove.append(upper)
             }
         }
-        try leaf(s.pattern, s.region, s.witness, s.preActivation)
+        return s
     }
 
     /// Records the current neuron's piece and moves to the next neuron, and to

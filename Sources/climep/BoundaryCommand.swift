@@ -39,6 +39,7 @@ struct BoundaryCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let svg { try OutputFile.check(svg, option: "--svg") }
         let network = try model.load()
         guard let box = try boxOptions.box(dimension: network.inputCount) else { throw InputError("boundary needs an input box: --box B or --vnnlib PROP.vnnlib") }
         if svg != nil && network.inputCount != 2 { throw InputError("--svg draws 2-input models; this one has \(network.inputCount) inputs") }
@@ -50,9 +51,7 @@ struct BoundaryCommand: ParsableCommand {
             var picture = RegionPicture(enumeration: result, boundary: boundary, classCount: network.classCount)
             picture.title = "\(model.path): \(verified ? "complete" : "sampled") regions of g" + (linearization.pieces.map { " (\($0) pieces)" } ?? "")
             picture.points = (samples + overlay).filter { box.contains($0) }.map { ($0, Network.label(ofLogits: g.exactLogits($0))) }
-            do { try picture.svg().write(toFile: svg, atomically: true, encoding: .utf8) } catch {
-                throw InputError("cannot write '\(svg)': \(error.localizedDescription)")
-            }
+            try OutputFile.write(Data(picture.svg().utf8), to: svg, option: "--svg")
         }
         if json {
             try printJSON(Summary(regions: result.regions.count, complete: verified, pieces: boundary.pieces.count,

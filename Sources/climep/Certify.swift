@@ -40,9 +40,11 @@ struct Certify: ParsableCommand {
     var json = false
 
     func run() throws {
+        try OutputFile.check(out, option: "--out")
         // One read of the file: the network and the hash come from the same bytes.
         let modelData = try Network.modelFileData(model.path)
         let network = try Network(data: modelData, source: model.path)
+        if let tooWide = RegionEnumeration.inputLimitError(inputs: network.inputCount) { throw InputError(tooWide) }
         guard let box = try boxOptions.box(dimension: network.inputCount) else {
             throw InputError("certify needs an input box: --box B or --vnnlib PROP.vnnlib")
         }
@@ -84,9 +86,7 @@ struct Certify: ParsableCommand {
             printError("climep: no certificate written: \(error)")
             throw ExitCode(1)
         }
-        do { try bytes.write(to: URL(fileURLWithPath: out)) } catch {
-            throw InputError("cannot write '\(out)': \(error.localizedDescription)")
-        }
+        try OutputFile.write(bytes, to: out, option: "--out")
         let summary = CertificateSummary(result.certificate, path: out, seconds: seconds,
                                          trainingEntries: result.decisionNet.trainingEntries)
         if json { try printJSON(summary) } else { summary.printReadable(modelPath: model.path) }

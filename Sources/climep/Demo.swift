@@ -37,6 +37,10 @@ struct Demo: ParsableCommand {
         guard FileManager.default.fileExists(atPath: model) else {
             throw InputError("the demo model '\(model)' is not here: run the demo from the repository root, or give --model")
         }
+        // The folder and its three files are checked before the (long) certification.
+        try OutputFolder.prepare(out, option: "--out")
+        let certificatePath = out + "/certificate.json", picturePath = out + "/dnet.svg", reportPath = out + "/report.md"
+        for path in [certificatePath, picturePath, reportPath] { try OutputFile.check(path, option: "--out") }
         let data = try Network.modelFileData(model)
         let network = try Network(data: data, source: model)
         guard network.inputCount == 2 else { throw InputError("the demo draws 2-input models; '\(model)' has \(network.inputCount) inputs") }
@@ -44,10 +48,6 @@ struct Demo: ParsableCommand {
         guard box.lower[0] < box.upper[0] && box.lower[1] < box.upper[1] else { throw InputError("the box needs positive width") }
         guard pieces <= PieceLimit.maximum else { throw InputError("--pieces \(pieces) is more than the limit of \(PieceLimit.maximum)") }
         let data2D = try PointSet(contentsOf: points, dimension: 2).points
-        do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
-            throw InputError("cannot create '\(out)': \(error.localizedDescription)")
-        }
-        let certificatePath = out + "/certificate.json", picturePath = out + "/dnet.svg", reportPath = out + "/report.md"
 
         printError("certifying \(model) over \(box.lower.indices.map { "[\(box.lower[$0]), \(box.upper[$0])]" }.joined(separator: "×")) with \(pieces) pieces…")
         let g = try LinearizedNetwork(network, pieces: pieces, method: .defaultMethod)
@@ -92,8 +92,6 @@ struct Demo: ParsableCommand {
     }
 
     private func write(_ data: Data, to path: String) throws {
-        do { try data.write(to: URL(fileURLWithPath: path)) } catch {
-            throw InputError("cannot write '\(path)': \(error.localizedDescription)")
-        }
+        try OutputFile.write(data, to: path, option: "--out")
     }
 }

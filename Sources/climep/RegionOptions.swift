@@ -19,6 +19,7 @@ struct EnumerationOptions: ParsableArguments {
 
     /// The regions of `g` over `box`, the certificate verified when complete.
     func enumerate(_ g: LinearizedNetwork, over box: InputBox) throws -> (RegionEnumeration, verified: Bool, onBoundaries: Int, points: [[Rational]]) {
+        if let tooWide = RegionEnumeration.inputLimitError(inputs: g.original.inputCount) { throw InputError(tooWide) }
         guard box.lower.indices.allSatisfy({ box.lower[$0] < box.upper[$0] }) else {
             let j = box.lower.indices.first { box.lower[$0] >= box.upper[$0] }!
             throw InputError("regions need a box of positive width: interval \(j + 1) is the single point \(box.lower[j])")

@@ -37,6 +37,7 @@ struct RegionsCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let regionsOut { try OutputFile.check(regionsOut, option: "--regions-out") }
         let network = try model.load()
         guard let box = try boxOptions.box(dimension: network.inputCount) else { throw InputError("regions needs an input box: --box B or --vnnlib PROP.vnnlib") }
         let g = try linearized(network, linearization)
@@ -89,8 +90,6 @@ enum RegionFile {
             })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        do { try encoder.encode(document).write(to: URL(fileURLWithPath: path)) } catch {
-            throw InputError("cannot write '\(path)': \(error.localizedDescription)")
-        }
+        try OutputFile.write(try encoder.encode(document), to: path, option: "--regions-out")
     }
 }
