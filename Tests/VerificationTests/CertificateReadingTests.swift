@@ -220,3 +220,36 @@ indirect enum JSONTree {
         return chosen
     }
 }
+
+/// A certificate whose parts disagree in shape — fewer functions than layers,
+/// an embedded network with fewer layers than the file's — is a failed claim
+/// for `check` and bad input for `dnet predict`, never a trap.
+@Suite struct CertificateShapeTests {
+    static func example() throws -> (Certificate, Data, String) {
+        let data = try Data(contentsOf: Fixtures.root.appendingPathComponent("proofs/examples/sk_blobs4_logistic_3c.certificate.json"))
+        let model = Fixtures.root.appendingPathComponent("Tests/Fixtures/models/sk_blobs4_logistic_3c.onnx").path
+        return (try Certificate.decode(data), try Network.modelFileData(model), model)
+    }
+
+    @Test func fewerFunctionsThanLayersFails() throws {
+        var (certificate, modelData, source) = try Self.example()
+        certificate.linearization.layers.removeLast()
+        #expect(throws: CertificateCheckFailure.self) { try CertificateChecker.check(certificate, modelData: modelData, source: source) }
+        #expect(throws: InputError.self) { try DecisionNet(certificate: certificate) }
+        let decoded = try Certificate.decode(try certificate.encoded())
+        #expect(decoded == certificate)
+    }
+
+    @Test func anEmbeddedNetworkWithFewerLayersFails() throws {
+        var (certificate, modelData, source) = try Self.example()
+        let first = certificate.model.network.layers[0]
+        certificate.model.network = try Network(layers: [first])
+        do {
+            _ = try CertificateChecker.check(certificate, modelData: modelData, source: source)
+            Issue.record("accepted")
+        } catch {
+            #expect(error.claim == "model.network")
+        }
+        #expect(throws: InputError.self) { try DecisionNet(certificate: certificate) }
+    }
+}
