@@ -23,6 +23,19 @@ import Testing
         }
     }
 
+    /// Result types only the search produces stay out of the trusted targets.
+    @Test func searchResultTypesLiveOutsideTheTrustedTargets() throws {
+        for folder in ["Verification", "Polyhedra", "ExactArithmetic"] {
+            let directory = Fixtures.root.appendingPathComponent("Sources/\(folder)")
+            for file in try FileManager.default.contentsOfDirectory(atPath: directory.path) where file.hasSuffix(".swift") {
+                let text = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+                for name in ["InteriorResult", "SplitResult", "IrredundantForm", "LinearBound", "LinearRange"] {
+                    #expect(!text.contains(name), "\(folder)/\(file) mentions the search type \(name)")
+                }
+            }
+        }
+    }
+
     @Test func verificationTargetDependsOnTheKernelOnly() throws {
         let manifest = try String(contentsOf: Fixtures.root.appendingPathComponent("Package.swift"), encoding: .utf8)
         let start = try #require(manifest.range(of: "name: \"Verification\""))
