@@ -60,7 +60,8 @@ let package = Package(
             dependencies: [
                 "ExactArithmetic", "Polyhedra", "NeuralNetwork",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            exclude: ["README.md"]
         ),
 
         // Search: floating-point LP with exact checks and exact fallback.
