@@ -57,9 +57,16 @@ public struct ErrorBound: Sendable {
     /// ranges on every sub-box), so a checker recomputes exactly this bound
     /// from the tables' points and `subBoxTree`.
     public static func certify(_ g: LinearizedNetwork, over box: InputBox, splits: Int = 0) -> ErrorBound {
+        certify(g, over: box, splits: splits, symbolic: true)
+    }
+
+    /// `certify` with the symbolic difference switched on or off (off: the
+    /// per-neuron recursion alone, the baseline benchmarks compare against).
+    package static func certify(_ g: LinearizedNetwork, over box: InputBox, splits: Int, symbolic: Bool) -> ErrorBound {
         let tables = errorTables(for: g, over: box)
+        let recursion = ErrorRecursion(g, symbolic: symbolic)
         func evaluate(_ sub: InputBox) -> ErrorRecursion.Result {
-            ErrorRecursion.evaluate(g, over: sub) { k, range in tables[k]!.bound(on: range) }!
+            recursion.evaluate(over: sub) { k, range in tables[k]!.bound(on: range) }!
         }
         let root = evaluate(box)
         // The tree: node boxes, bounds, and the coordinate each inner node was halved across.

@@ -182,8 +182,9 @@ public enum CertificateChecker {
         }
         let bound: [Rational]
         do {
+            let recursion = ErrorRecursion(g)
             bound = try claims.subBoxes.bound(over: box) { sub in
-                ErrorRecursion.evaluate(g, over: sub) { k, range in tables[k]?.bound(on: range) }?.bound
+                recursion.evaluate(over: sub) { k, range in tables[k]?.bound(on: range) }?.bound
             }
         } catch {
             throw fail("linearization.subBoxes", "\(error)")

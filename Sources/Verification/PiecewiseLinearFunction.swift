@@ -133,6 +133,16 @@ public struct PiecewiseLinearFunction: Hashable, Sendable, Codable, CustomString
         return floatSlopes[low] * x + floatIntercepts[low]
     }
 
+    /// The slope of the piece holding `x`, in floating point (search only).
+    public func slope(at x: Double) -> Double {
+        var low = 0, high = floatBreakpoints.count
+        while low < high {
+            let mid = (low + high) / 2
+            if floatBreakpoints[mid] < x { low = mid + 1 } else { high = mid }
+        }
+        return floatSlopes[low]
+    }
+
     /// The pieces whose closed interval `[b_{i−1}, b_i]` meets `x` — including
     /// a piece that touches `x` only at one end.
     public func pieces(meeting x: RationalInterval) -> ClosedRange<Int> {
@@ -148,6 +158,37 @@ public struct PiecewiseLinearFunction: Hashable, Sendable, Codable, CustomString
             ? highestPiece(containing: x.lower)...piece(containing: x.upper)
             : pieces(meeting: x)
         return range.map { slopes[$0].magnitude }.max()!
+    }
+
+    /// The smallest and largest slope of the pieces that overlap `x` in more
+    /// than one point (for a point interval, of the pieces containing it):
+    /// every difference quotient `(p(u) − p(v)) / (u − v)` with `u ≠ v` in `x`
+    /// is a weighted mean of these slopes, so it lies in this interval.
+    public func slopeRange(on x: RationalInterval) -> RationalInterval {
+        let range = x.lower < x.upper
+            ? highestPiece(containing: x.lower)...piece(containing: x.upper)
+            : pieces(meeting: x)
+        let values = range.map { slopes[$0] }
+        return RationalInterval(values.min()!, values.max()!)
+    }
+
+    /// The exact range of `p(z) − slope·z` over `x`: it is continuous and
+    /// piecewise linear with `p`'s breakpoints, so its extremes lie at the
+    /// ends of `x` or at breakpoints inside it.
+    public func deviationRange(fromSlope slope: Rational, on x: RationalInterval) -> RationalInterval {
+        var low = self(x.lower) - slope * x.lower
+        var high = low
+        let upperValue = self(x.upper) - slope * x.upper
+        low = Swift.min(low, upperValue)
+        high = Swift.max(high, upperValue)
+        if x.lower < x.upper {
+            for i in highestPiece(containing: x.lower)..<piece(containing: x.upper) {
+                let v = (slopes[i] - slope) * breakpoints[i] + intercepts[i]
+                low = Swift.min(low, v)
+                high = Swift.max(high, v)
+            }
+        }
+        return RationalInterval(low, high)
     }
 
     /// The exact range `{p(z) : z ∈ x}`: the extremes of a continuous
