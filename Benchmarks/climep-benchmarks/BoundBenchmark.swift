@@ -23,16 +23,17 @@ enum BoundBenchmark {
         }
         print("## Certified bound, 2→24×24 tanh (Benchmarks/models/tanh-2x24x24.onnx), n = 8, box [−1.5, 1.5]²")
         print("")
-        print("Largest |f − g| over 10⁵ random points: \(format(observed * 1e3, digits: 3))e-3")
+        let attained = AttainedError.search(g, over: box)
+        let proven = attained.lowerBound.nearestDouble
+        print("Largest |f − g| over 10⁵ random points: \(format(observed * 1e3, digits: 3))e-3; attained (search, proven): \(format(proven * 1e3, digits: 3))e-3")
         print("")
-        print("| splits | sub-boxes | certified bound | bound / observed | wall time (s) |")
-        print("|---:|---:|---:|---:|---:|")
+        print("| splits | sub-boxes | per-neuron bound | time (s) | symbolic bound | time (s) | symbolic / attained |")
+        print("|---:|---:|---:|---:|---:|---:|---:|")
         for splits in [0, 16, 64, 256] {
-            let clock = ContinuousClock()
-            var bound: ErrorBound?
-            let elapsed = clock.measure { bound = ErrorBound.certify(g, over: box, splits: splits) }
-            let b = bound!.maximum.nearestDouble
-            print("| \(splits)\(splits == 64 ? " (default)" : "") | \(bound!.subBoxes) | \(format(b * 1e3, digits: 3))e-3 | \(format(b / observed, digits: 2)) | \(seconds(elapsed)) |")
+            let (old, oldTime) = timed { ErrorBound.certify(g, over: box, splits: splits, symbolic: false) }
+            let (new, newTime) = timed { ErrorBound.certify(g, over: box, splits: splits, symbolic: true) }
+            let b = new.maximum.nearestDouble
+            print("| \(splits)\(splits == 64 ? " (default)" : "") | \(new.subBoxes) | \(format(old.maximum.nearestDouble * 1e3, digits: 3))e-3 | \(seconds(oldTime)) | \(format(b * 1e3, digits: 3))e-3 | \(seconds(newTime)) | \(format(b / max(proven, observed), digits: 2)) |")
         }
 
         let eran = root.deletingLastPathComponent().appendingPathComponent("shared/benchmarks/vnncomp2021/eran")
@@ -44,18 +45,25 @@ enum BoundBenchmark {
         print("")
         print("## ERAN ffnnSIGMOID__Point_6x200 (784 inputs, 6×200 sigmoid) over its VNN-LIB boxes, no splitting")
         print("")
-        print("| property | n | certified max bound over logits | wall time (s) | peak RSS (MiB) |")
-        print("|---|---:|---:|---:|---:|")
+        print("| property | n | per-neuron bound | time (s) | symbolic bound | time (s) | attained (proven) | symbolic / attained | peak RSS (MiB) |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for property in ["mnist_spec_idx_1013_eps_0.01500", "mnist_spec_idx_1150_eps_0.01200"] {
             let box = try! InputBox(vnnlibFile: eran.appendingPathComponent(property + ".vnnlib").path)
             for n in [8, 32] {
                 let g = try! LinearizedNetwork(sigmoid, pieces: n, method: .defaultMethod)
-                let clock = ContinuousClock()
-                var bound: ErrorBound?
-                let elapsed = clock.measure { bound = ErrorBound.certify(g, over: box, splits: 0) }
-                print("| \(property) | \(n) | \(String(bound!.maximum.nearestDouble)) | \(seconds(elapsed)) | \(peakMemoryMiB()) |")
+                let (old, oldTime) = timed { ErrorBound.certify(g, over: box, splits: 0, symbolic: false) }
+                let (new, newTime) = timed { ErrorBound.certify(g, over: box, splits: 0, symbolic: true) }
+                let attained = AttainedError.search(g, over: box).lowerBound.nearestDouble
+                let b = new.maximum.nearestDouble
+                print("| \(property) | \(n) | \(format(old.maximum.nearestDouble, digits: 1)) | \(seconds(oldTime)) | \(format(b, digits: 3)) | \(seconds(newTime)) | \(format(attained, digits: 4)) | \(format(b / attained, digits: 0)) | \(peakMemoryMiB()) |")
             }
         }
+    }
+
+    static func timed<T>(_ body: () -> T) -> (T, Duration) {
+        var result: T?
+        let elapsed = ContinuousClock().measure { result = body() }
+        return (result!, elapsed)
     }
 
     static func seconds(_ d: Duration) -> String {

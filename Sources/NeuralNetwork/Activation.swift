@@ -52,6 +52,19 @@ public enum Activation: Hashable, Sendable {
         }
     }
 
+    /// The derivative at `x` in floating point (search only: a one-sided
+    /// derivative at a kink, never a claim).
+    public func derivative(_ x: Double) -> Double {
+        switch self {
+        case .identity: 1
+        case .relu: x > 0 ? 1 : 0
+        case .leakyReLU(let slope): x >= 0 ? 1 : slope.nearestDouble
+        case .hardTanh(let lower, let upper): x > lower.nearestDouble && x < upper.nearestDouble ? 1 : 0
+        case .sigmoid: { let s = 1 / (1 + Foundation.exp(-x)); return s * (1 - s) }()
+        case .tanh: { let t = Foundation.tanh(x); return 1 - t * t }()
+        }
+    }
+
     /// The activation in exact arithmetic; nil for sigmoid and tanh, whose
     /// values at rational points are irrational.
     public func exactly(_ x: Rational) -> Rational? {

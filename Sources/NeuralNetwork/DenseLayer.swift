@@ -41,6 +41,17 @@ public struct DenseLayer: Hashable, Sendable {
         }
     }
 
+    /// `Wᵀ v` in floating point: how a gradient at the outputs reaches the
+    /// inputs (search only).
+    public func transposedProduct(_ v: [Double]) -> [Double] {
+        let n = inputCount
+        var result = Array(repeating: 0.0, count: n)
+        for i in 0..<outputCount where v[i] != 0 {
+            for j in 0..<n { result[j] += floatWeights[i * n + j] * v[i] }
+        }
+        return result
+    }
+
     /// The pre-activation `W x + b`, exactly.
     public func exactPreActivation(_ x: [Rational]) -> [Rational] {
         zip(weights * x, bias).map { $0 + $1 }
