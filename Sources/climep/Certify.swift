@@ -88,7 +88,8 @@ struct Certify: ParsableCommand {
         }
         try OutputFile.write(bytes, to: out, option: "--out")
         let summary = CertificateSummary(result.certificate, path: out, seconds: seconds,
-                                         trainingEntries: result.decisionNet.trainingEntries)
+                                         trainingEntries: result.decisionNet.trainingEntries,
+                                         attained: AttainedError.search(g, over: box))
         if json { try printJSON(summary) } else { summary.printReadable(modelPath: model.path) }
 
         let unmet = requirements.unmet(by: .init(
@@ -118,6 +119,8 @@ struct CertificateSummary: Encodable {
     let pieces: [Int]
     let errorBound: [Rational]
     let errorBoundDecimal: [Double]
+    /// The largest |f − g| the search proved (a lower bound on the true maximum).
+    let attained: AttainedSummary?
     let activations: [String]
     let dnet: DNet
     let model: Model
@@ -125,7 +128,8 @@ struct CertificateSummary: Encodable {
     let certificate: String
     let seconds: Double
 
-    init(_ c: Certificate, path: String, seconds: Double, trainingEntries: Int) {
+    init(_ c: Certificate, path: String, seconds: Double, trainingEntries: Int, attained: AttainedError? = nil) {
+        self.attained = attained.map(AttainedSummary.init)
         regions = c.regions.count
         complete = true
         pieces = c.linearization.layers.map(\.function.pieceCount)
@@ -149,6 +153,7 @@ struct CertificateSummary: Encodable {
         print("model        \(modelPath)  (\(model.inputs) inputs, \(model.classes) classes, \(model.parameters) parameters, sha256 \(model.sha256.prefix(16))…)")
         print("g            pieces per layer: " + zip(activations, pieces).map { "\($0) \($1)" }.joined(separator: ", "))
         for (i, e) in errorBound.enumerated() { print("error bound  logit \(i): |f - g| <= \(short(e))   (exact: \(e))") }
+        if let attained { print("attained     " + attained.text(certified: errorBound[attained.logit])) }
         print("regions      \(regions), complete (split-tree certificate)")
         let ratio = Double(model.parameters) / Double(max(1, dnet.parameters))
         print("DecisionNet  \(dnet.hyperplanes) hyperplanes (\(dnet.hyperplaneCoefficients) coefficients) + \(dnet.tableEntries) table entries = \(dnet.parameters) parameters, vs \(model.parameters) in the model (\(String(format: "%.2f", ratio))×)")

@@ -85,7 +85,8 @@ struct Demo: ParsableCommand {
         try write(Data(report.markdown.utf8), to: reportPath)
 
         CertificateSummary(result.certificate, path: certificatePath, seconds: certifySeconds,
-                           trainingEntries: result.decisionNet.trainingEntries).printReadable(modelPath: model)
+                           trainingEntries: result.decisionNet.trainingEntries,
+                           attained: AttainedError.search(result.g, over: box)).printReadable(modelPath: model)
         print("checked      every claim verified independently in \(String(format: "%.2f", checkSeconds)) s")
         print("picture      \(picturePath)  (regions, boundary, DecisionNet hyperplanes: the paper's Fig. 6)")
         print("report       \(reportPath)")

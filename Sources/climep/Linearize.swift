@@ -10,7 +10,9 @@ struct Linearize: ParsableCommand {
         abstract: "Replace smooth activations by piecewise-linear fits and certify how far the logits can move.",
         discussion: """
             Prints, per logit, an exact rational upper bound on max over the box of |f_i(x) - g_i(x)|, where f is \
-            the model and g its linearization (the paper's Proposition 3, computed per neuron). With --max-error E \
+            the model and g its linearization (the paper's Proposition 3 per neuron, refined by a symbolic \
+            difference of f and g over shared error symbols), and beside it the largest |f - g| a search found and \
+            proved (a lower bound on the true maximum: how tight the certificate is). With --max-error E \
             it finds the fewest pieces whose bound is at most E on every logit, and exits 1 with the best bound \
             found when --max-pieces is reached first.
             """)
@@ -59,6 +61,8 @@ struct Linearize: ParsableCommand {
         let fit: String
         let errorBound: [Rational]
         let errorBoundDecimal: [Double]
+        /// The largest |f − g| the search proved (a lower bound on the true maximum).
+        let attained: AttainedSummary
         let met: Bool
         let subBoxes: Int
         let box: InputBox
@@ -68,10 +72,11 @@ struct Linearize: ParsableCommand {
 
     func report(_ result: PieceCountSearch.Result, box: InputBox) throws {
         let bound = result.bound
+        let attained = AttainedSummary(AttainedError.search(result.network, over: box))
         if json {
             try printJSON(Summary(
                 pieces: result.pieces, fit: linearization.fit.rawValue, errorBound: bound.perLogit,
-                errorBoundDecimal: bound.perLogit.map(\.nearestDouble), met: result.met, subBoxes: bound.subBoxes, box: box,
+                errorBoundDecimal: bound.perLogit.map(\.nearestDouble), attained: attained, met: result.met, subBoxes: bound.subBoxes, box: box,
                 layers: bound.layers.map {
                     .init(activation: $0.activation, neurons: $0.neurons, pieces: $0.pieces, originalRange: $0.originalRange,
                           linearizedRange: $0.linearizedRange, maximumActivationError: $0.maximumActivationError,
@@ -96,5 +101,6 @@ struct Linearize: ParsableCommand {
         for (i, e) in bound.perLogit.enumerated() {
             print("logit \(i)     |f - g| <= \(short(e))   (certified: \(e))")
         }
+        print("attained    " + attained.text(certified: bound.perLogit[attained.logit]))
     }
 }
