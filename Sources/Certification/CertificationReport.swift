@@ -34,14 +34,14 @@ public struct CertificationReport: Sendable {
     /// the area where agreement is proven.
     public var pointAgreement: (total: Int, dnetEqualsG: Int, fEqualsG: Int, proven: Int, fEqualsGWhereProven: Int) {
         let g = result.g, net = result.decisionNet.net
-        let errors = ClassScores.errors(ofLogitErrors: result.certificate.linearization.errorBound)
+        let errors = ScoreErrors(logitErrors: result.errorBound.perLogit, marginBounds: result.errorBound.marginBound)
         var counts = (total: 0, dnetEqualsG: 0, fEqualsG: 0, proven: 0, fEqualsGWhereProven: 0)
         for x in points {
             let logits = g.exactLogits(x)
             let label = Network.label(ofLogits: logits)
             let fLabel = Network.label(ofLogits: g.original.logits(x.map(\.nearestDouble)))
             let scores = ClassScores.scores(ofLogits: logits)
-            let proven = scores.indices.allSatisfy { j in j == label || scores[label] - scores[j] > errors[label] + errors[j] }
+            let proven = scores.indices.allSatisfy { j in j == label || scores[label] - scores[j] > errors.threshold(label, j) }
             counts.total += 1
             if net.predict(x).label == label { counts.dnetEqualsG += 1 }
             if fLabel == label { counts.fEqualsG += 1 }

@@ -38,7 +38,7 @@ public enum Certifier {
         progress("building the DecisionNet…")
         let dnet = DecisionNet.build(enumeration, network: g, over: box, trainingPoints: trainingPoints)
         progress("proving agreement with the model…")
-        let agreement = agreementClaims(enumeration, errorBound: bound.perLogit, box: box)
+        let agreement = agreementClaims(enumeration, errors: ScoreErrors(logitErrors: bound.perLogit, marginBounds: bound.marginBound), box: box)
 
         let layers = zip(network.layers, g.activations).enumerated().map { k, pair in
             let (layer, p) = pair
@@ -67,8 +67,7 @@ public enum Certifier {
     /// The regions on which `g`'s label margin provably exceeds the error
     /// bound everywhere (one LP lower bound per other class), and for 2
     /// inputs the exact area where the margin exceeds it.
-    static func agreementClaims(_ enumeration: RegionEnumeration, errorBound: [Rational], box: InputBox) -> Certificate.AgreementClaims {
-        let errors = ClassScores.errors(ofLogitErrors: errorBound)
+    static func agreementClaims(_ enumeration: RegionEnumeration, errors: ScoreErrors, box: InputBox) -> Certificate.AgreementClaims {
         var agreed: [Certificate.AgreedRegion] = []
         var area = Rational.zero
         let planar = box.dimension == 2
@@ -80,7 +79,7 @@ public enum Certifier {
             for j in 0..<scores.classCount where j != i {
                 let (c, d) = scores.difference(i, j)
                 guard let low = LinearProgramming.minimum(of: c, plus: d, over: region.polytope),
-                      low.value > errors[i] + errors[j] else { break }
+                      low.value > errors.threshold(i, j) else { break }
                 multipliers.append(low.certificate.multipliers)
             }
             if multipliers.count == scores.classCount - 1 {

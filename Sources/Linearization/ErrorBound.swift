@@ -16,6 +16,9 @@ import NeuralNetwork
 public struct ErrorBound: Sendable {
     /// The bound for each logit, an exact rational.
     public let perLogit: [Rational]
+    /// The bound on `|(f_i − f_j) − (g_i − g_j)|` for each pair `i < j` of
+    /// logits (`ErrorRecursion.pairs` order), at most `perLogit[i] + perLogit[j]`.
+    public let marginBound: [Rational]
     /// Per-layer figures at the whole box (before splitting), for display.
     public let layers: [LayerFigures]
     /// Number of sub-boxes the final bound is the maximum over.
@@ -69,19 +72,21 @@ public struct ErrorBound: Sendable {
             recursion.evaluate(over: sub) { k, range in tables[k]!.bound(on: range) }!
         }
         let root = evaluate(box)
-        // The tree: node boxes, bounds, and the coordinate each inner node was halved across.
-        var boxes = [box], bounds = [root.bound], children: [(coordinate: Int, low: Int, high: Int)?] = [nil]
+        let logits = root.bound.count
+        // The tree: node boxes, bounds (per logit, then per pair), and the
+        // coordinate each inner node was halved across.
+        var boxes = [box], bounds = [root.claims], children: [(coordinate: Int, low: Int, high: Int)?] = [nil]
         var leaves = [0]
         let influence = inputInfluence(g.original)
         for _ in 0..<max(0, splits) {
-            let k = leaves.indices.max { bounds[leaves[$0]].max()! < bounds[leaves[$1]].max()! }!
+            let k = leaves.indices.max { bounds[leaves[$0]].prefix(logits).max()! < bounds[leaves[$1]].prefix(logits).max()! }!
             let worst = leaves[k]
-            guard bounds[worst].max()!.sign > 0, let j = bisectionCoordinate(boxes[worst], influence: influence),
+            guard bounds[worst].prefix(logits).max()!.sign > 0, let j = bisectionCoordinate(boxes[worst], influence: influence),
                   let (low, high) = SubBoxTree.halves(of: boxes[worst], across: j) else { break }
             var added: [Int] = []
             for half in [low, high] {
                 boxes.append(half)
-                bounds.append(zip(evaluate(half).bound, bounds[worst]).map { min($0, $1) })
+                bounds.append(zip(evaluate(half).claims, bounds[worst]).map { min($0, $1) })
                 children.append(nil)
                 added.append(boxes.count - 1)
             }
@@ -99,7 +104,8 @@ public struct ErrorBound: Sendable {
                 nodes.append(-1)
             }
         }
-        let perLogit = (0..<root.bound.count).map { i in leaves.map { bounds[$0][i] }.max()! }
+        let all = bounds[0].indices.map { i in leaves.map { bounds[$0][i] }.max()! }
+        let perLogit = Array(all.prefix(logits)), marginBound = Array(all.dropFirst(logits))
         let figures = zip(g.original.layers, root.layers).enumerated().map { k, pair in
             let (layer, r) = pair
             return LayerFigures(
@@ -108,7 +114,7 @@ public struct ErrorBound: Sendable {
                 linearizedRange: r.linearizedRanges.dropFirst().reduce(r.linearizedRanges[0]) { $0.union($1) },
                 maximumActivationError: r.activationErrors.max()!, maximumOutputError: r.outputErrors.max()!)
         }
-        return ErrorBound(perLogit: perLogit, layers: figures, subBoxes: leaves.count,
+        return ErrorBound(perLogit: perLogit, marginBound: marginBound, layers: figures, subBoxes: leaves.count,
                           subBoxTree: SubBoxTree(nodes: nodes), errorTables: tables)
     }
 

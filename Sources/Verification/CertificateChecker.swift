@@ -29,9 +29,11 @@ public struct CheckedCertificate: Sendable {
     public let layers: [(activation: String, pieces: Int)]
     /// The bound on `|f_i − g_i|` per logit that the checker recomputed.
     public let errorBound: [Rational]
-    /// The certificate's bound per logit; `errorBound[i] ≤ claimedErrorBound[i]`,
-    /// and the agreement claims were proven against these.
+    /// The certificate's bound per logit; `errorBound[i] ≤ claimedErrorBound[i]`.
     public let claimedErrorBound: [Rational]
+    /// What the agreement claims were proven against: the recomputed bounds
+    /// per score and per pair of scores (proofs/agreement.md).
+    package let scoreErrors: ScoreErrors
     /// Number of regions; they cover the box.
     public let regions: Int
     public let hyperplanes: Int
@@ -62,18 +64,17 @@ public enum CertificateChecker {
     ) throws(CertificateCheckFailure) -> CheckedCertificate {
         let network = try checkModel(certificate.model, modelData: modelData, source: source)
         let box = try checkBox(certificate.box, network: network)
-        let (g, bound) = try checkLinearization(certificate.linearization, network: network, box: box)
+        let (g, bound, errors) = try checkLinearization(certificate.linearization, network: network, box: box)
         let regions = try checkRegions(certificate.regions, g: g, box: box)
         try checkDecisionNet(certificate.decisionNet, regions: regions, g: g, box: box)
         let agreement = try checkAgreement(
-            certificate.agreement, regions: regions, errorBound: certificate.linearization.errorBound,
-            classes: network.classCount, box: box)
+            certificate.agreement, regions: regions, errors: errors, classes: network.classCount, box: box)
         let dnet = certificate.decisionNet
         return CheckedCertificate(
             modelSHA256: certificate.model.sha256, inputs: network.inputCount, classes: network.classCount,
             modelParameters: network.parameterCount, box: box,
             layers: zip(network.layers, g.activations).map { ($0.activation.name, $1.pieceCount) },
-            errorBound: bound, claimedErrorBound: certificate.linearization.errorBound,
+            errorBound: bound, claimedErrorBound: certificate.linearization.errorBound, scoreErrors: errors,
             regions: regions.count, hyperplanes: dnet.hyperplanes.count, tableEntries: dnet.table.count,
             decisionNetParameters: dnet.parameters, agreedRegions: agreement.regions,
             agreedArea: agreement.area, agreedAreaLowerBound: certificate.agreement.areaLowerBound,
@@ -134,12 +135,13 @@ public enum CertificateChecker {
     // MARK: §2.3 linearization
 
     /// `g` from the functions; every layer's range, table and activation
-    /// error; the error bound recomputed over the sub-box tree. Returns `g`
-    /// and the recomputed bound. Proof: proofs/certificate.md §2.3 and §3,
+    /// error; the error bound recomputed over the sub-box tree. Returns `g`,
+    /// the recomputed per-logit bound and the score errors (with the margin
+    /// bounds, recomputed over the same tree). Proof: proofs/certificate.md §2.3 and §3,
     /// proofs/error-bound.md, proofs/interval-propagation.md.
     static func checkLinearization(
         _ claims: Certificate.LinearizationClaims, network: Network, box: InputBox
-    ) throws(CertificateCheckFailure) -> (LinearizedNetwork, [Rational]) {
+    ) throws(CertificateCheckFailure) -> (LinearizedNetwork, [Rational], ScoreErrors) {
         guard claims.layers.count == network.layers.count else {
             throw fail("linearization.layers", "\(claims.layers.count) layers for a model with \(network.layers.count)")
         }
@@ -180,12 +182,14 @@ public enum CertificateChecker {
             }
             tables[k] = table
         }
-        let bound: [Rational]
+        let bound: [Rational], margins: [Rational]
         do {
             let recursion = ErrorRecursion(g)
-            bound = try claims.subBoxes.bound(over: box) { sub in
-                recursion.evaluate(over: sub) { k, range in tables[k]?.bound(on: range) }?.bound
+            let all = try claims.subBoxes.bound(over: box) { sub in
+                recursion.evaluate(over: sub) { k, range in tables[k]?.bound(on: range) }?.claims
             }
+            bound = Array(all.prefix(network.logitCount))
+            margins = Array(all.dropFirst(network.logitCount))
         } catch {
             throw fail("linearization.subBoxes", "\(error)")
         }
@@ -195,7 +199,7 @@ public enum CertificateChecker {
         for i in bound.indices where !(bound[i] <= claims.errorBound[i]) {
             throw fail("linearization.errorBound[\(i)]", "claimed \(claims.errorBound[i]), but the recomputed bound is \(bound[i])")
         }
-        return (g, bound)
+        return (g, bound, ScoreErrors(logitErrors: bound, marginBounds: margins))
     }
 
     // MARK: §2.4 regions
@@ -293,14 +297,14 @@ public enum CertificateChecker {
 
     // MARK: §2.6 agreement
 
-    /// Every agreed region's margins against the claimed error bound; for 2
+    /// Every agreed region's margins against the recomputed score errors (per
+    /// pair, the smaller of `e_i + e_j` and the symbolic margin bound); for 2
     /// inputs the exact agreed area (returned) and its claimed lower bound.
     /// Proof: proofs/certificate.md §2.6, proofs/agreement.md.
     static func checkAgreement(
-        _ claims: Certificate.AgreementClaims, regions: [ReplayedRegion], errorBound: [Rational],
+        _ claims: Certificate.AgreementClaims, regions: [ReplayedRegion], errors: ScoreErrors,
         classes: Int, box: InputBox
     ) throws(CertificateCheckFailure) -> (regions: Int, area: Rational?) {
-        let errors = ClassScores.errors(ofLogitErrors: errorBound)
         var agreed: Set<Int> = []
         for (k, claim) in claims.regions.enumerated() {
             let name = "agreement.regions[\(k)]"
@@ -314,8 +318,8 @@ public enum CertificateChecker {
                 let (c, offset) = region.scores.difference(i, j)
                 guard let proven = CertificateCheck.certifiedLowerBound(
                     of: c, plus: offset, over: region.polytope, certificate: BoundCertificate(multipliers: y)),
-                      proven > errors[i] + errors[j] else {
-                    throw fail(name, "the margin of class \(i) over class \(j) on region \(claim.region) is not proven to exceed \(errors[i] + errors[j])")
+                      proven > errors.threshold(i, j) else {
+                    throw fail(name, "the margin of class \(i) over class \(j) on region \(claim.region) is not proven to exceed \(errors.threshold(i, j))")
                 }
             }
         }

@@ -27,10 +27,6 @@ package struct ClassScores: Sendable {
         logits.count == 1 ? [.zero, logits[0]] : logits
     }
 
-    /// Per-score bounds on `|f − g|` from per-logit ones (`(0, e_0)` for one logit).
-    package static func errors(ofLogitErrors e: [Rational]) -> [Rational] {
-        e.count == 1 ? [.zero, e[0]] : e
-    }
 
     package var classCount: Int { bias.count }
 
@@ -54,15 +50,16 @@ package struct ClassScores: Sendable {
         return p
     }
 
-    /// `region ∩ {score_i − score_j ≥ e_i + e_j for every j ≠ i}`, in
-    /// increasing `j`: the closure of the open set where `g` answers `i` with
-    /// a margin that `f`'s errors `e` cannot overturn — or nil when that open
-    /// set is empty because some difference is a constant `≤ e_i + e_j`.
-    package func ahead(_ i: Int, by errors: [Rational], in region: Polytope) -> Polytope? {
+    /// `region ∩ {score_i − score_j ≥ t_ij for every j ≠ i}` with
+    /// `t_ij = errors.threshold(i, j)`, in increasing `j`: the closure of the
+    /// open set where `g` answers `i` with a margin that `f`'s errors cannot
+    /// overturn — or nil when that open set is empty because some difference
+    /// is a constant `≤ t_ij`.
+    package func ahead(_ i: Int, by errors: ScoreErrors, in region: Polytope) -> Polytope? {
         var p = region
         for j in 0..<classCount where j != i {
             let (c, d) = difference(i, j)
-            let margin = d - errors[i] - errors[j]
+            let margin = d - errors.threshold(i, j)
             if c.allSatisfy(\.isZero) {
                 if margin.sign <= 0 { return nil }
                 continue
@@ -70,5 +67,33 @@ package struct ClassScores: Sendable {
             p = p.adding(.nonnegative(c, plus: margin))
         }
         return p
+    }
+}
+
+/// How far `f`'s class scores can be from `g`'s over a box: `|f_i − g_i| ≤ e_i`
+/// per score and `|(f_i − f_j) − (g_i − g_j)| ≤ threshold(i, j)` per pair,
+/// the smaller of `e_i + e_j` and the symbolic margin bound
+/// (proofs/symbolic-error-bound.md §4, proofs/agreement.md).
+package struct ScoreErrors: Sendable {
+    /// `e_i` per score (`(0, e_0)` for a one-logit model).
+    package let perScore: [Rational]
+    /// Margin bounds per pair `i < j` of logits, in `ErrorRecursion.pairs` order.
+    private let margins: [Rational]
+
+    /// From per-logit bounds and, optionally, per-pair margin bounds of the
+    /// logits (ignored for one logit, whose only score difference is `g_0`).
+    package init(logitErrors e: [Rational], marginBounds: [Rational] = []) {
+        perScore = e.count == 1 ? [.zero, e[0]] : e
+        margins = e.count == 1 || marginBounds.count != e.count * (e.count - 1) / 2 ? [] : marginBounds
+    }
+
+    /// A bound on `|(f_i − f_j) − (g_i − g_j)|` for scores `i ≠ j`.
+    package func threshold(_ i: Int, _ j: Int) -> Rational {
+        let sum = perScore[i] + perScore[j]
+        guard !margins.isEmpty else { return sum }
+        let (a, b) = (min(i, j), max(i, j)), n = perScore.count
+        // Index of (a, b) among the pairs (0,1), (0,2), …, (1,2), …
+        let index = a * (2 * n - a - 1) / 2 + (b - a - 1)
+        return min(sum, margins[index])
     }
 }

@@ -662,7 +662,8 @@ extension CertificateMutationTests {
         /// The agreement claims and the areas.
         mutating func tamperAgreement() {
             let agreement = original.agreement
-            let errors = ClassScores.errors(ofLogitErrors: original.linearization.errorBound)
+            let checked = try? CertificateChecker.check(original, modelData: subject.modelData, source: Subject.source)
+            let errors = checked?.scoreErrors ?? ScoreErrors(logitErrors: original.linearization.errorBound)
             let box = original.box
             let agreedRegions = Set(agreement.regions.map(\.region))
             let unagreed = (0..<original.regions.count).first { !agreedRegions.contains($0) }
@@ -678,7 +679,7 @@ extension CertificateMutationTests {
                     // Zero multipliers leave the box bound; only where that does not prove the margin is it a break.
                     let (c, d) = subject.scores[claim.region].difference(claim.label, j)
                     let boxBound = dot(c, c.indices.map { c[$0].sign >= 0 ? box.lower[$0] : box.upper[$0] }) + d
-                    if !(boxBound > errors[claim.label] + errors[j]) && y.contains(where: { !$0.isZero }) {
+                    if !(boxBound > errors.threshold(claim.label, j)) && y.contains(where: { !$0.isZero }) {
                         add("\(name).multipliers[\(n)] zeroed") { $0.agreement.regions[k].multipliers[n] = y.map { _ in .zero } }
                     }
                     if y.contains(where: { !$0.isZero }) {
@@ -696,7 +697,7 @@ extension CertificateMutationTests {
             let tinier = Rational.one.timesPowerOfTwo(-100)
             if agreement.areaLowerBound != nil, let boxArea = agreement.boxArea {
                 // The claim is a lower bound: only a value above the exact area breaks it.
-                if let exact = (try? CertificateChecker.check(original, modelData: subject.modelData, source: Subject.source))?.agreedArea {
+                if let exact = checked?.agreedArea {
                     add("agreement.areaLowerBound = exact area + 2^-100") { $0.agreement.areaLowerBound = exact + tinier }
                     add("agreement.areaLowerBound = exact area + 1") { $0.agreement.areaLowerBound = exact + 1 }
                 } else {
