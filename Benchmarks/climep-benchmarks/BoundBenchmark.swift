@@ -36,6 +36,8 @@ enum BoundBenchmark {
             print("| \(splits)\(splits == 64 ? " (default)" : "") | \(new.subBoxes) | \(format(old.maximum.nearestDouble * 1e3, digits: 3))e-3 | \(seconds(oldTime)) | \(format(b * 1e3, digits: 3))e-3 | \(seconds(newTime)) | \(format(b / max(proven, observed), digits: 2)) |")
         }
 
+        smoothMLPs()
+
         let eran = root.deletingLastPathComponent().appendingPathComponent("shared/benchmarks/vnncomp2021/eran")
         guard FileManager.default.fileExists(atPath: eran.path) else {
             print("\n../shared/benchmarks is absent: ERAN figures skipped")
@@ -56,6 +58,38 @@ enum BoundBenchmark {
                 let attained = AttainedError.search(g, over: box).lowerBound.nearestDouble
                 let b = new.maximum.nearestDouble
                 print("| \(property) | \(n) | \(format(old.maximum.nearestDouble, digits: 1)) | \(seconds(oldTime)) | \(format(b, digits: 3)) | \(seconds(newTime)) | \(format(attained, digits: 4)) | \(format(b / attained, digits: 0)) | \(peakMemoryMiB()) |")
+            }
+        }
+    }
+
+    /// The scikit-learn MLPs of issue 10 (Benchmarks/models/make_models.py smooth): boxes
+    /// are L∞ balls around the first test sample (digits clipped to [0, 1]).
+    static func smoothMLPs() {
+        let centres = try! String(contentsOf: root.appendingPathComponent("Benchmarks/models/smooth-centres.csv"), encoding: .utf8)
+            .split(separator: "\n").map { $0.split(separator: ",").map { Rational(exactly: Double($0)!)! } }
+        print("")
+        print("## scikit-learn MLPs: L∞ balls around a test sample, 16 pieces")
+        print("")
+        print("| model | radius | splits | per-neuron bound | time (s) | symbolic bound | time (s) | attained (proven) | symbolic / attained |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        let cases: [(String, [Rational], Rational?, [Rational])] = [
+            ("tanh-cancer-30x32x32x32.onnx", centres[0], nil, [Rational(1, 20), Rational(1, 5)]),
+            ("sigmoid-digits-64x32x32x32.onnx", centres[1], Rational(1), [Rational(1, 50), Rational(1, 10)]),
+        ]
+        for (file, centre, clip, radii) in cases {
+            let network = try! Network(contentsOf: root.appendingPathComponent("Benchmarks/models/" + file).path)
+            let g = try! LinearizedNetwork(network, pieces: 16, method: .defaultMethod)
+            for radius in radii {
+                let lower = centre.map { clip == nil ? $0 - radius : max($0 - radius, .zero) }
+                let upper = centre.map { c in clip.map { min(c + radius, $0) } ?? c + radius }
+                let box = try! InputBox(lower: lower, upper: upper)
+                for splits in [0, 64] {
+                    let (old, oldTime) = timed { ErrorBound.certify(g, over: box, splits: splits, symbolic: false) }
+                    let (new, newTime) = timed { ErrorBound.certify(g, over: box, splits: splits, symbolic: true) }
+                    let attained = AttainedError.search(g, over: box).lowerBound.nearestDouble
+                    let b = new.maximum.nearestDouble
+                    print("| \(file) | \(radius) | \(splits) | \(format(old.maximum.nearestDouble, digits: 4)) | \(seconds(oldTime)) | \(format(b, digits: 4)) | \(seconds(newTime)) | \(format(attained, digits: 5)) | \(format(b / attained, digits: 1)) |")
+                }
             }
         }
     }

@@ -12,6 +12,12 @@ Versions used: scikit-learn 1.9.1, skl2onnx 1.20.0, onnx 1.23.2 (see Tests/Fixtu
   thousands of regions of g over [−1.5, 1.5]² with 8 pieces (the certificate round trip
   of issue 9). Made alone with `python3 Benchmarks/models/make_models.py spirals`
   (scikit-learn 1.9.1, skl2onnx 1.20.0, onnx 1.23.2).
+- tanh-cancer-30x32x32x32.onnx: 30 inputs (breast cancer, standardized in Python so the
+  file holds the MLP alone), three hidden tanh layers of 32 (the error-bound benchmark of
+  issue 10). Made alone with `python3 Benchmarks/models/make_models.py smooth`, which also
+  writes sigmoid-digits-64x32x32x32.onnx: 64 pixels of load_digits scaled to [0, 1], three
+  hidden logistic layers of 32 and ten logits (a 4-layer sigmoid MLP), and
+  smooth-centres.csv: the first test sample of each (the benchmark's boxes are around it).
 """
 import sys
 import numpy as np
@@ -34,6 +40,26 @@ def spirals():
     clf = MLPClassifier(hidden_layer_sizes=(24, 24), activation="tanh", max_iter=5000, random_state=4).fit(X, arm)
     print("spirals training accuracy", clf.score(X, arm))
     export(clf, X, "Benchmarks/models/tanh-spirals-2x24x24.onnx")
+
+def smooth():
+    from sklearn.datasets import load_breast_cancer, load_digits
+    X, y = load_breast_cancer(return_X_y=True)
+    X = (X - X.mean(0)) / X.std(0)
+    clf = MLPClassifier(hidden_layer_sizes=(32, 32, 32), activation="tanh", max_iter=3000, random_state=5).fit(X[50:], y[50:])
+    print("cancer test accuracy", clf.score(X[:50], y[:50]))
+    export(clf, X, "Benchmarks/models/tanh-cancer-30x32x32x32.onnx")
+    D, t = load_digits(return_X_y=True)
+    D = D / 16.0
+    clf = MLPClassifier(hidden_layer_sizes=(32, 32, 32), activation="logistic", max_iter=3000, random_state=6).fit(D[100:], t[100:])
+    print("digits test accuracy", clf.score(D[:100], t[:100]))
+    export(clf, D, "Benchmarks/models/sigmoid-digits-64x32x32x32.onnx")
+    with open("Benchmarks/models/smooth-centres.csv", "w") as f:
+        f.write(",".join(repr(float(v)) for v in X[0]) + "\n")
+        f.write(",".join(repr(float(v)) for v in D[0]) + "\n")
+
+if sys.argv[1:] == ["smooth"]:
+    smooth()
+    sys.exit(0)
 
 if sys.argv[1:] == ["spirals"]:
     spirals()

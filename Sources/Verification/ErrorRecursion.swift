@@ -204,11 +204,11 @@ package struct ErrorRecursion: Sendable {
 /// the relaxation was built for (proofs/symbolic-error-bound.md §2–§3).
 struct Relaxation {
     /// `λ`.
-    let slope: Double
+    private(set) var slope: Double
     /// `μ`.
-    let offset: Double
+    private(set) var offset: Double
     /// `β ≥ 0`, an upper bound.
-    let fresh: Double
+    private(set) var fresh: Double
 
     /// For `y = s·z + o` with an unknown `s ∈ slopes`, `o ∈ offsets` and
     /// `|z| ≤ reach`: `λ`, `μ` the (rounded) midpoints, `β` what is left over,
@@ -235,10 +235,41 @@ struct Relaxation {
     init(smooth sigma: SmoothActivation, on r: RationalInterval) {
         let lambda = max(0, sigma.derivativeEnclosure(r).lower.doubleDown)
         let exact = Rational(exactly: lambda)!
-        let low = sigma.enclosure(RationalInterval(point: r.lower)).lower - exact * r.lower
-        let high = sigma.enclosure(RationalInterval(point: r.upper)).upper - exact * r.upper
+        let ends = (sigma.enclosure(RationalInterval(point: r.lower)), sigma.enclosure(RationalInterval(point: r.upper)))
+        let low = ends.0.lower - exact * r.lower
+        let high = ends.1.upper - exact * r.upper
         slope = lambda
         (offset, fresh) = Relaxation.split(RationalInterval(low, high))
+        // The chord's slope keeps more of z when the range is wide (a smaller
+        // λ throws the correlation away); its deviation is enclosed piecewise.
+        guard r.lower < r.upper, let chord = Rational(exactly: ((ends.1.midpoint - ends.0.midpoint) / r.width).nearestDouble),
+              chord > exact else { return }
+        // About four parts per unit of width: σ' changes on that scale.
+        let parts = min(64, max(4, Int((r.width * 4).nearestDouble.rounded(.up))))
+        let (m, radius) = Relaxation.split(Relaxation.deviationRange(sigma, slope: chord, on: r, parts: parts))
+        if radius < fresh {
+            slope = chord.nearestDouble
+            offset = m
+            fresh = radius
+        }
+    }
+
+    /// An interval holding `σ(z) − λz` for `z ∈ r`: on each of `parts` equal
+    /// parts `P` with midpoint `c`, `σ(c) − λc ± max_P |σ' − λ| · width(P)/2`
+    /// (mean value theorem; proofs/symbolic-error-bound.md §3).
+    static func deviationRange(_ sigma: SmoothActivation, slope lambda: Rational, on r: RationalInterval, parts: Int) -> RationalInterval {
+        let step = r.width / Rational(parts)
+        var hull: RationalInterval?
+        for i in 0..<parts {
+            let part = RationalInterval(r.lower + step * Rational(i), i == parts - 1 ? r.upper : r.lower + step * Rational(i + 1))
+            let c = part.midpoint
+            let atCenter = sigma.enclosure(RationalInterval(point: c)) - RationalInterval(point: lambda * c)
+            let slopes = sigma.derivativeEnclosure(part)
+            let spread = max((slopes.lower - lambda).magnitude, (slopes.upper - lambda).magnitude) * part.width.timesPowerOfTwo(-1)
+            let piece = RationalInterval(atCenter.lower - spread, atCenter.upper + spread)
+            hull = hull.map { $0.union(piece) } ?? piece
+        }
+        return hull!.roundedOutward(toBits: IntervalPropagation.bits)
     }
 
     /// `(m, ρ)` with `m` the double nearest the midpoint of `x` and `ρ` an
