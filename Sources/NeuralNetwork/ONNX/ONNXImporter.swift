@@ -33,9 +33,15 @@ struct ONNXImporter {
     /// The version of the default ONNX operator set (attribute defaults depend on it).
     private var opset = 1
 
+    /// The model's external data files, when it has any.
+    private var file: ModelFile?
+
     init(source: String) { self.source = source }
 
-    mutating func network(from data: Data) throws(InputError) -> Network {
+    /// The network in an ONNX model's bytes; a tensor kept in external data
+    /// is read from `externalFiles` (never from disk).
+    mutating func network(from data: Data, externalFiles: ModelFile? = nil) throws(InputError) -> Network {
+        file = externalFiles
         guard !data.isEmpty else { throw InputError("\(source) is empty, not an ONNX model") }
         let model: Onnx_ModelProto
         do {
@@ -60,7 +66,7 @@ struct ONNXImporter {
         }
         do {
             for tensor in graph.initializer {
-                constants[tensor.name] = try ONNXTensor(tensor, name: tensor.name)
+                constants[tensor.name] = try ONNXTensor(tensor, name: tensor.name, file: file)
             }
         } catch {
             throw InputError("\(source): initializer \(error.message)")
@@ -419,7 +425,7 @@ struct ONNXImporter {
         guard let a = node.attribute.first else { throw InputError("\(source): \(describe(node)) has no value") }
         switch a.name {
         case "value":
-            do { return try ONNXTensor(a.t, name: name) } catch { throw InputError("\(source): \(describe(node)): \(error.message)") }
+            do { return try ONNXTensor(a.t, name: name, file: file) } catch { throw InputError("\(source): \(describe(node)): \(error.message)") }
         case "value_float": return ONNXTensor(name: name, dims: [], values: [try exactFloat(a.f, in: describe(node))])
         case "value_floats":
             var values: [Rational] = []
