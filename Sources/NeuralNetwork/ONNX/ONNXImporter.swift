@@ -32,6 +32,12 @@ struct ONNXImporter {
     private var rank: Int?
     /// The version of the default ONNX operator set (attribute defaults depend on it).
     private var opset = 1
+    /// The graph's nodes, the node writing each value, and the nodes folded to constants.
+    private var nodes: [Onnx_NodeProto] = []
+    private var producerOf: [String: Int] = [:]
+    private var foldedNodes = Set<Int>()
+    /// Data values whose shape is known: the dims (0 at the batch axis) and the batch axis, if symbolic.
+    private var dataShapes: [String: (dims: [Int], batchAxis: Int?)] = [:]
 
     /// The model's external data files, when it has any.
     private var file: ModelFile?
@@ -59,7 +65,8 @@ struct ONNXImporter {
         // Name the first operator climep does not know, wherever it sits.
         for node in graph.node {
             let known = node.domain.isEmpty || node.domain == "ai.onnx" || node.domain == "ai.onnx.ml"
-            guard known, node.opType == "Constant" || ONNXImporter.pathOps.contains(node.opType) || ONNXImporter.headOps.contains(node.opType) else {
+            guard known, node.opType == "Constant" || ONNXImporter.pathOps.contains(node.opType)
+                    || ONNXImporter.headOps.contains(node.opType) || ONNXConstantFolding.ops.contains(node.opType) else {
                 let op = node.domain.isEmpty ? node.opType : "\(node.domain).\(node.opType)"
                 throw InputError("\(source): unsupported operator \(op) in \(describe(node)); climep reads chains of Gemm/MatMul/Add and Relu/LeakyRelu/Sigmoid/Tanh/Clip")
             }
@@ -100,9 +107,13 @@ struct ONNXImporter {
             throw InputError("\(source): the graph has \(dataInputs.count) data inputs (\(dataInputs.map { "'\($0.name)'" }.joined(separator: ", "))); climep reads single-input classifiers")
         }
         width = try inputWidth(input)
+        nodes = graph.node
+        producerOf = producers
+        if let dims = declaredDims(input) { dataShapes[input.name] = dims }
+        try foldConstants()
 
         var consumers: [String: [Int]] = [:]
-        for (k, node) in graph.node.enumerated() where node.opType != "Constant" {
+        for (k, node) in graph.node.enumerated() where node.opType != "Constant" && !foldedNodes.contains(k) {
             for name in Set(node.input) where !name.isEmpty && constants[name] == nil { consumers[name, default: []].append(k) }
         }
 
@@ -110,7 +121,17 @@ struct ONNXImporter {
         var onPath = Set<Int>()
         var current = input.name
         var lastActivation: (layer: Int, node: Onnx_NodeProto)?
-        while let next = consumers[current], !next.isEmpty {
+        while var next = consumers[current]?.filter({ !foldedNodes.contains($0) }), !next.isEmpty {
+            // `Shape` of the current value (`x.view(x.size(0), -1)`): fold it and the shape arithmetic after it.
+            if let shape = next.first(where: { graph.node[$0].opType == "Shape" }) {
+                if dataShapes[current] == nil, rank == 2, let w = width { dataShapes[current] = (dims: [0, w], batchAxis: 0) }
+                try foldConstants()
+                next = next.filter { !foldedNodes.contains($0) }
+                if next.contains(shape) {
+                    throw InputError("\(source): \(describe(graph.node[shape])) reads the shape of '\(current)', which climep does not know here; climep folds Shape of the data input (declared shape) or of a [batch, features] value")
+                }
+                if next.isEmpty { break }
+            }
             let nodes = next.map { graph.node[$0] }
             if nodes.count > 1 || ONNXImporter.headOps.contains(nodes[0].opType) && !ONNXImporter.pathOps.contains(nodes[0].opType) {
                 if let stray = nodes.first(where: { !ONNXImporter.headOps.contains($0.opType) }) {
@@ -147,7 +168,9 @@ struct ONNXImporter {
         guard let logitCount = layers.last?.outputCount else { throw InputError("\(source): the graph has no dense layer") }
 
         // Everything off the main path must be a head that keeps the labels.
-        let head = graph.node.enumerated().filter { !onPath.contains($0.offset) && $0.element.opType != "Constant" }.map(\.element)
+        let head = graph.node.enumerated().filter {
+            !onPath.contains($0.offset) && !foldedNodes.contains($0.offset) && $0.element.opType != "Constant"
+        }.map(\.element)
         let chainEnd: HeadValue = logitCount == 1 ? (strippedSigmoid ? .probability : .logit)
             : .scores(classes: logitCount)
         stripped += try checkHead(head, logits: current, as: chainEnd, outputs: graph.output.map(\.name))
@@ -188,6 +211,9 @@ struct ONNXImporter {
         // Every other input must be a constant.
         let others = node.input.enumerated().filter { $0.element != dataInput && !$0.element.isEmpty }
         for (_, name) in others where constants[name] == nil {
+            if let p = producerOf[name], nodes[p].input.allSatisfy({ $0.isEmpty || constants[$0] != nil }) {
+                throw InputError("\(source): \(here) needs '\(name)' as a constant, but \(describe(nodes[p])) computes it with an operator climep does not fold")
+            }
             throw InputError("\(source): \(here) combines two computed values ('\(dataInput)' and '\(name)'); climep reads a single chain of dense layers")
         }
         guard node.input.filter({ $0 == dataInput }).count == 1 else {
@@ -270,11 +296,18 @@ struct ONNXImporter {
             rank = 2
         case "Reshape":
             guard let shape = constant(1) else { throw InputError("\(source): \(here) has no constant shape") }
-            let dims = shape.values.map { Int($0.description) ?? 0 }
-            let leading = dims.dropLast()
-            let keepsFeatures = dims.last.map { $0 == -1 || $0 == width } ?? false
-            guard keepsFeatures, leading.allSatisfy({ $0 == 1 || $0 == -1 || $0 == 0 }) else {
-                throw InputError("\(source): \(here) reshapes to \(dims), which does not keep the feature vector whole")
+            // nil: the batch size, which the graph leaves symbolic (x.view(x.size(0), -1)).
+            let dims = shape.values.indices.map { shape.batchEntries.contains($0) ? nil : ONNXConstantFolding.integer(shape.values[$0]) }
+            let text = "[" + dims.map { $0.map(String.init) ?? "batch" }.joined(separator: ", ") + "]"
+            if try intAttribute(node, "allowzero", default: 0) != 0, dims.contains(0) {
+                throw InputError("\(source): \(here) reshapes to \(text) with allowzero=1, which makes an empty tensor")
+            }
+            let keepsFeatures = dims.last.map { $0 == -1 || $0 != nil && $0 == width } ?? false
+            let leadingKeepBatch = dims.dropLast().indices.allSatisfy { k in
+                dims[k].map { $0 == 1 || $0 == -1 || $0 == 0 } ?? (k == 0)
+            }
+            guard keepsFeatures, leadingKeepBatch else {
+                throw InputError("\(source): \(here) reshapes to \(text), which does not keep the feature vector whole")
             }
             rank = dims.count
         case "Cast":
@@ -369,6 +402,7 @@ struct ONNXImporter {
     // MARK: - Constants and attributes
 
     private func matrix(_ t: ONNXTensor, transposed: Bool, in here: String) throws(InputError) -> RationalMatrix {
+        try notBatchDependent(t, in: here)
         guard t.dims.count == 2 else {
             throw InputError("\(source): \(here): weight '\(t.name)' has shape \(t.dims), expected a matrix")
         }
@@ -393,6 +427,7 @@ struct ONNXImporter {
     }
 
     private func broadcast(_ t: ONNXTensor, to n: Int, in here: String, role: String) throws(InputError) -> [Rational] {
+        try notBatchDependent(t, in: here)
         if t.count == 1 { return Array(repeating: t.values[0], count: n) }
         guard t.count == n, t.dims.dropLast().allSatisfy({ $0 == 1 }) else {
             throw InputError("\(source): \(here): \(role) '\(t.name)' of shape \(t.dims) does not fit \(n) outputs")
@@ -400,7 +435,15 @@ struct ONNXImporter {
         return t.values
     }
 
+    /// Refuses a constant that depends on the batch size anywhere but as a shape.
+    private func notBatchDependent(_ t: ONNXTensor, in here: String) throws(InputError) {
+        guard t.batchEntries.isEmpty else {
+            throw InputError("\(source): \(here): '\(t.name)' depends on the batch size, so it is not a dense layer's constant")
+        }
+    }
+
     private func scalar(_ t: ONNXTensor, in here: String) throws(InputError) -> Rational {
+        try notBatchDependent(t, in: here)
         guard t.count == 1 else { throw InputError("\(source): \(here): '\(t.name)' should be a scalar, has shape \(t.dims)") }
         return t.values[0]
     }
@@ -460,6 +503,58 @@ struct ONNXImporter {
             known = product
         }
         return complete ? known : nil
+    }
+
+    // MARK: - Constant folding
+
+    /// Folds every node whose inputs are all constants (or, for `Shape`,
+    /// a data value of known shape), until none is left; see
+    /// `ONNXConstantFolding`. A node that reads only constants and still
+    /// cannot be evaluated is an error naming it and saying why.
+    private mutating func foldConstants() throws(InputError) {
+        var progress = true
+        while progress {
+            progress = false
+            for (k, node) in nodes.enumerated() where !foldedNodes.contains(k) && ONNXConstantFolding.ops.contains(node.opType) {
+                guard node.domain.isEmpty || node.domain == "ai.onnx", let output = node.output.first, !output.isEmpty,
+                      let first = node.input.first, !first.isEmpty else { continue }
+                let value: ONNXTensor
+                if node.opType == "Shape", constants[first] == nil {
+                    guard let shape = dataShapes[first] else { continue }
+                    value = ONNXConstantFolding.shape(of: shape.dims, batchAxis: shape.batchAxis, node: node, output: output)
+                } else {
+                    guard node.input.allSatisfy({ $0.isEmpty || constants[$0] != nil }) else { continue }
+                    do {
+                        value = try ONNXConstantFolding.evaluate(
+                            node, inputs: node.input.map { $0.isEmpty ? nil : constants[$0] }, opset: opset, output: output)
+                    } catch {
+                        throw InputError("\(source): \(describe(node)) reads only constants but cannot be folded: it \(error.reason)")
+                    }
+                }
+                constants[output] = value
+                foldedNodes.insert(k)
+                progress = true
+            }
+        }
+    }
+
+    /// The declared dims of the data input, with 0 at a symbolic batch axis
+    /// (axis 0 of a rank ≥ 2 input); nil when another dimension is unknown.
+    private func declaredDims(_ input: Onnx_ValueInfoProto) -> (dims: [Int], batchAxis: Int?)? {
+        let tensor = input.type.tensorType
+        guard tensor.hasShape else { return nil }
+        var dims: [Int] = [], batchAxis: Int?
+        for (k, d) in tensor.shape.dim.enumerated() {
+            if case .dimValue(let v)? = d.value, v > 0, v <= InputLimits.maximumInputs {
+                dims.append(Int(v))
+            } else if k == 0 && tensor.shape.dim.count >= 2 {
+                dims.append(0)
+                batchAxis = 0
+            } else {
+                return nil
+            }
+        }
+        return (dims, batchAxis)
     }
 
     // MARK: - Head

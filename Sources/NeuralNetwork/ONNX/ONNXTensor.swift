@@ -7,6 +7,11 @@ struct ONNXTensor {
     let name: String
     let dims: [Int]
     let values: [Rational]
+    /// The flat indices of entries that stand for the data's batch size,
+    /// which the graph leaves symbolic (a shape computed by `Shape` of the
+    /// data, as `x.view(x.size(0), -1)` exports); their `values` entry is 0
+    /// and means nothing. Empty for every tensor the file stores.
+    var batchEntries: Set<Int> = []
 
     var count: Int { values.count }
 
@@ -99,9 +104,10 @@ struct ONNXTensor {
     }
 
 
-    init(name: String, dims: [Int], values: [Rational]) {
+    init(name: String, dims: [Int], values: [Rational], batchEntries: Set<Int> = []) {
         self.name = name
         self.dims = dims
         self.values = values
+        self.batchEntries = batchEntries
     }
 }
