@@ -23,6 +23,11 @@ struct ONNXImporter {
     private var constants: [String: ONNXTensor] = [:]
     private var layers: [DenseLayer] = []
     private var pending: AffineStep?
+    /// Elementwise bounds on |model's real value − pending's| for each entry
+    /// of `pending`, in the same form; nil while `pending` is exact.
+    private var pendingRadius: AffineStep?
+    /// Normalisation nodes folded into layers, for `Provenance`.
+    private var foldedNormalisation: [Network.Provenance.FoldedNode] = []
     private var width: Int?
     private var folded: [String] = []
     /// True when the graph input is one vector with no batch dimension.
@@ -178,7 +183,8 @@ struct ONNXImporter {
         let producer = [model.producerName, model.producerVersion].filter { !$0.isEmpty }.joined(separator: " ")
         do {
             return try Network(layers: layers, provenance: .init(
-                format: "onnx", producer: producer, strippedHead: stripped, foldedIntoFirstLayer: folded))
+                format: "onnx", producer: producer, strippedHead: stripped, foldedIntoFirstLayer: folded,
+                foldedNormalisation: foldedNormalisation, foldedConstants: foldedNodes.sorted().map { graph.node[$0].opType }))
         } catch {
             throw InputError("\(source): \(error.message)")
         }
@@ -187,7 +193,7 @@ struct ONNXImporter {
     // MARK: - Operators
 
     static let activationOps: Set<String> = ["Relu", "LeakyRelu", "Sigmoid", "Tanh", "Clip"]
-    static let affineOps: Set<String> = ["Gemm", "MatMul", "Add", "Sub", "Mul", "Div"]
+    static let affineOps: Set<String> = ["Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "BatchNormalization", "Scaler"]
     static let shapeOps: Set<String> = ["Flatten", "Reshape", "Identity", "Dropout", "Cast"]
     static let pathOps = activationOps.union(affineOps).union(shapeOps)
     /// Ops allowed after the last dense layer: monotone heads and label bookkeeping.
@@ -202,10 +208,11 @@ struct ONNXImporter {
 
     private mutating func apply(_ node: Onnx_NodeProto, dataInput: String) throws(InputError) {
         let here = describe(node)
-        guard node.domain.isEmpty || node.domain == "ai.onnx" else {
+        let isScaler = node.opType == "Scaler" && node.domain == "ai.onnx.ml"
+        guard node.domain.isEmpty || node.domain == "ai.onnx" || isScaler else {
             throw InputError("\(source): unsupported operator \(node.domain).\(node.opType) in \(here)")
         }
-        guard ONNXImporter.pathOps.contains(node.opType) else {
+        guard ONNXImporter.pathOps.contains(node.opType), node.opType != "Scaler" || isScaler else {
             throw InputError("\(source): unsupported operator \(node.opType) in \(here); climep reads chains of Gemm/MatMul/Add and Relu/LeakyRelu/Sigmoid/Tanh/Clip")
         }
         // Every other input must be a constant.
@@ -251,8 +258,28 @@ struct ONNXImporter {
             guard let b = constant(1 - dataPosition) else { throw InputError("\(source): \(here) has no weight input") }
             let weights = try matrix(b, transposed: dataPosition == 0, in: here)
             try composeDense(weights, Array(repeating: .zero, count: weights.rows), in: here)
+        case "BatchNormalization":
+            let parameters = (1...4).map { constant($0) }
+            try foldBatchNormalization(node, parameters: parameters, in: here)
+        case "Scaler":
+            // ai.onnx.ml.Scaler: y = (x − offset) · scale, every number a float: exact.
+            guard let w = width else { throw InputError("\(source): \(here) meets data of unknown width") }
+            func values(_ name: String) throws(InputError) -> [Rational] {
+                var out: [Rational] = []
+                for f in node.attribute.first(where: { $0.name == name })?.floats ?? [] { out.append(try exactFloat(f, in: here)) }
+                if out.count == 1 { out = Array(repeating: out[0], count: w) }
+                guard out.count == w else { throw InputError("\(source): \(here) has \(out.count) \(name) values for \(w) features") }
+                return out
+            }
+            let offset = try values("offset"), scale = try values("scale")
+            let isFirst = layers.isEmpty && !pendingIsDense
+            try composeDiagonal(scale: scale, shift: (0..<w).map { -offset[$0] * scale[$0] })
+            if isFirst { folded.append("Scaler") }
+            foldedNormalisation.append(.init(op: "Scaler", node: nodeName(node), layer: layers.count + 1, exact: true))
         case "Add", "Sub", "Mul", "Div":
             guard let c = constant(1 - dataPosition) else { throw InputError("\(source): \(here) has no constant operand") }
+            // Only normalisation of the input counts as folded into layer 1, not the layer's own bias.
+            let isFirst = layers.isEmpty && !pendingIsDense
             let n = try elementwiseWidth(c, in: here)
             let values = try broadcast(c, to: n, in: here, role: "constant")
             rank = rank.map { max($0, c.dims.count) }
@@ -270,7 +297,7 @@ struct ONNXImporter {
                 }
                 throw InputError("\(source): \(here) divides by zero (entry \(zeroAt) of '\(c.name)')")
             }
-            if layers.isEmpty { folded.append(node.opType) }
+            if isFirst { folded.append(node.opType) }
         case "Relu":
             try closeLayer(activation: .relu)
         case "LeakyRelu":
@@ -328,19 +355,50 @@ struct ONNXImporter {
         case dense(RationalMatrix, [Rational])
     }
 
-    private mutating func composeDiagonal(scale: [Rational], shift: [Rational]) throws(InputError) {
+    /// True when the pending affine map already has a dense (Gemm/MatMul) part.
+    private var pendingIsDense: Bool { if case .dense? = pending { true } else { false } }
+
+    /// Composes `x ↦ scale·x + shift` after the pending map. `radius`, when
+    /// given, bounds |model's real scale − scale| and |real shift − shift|
+    /// elementwise; the pending radius is carried through the product by
+    /// |ab − ãb̃| ≤ |ã|·r_b + r_a·|b̃| + r_a·r_b.
+    private mutating func composeDiagonal(
+        scale: [Rational], shift: [Rational], radius: (scale: [Rational], shift: [Rational])? = nil
+    ) throws(InputError) {
         if let w = width, scale.count != w {
             throw InputError("\(source): an elementwise constant of \(scale.count) values meets \(w) features")
         }
+        let n = scale.count
+        let zero = Array(repeating: Rational.zero, count: n)
+        let (rs, rt) = radius ?? (zero, zero)
+        let carried = pendingRadius != nil || radius != nil
         switch pending {
         case nil:
             pending = .diagonal(scale: scale, shift: shift)
+            pendingRadius = radius.map { .diagonal(scale: $0.scale, shift: $0.shift) }
         case .diagonal(let s, let t)?:
-            pending = .diagonal(scale: zip(scale, s).map { $0 * $1 }, shift: (0..<scale.count).map { scale[$0] * t[$0] + shift[$0] })
+            pending = .diagonal(scale: zip(scale, s).map { $0 * $1 }, shift: (0..<n).map { scale[$0] * t[$0] + shift[$0] })
+            if carried {
+                let (r1, rt1): ([Rational], [Rational])
+                if case .diagonal(let a, let b)? = pendingRadius { (r1, rt1) = (a, b) } else { (r1, rt1) = (zero, zero) }
+                pendingRadius = .diagonal(
+                    scale: (0..<n).map { scale[$0].magnitude * r1[$0] + rs[$0] * s[$0].magnitude + rs[$0] * r1[$0] },
+                    shift: (0..<n).map { scale[$0].magnitude * rt1[$0] + rs[$0] * t[$0].magnitude + rs[$0] * rt1[$0] + rt[$0] })
+            }
         case .dense(let w, let b)?:
             var scaled = w
             for i in 0..<w.rows { for j in 0..<w.columns { scaled[i, j] = w[i, j] * scale[i] } }
             pending = .dense(scaled, (0..<b.count).map { scale[$0] * b[$0] + shift[$0] })
+            if carried {
+                var rw = RationalMatrix(rows: w.rows, columns: w.columns)
+                var rb = Array(repeating: Rational.zero, count: b.count)
+                if case .dense(let a, let c)? = pendingRadius { (rw, rb) = (a, c) }
+                var r = RationalMatrix(rows: w.rows, columns: w.columns)
+                for i in 0..<w.rows { for j in 0..<w.columns {
+                    r[i, j] = scale[i].magnitude * rw[i, j] + rs[i] * w[i, j].magnitude + rs[i] * rw[i, j]
+                } }
+                pendingRadius = .dense(r, (0..<b.count).map { scale[$0].magnitude * rb[$0] + rs[$0] * b[$0].magnitude + rs[$0] * rb[$0] + rt[$0] })
+            }
         }
         width = scale.count
     }
@@ -368,6 +426,18 @@ struct ONNXImporter {
         case .dense(let w, let b)?:
             pending = .dense(weights * w, zip(weights * b, bias).map { $0 + $1 })
         }
+        // The file's weights are exact, so the error is |W|·(pending's radius).
+        let magnitudes = weights.magnitudes
+        switch pendingRadius {
+        case nil:
+            break
+        case .diagonal(let r, let rt)?:
+            var m = magnitudes
+            for i in 0..<m.rows { for j in 0..<m.columns { m[i, j] = magnitudes[i, j] * r[j] } }
+            pendingRadius = .dense(m, magnitudes * rt)
+        case .dense(let r, let rb)?:
+            pendingRadius = .dense(magnitudes * r, magnitudes * rb)
+        }
         width = weights.rows
     }
 
@@ -382,6 +452,17 @@ struct ONNXImporter {
                     + InputLimits.exceeds("weight count", w <= InputLimits.maximumNeuronsPerLayer ? "\(w * w)" : "beyond \(w)²", InputLimits.maximumParameters))
             }
         }
+        var weightRadius: [Rational]?, biasRadius: [Rational]?
+        switch pendingRadius {
+        case nil:
+            break
+        case .diagonal(let r, let rt)?:
+            var diagonal = RationalMatrix(rows: w, columns: w)
+            for i in 0..<w { diagonal[i, i] = r[i] }
+            (weightRadius, biasRadius) = (diagonal.entries, rt)
+        case .dense(let r, let rb)?:
+            (weightRadius, biasRadius) = (r.entries, rb)
+        }
         let weights: RationalMatrix, bias: [Rational]
         switch pending {
         case nil:
@@ -395,8 +476,69 @@ struct ONNXImporter {
         case .dense(let m, let b)?:
             (weights, bias) = (m, b)
         }
-        layers.append(try DenseLayer(weights: weights, bias: bias, activation: activation))
+        layers.append(try DenseLayer(weights: weights, bias: bias, activation: activation,
+                                     weightRadius: weightRadius, biasRadius: biasRadius))
         pending = nil
+        pendingRadius = nil
+    }
+
+    // MARK: - Batch normalisation
+
+    /// Folds an inference-form `BatchNormalization`,
+    /// `y = γ·(x − μ)/√(var + ε) + β` per feature, into the pending affine
+    /// map: `y = s·x + t` with `s = γ/√(var + ε)` and `t = β − s·μ`. Where
+    /// `var + ε` is the square of a rational, `s` is exact. Otherwise `1/√(var + ε)`
+    /// is enclosed with MPFR (`Enclosure.reciprocalSquareRoot`), `s` is `γ`
+    /// times the enclosure's midpoint and the layer records the rigorous
+    /// radius `|γ|·width/2` (and `|μ|` times it for `t`): see
+    /// proofs/batch-normalization.md.
+    private mutating func foldBatchNormalization(
+        _ node: Onnx_NodeProto, parameters tensors: [ONNXTensor?], in here: String
+    ) throws(InputError) {
+        guard node.input.first.map({ !$0.isEmpty }) ?? false, node.input.count == 5 else {
+            throw InputError("\(source): \(here) needs 5 inputs (X, scale, B, mean, var), has \(node.input.count)")
+        }
+        guard try intAttribute(node, "training_mode", default: 0) == 0, node.output.dropFirst().allSatisfy(\.isEmpty) else {
+            throw InputError("\(source): \(here) is in training mode (training_mode=1 or running statistics as outputs); climep folds inference-form BatchNormalization only")
+        }
+        guard try intAttribute(node, "spatial", default: 1) == 1 else {
+            throw InputError("\(source): \(here) has spatial=0; climep folds per-feature BatchNormalization only")
+        }
+        guard rank == nil || rank == 2 || rank == 1 && inputIsVector, let w = width else {
+            throw InputError("\(source): \(here) normalises rank-\(rank.map(String.init) ?? "?") data; climep folds BatchNormalization over [batch, features] only")
+        }
+        var parameters: [[Rational]] = []
+        for (k, role) in ["scale", "B", "mean", "var"].enumerated() {
+            guard let c = tensors[k] else { throw InputError("\(source): \(here) has no constant \(role)") }
+            guard c.dims.count <= 1 else { throw InputError("\(source): \(here): \(role) '\(c.name)' of shape \(c.dims) is not one value per feature") }
+            parameters.append(try broadcast(c, to: w, in: here, role: role))
+        }
+        let (gamma, beta, mean, variance) = (parameters[0], parameters[1], parameters[2], parameters[3])
+        let epsilon = try floatAttribute(node, "epsilon", default: Rational(exactly: Float(1e-5))!)
+        var scale: [Rational] = [], shift: [Rational] = [], scaleRadius: [Rational] = [], shiftRadius: [Rational] = []
+        for i in 0..<w {
+            let y = variance[i] + epsilon
+            guard y.sign > 0 else {
+                throw InputError("\(source): \(here): var + ε = \(y) at feature \(i) is not positive, so 1/√(var + ε) is undefined")
+            }
+            let enclosure = Enclosure.reciprocalSquareRoot(y)
+            let s = gamma[i] * enclosure.midpoint
+            let r = gamma[i].magnitude * enclosure.width.timesPowerOfTwo(-1)
+            scale.append(s)
+            shift.append(beta[i] - s * mean[i])
+            scaleRadius.append(r)
+            shiftRadius.append(r * mean[i].magnitude)
+        }
+        let exact = scaleRadius.allSatisfy(\.isZero)
+        let isFirst = layers.isEmpty && !pendingIsDense
+        try composeDiagonal(scale: scale, shift: shift, radius: exact ? nil : (scaleRadius, shiftRadius))
+        if isFirst { folded.append("BatchNormalization") }
+        foldedNormalisation.append(.init(op: "BatchNormalization", node: nodeName(node), layer: layers.count + 1, exact: exact))
+    }
+
+    /// The node's name, or its first output's when it has none.
+    private func nodeName(_ node: Onnx_NodeProto) -> String {
+        node.name.isEmpty ? (node.output.first ?? "") : node.name
     }
 
     // MARK: - Constants and attributes
@@ -763,6 +905,13 @@ struct ONNXImporter {
 }
 
 extension RationalMatrix {
+    /// The entries' absolute values.
+    var magnitudes: RationalMatrix {
+        var m = self
+        for i in 0..<rows { for j in 0..<columns { m[i, j] = self[i, j].magnitude } }
+        return m
+    }
+
     /// Every entry multiplied by `factor`.
     func scaled(by factor: Rational) -> RationalMatrix {
         var m = self
