@@ -135,4 +135,12 @@ import Testing
             try G.load(model2)
         }
     }
+
+    @Test func aShapeEntryThatIsNotAnIntegerIsRefused() {
+        // Before: a non-integer entry was read as 0 (copy the dimension).
+        let d = Self.dense(from: "flat")
+        let nodes = [G.node("Reshape", ["x", "shape"], ["flat"], name: "/Reshape")] + d.nodes
+        let model = G.model(nodes, initializers: d.tensors + [G.tensor("shape", [2], [1.5, 4])], inputShape: [1, 4])
+        expectInputError(["node '/Reshape' (Reshape)", "shape entry 3/2, not an integer"]) { () throws(InputError) in try G.load(model) }
+    }
 }

@@ -324,7 +324,12 @@ struct ONNXImporter {
         case "Reshape":
             guard let shape = constant(1) else { throw InputError("\(source): \(here) has no constant shape") }
             // nil: the batch size, which the graph leaves symbolic (x.view(x.size(0), -1)).
-            let dims = shape.values.indices.map { shape.batchEntries.contains($0) ? nil : ONNXConstantFolding.integer(shape.values[$0]) }
+            var dims: [Int?] = []
+            for (k, v) in shape.values.enumerated() {
+                if shape.batchEntries.contains(k) { dims.append(nil); continue }
+                guard let d = ONNXConstantFolding.integer(v) else { throw InputError("\(source): \(here) has shape entry \(v), not an integer") }
+                dims.append(d)
+            }
             let text = "[" + dims.map { $0.map(String.init) ?? "batch" }.joined(separator: ", ") + "]"
             if try intAttribute(node, "allowzero", default: 0) != 0, dims.contains(0) {
                 throw InputError("\(source): \(here) reshapes to \(text) with allowzero=1, which makes an empty tensor")
