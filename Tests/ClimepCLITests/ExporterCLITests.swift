@@ -67,4 +67,25 @@ import Testing
         #expect(result.stderr.split(separator: "\n").count == 1)
         #expect(!FileManager.default.fileExists(atPath: "/tmp/climep-never-written.json"))
     }
+
+    @Test func externalDataOutsideTheModelsFolderIsBadInput() throws {
+        // The torch export beside a symbolic link to its data file one folder up.
+        let outside = FileManager.default.temporaryDirectory.appendingPathComponent("climep-cli-\(UUID().uuidString)")
+        let inner = outside.appendingPathComponent("model")
+        try FileManager.default.createDirectory(at: inner, withIntermediateDirectories: true)
+        let name = "torch_dynamo_external_data.onnx"
+        try FileManager.default.copyItem(atPath: Fixtures.path("exporters/\(name)"), toPath: inner.appendingPathComponent(name).path)
+        try FileManager.default.copyItem(atPath: Fixtures.path("exporters/\(name).data"), toPath: outside.appendingPathComponent(name + ".data").path)
+        try FileManager.default.createSymbolicLink(atPath: inner.appendingPathComponent(name + ".data").path,
+                                                   withDestinationPath: "../\(name).data")
+        let model = inner.appendingPathComponent(name).path
+        for command in [["inspect", model], ["predict", model, "--input", Fixtures.path("exporters/torch_dynamo_external_data.points.csv")]] {
+            let result = try Climep.run(command)
+            #expect(result.status == 2, "\(result.stderr)")
+            #expect(result.stderr.contains("leads outside the model's folder"), "\(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1)
+        }
+        // The same files side by side load.
+        #expect(try Climep.run(["inspect", Fixtures.path("exporters/\(name)")]).status == 0)
+    }
 }
