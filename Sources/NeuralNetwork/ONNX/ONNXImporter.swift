@@ -5,9 +5,14 @@ import SwiftProtobuf
 /// Reads the chain of dense layers out of an ONNX graph as real exporters
 /// write it (torch.onnx.export, skl2onnx, the VNN-COMP networks).
 ///
-/// The graph must be one path from its single data input: affine nodes
+/// Nodes that read only constants (shape arithmetic, a `Transpose` of a
+/// weight, …) are first folded to constants (`ONNXConstantFolding`), and
+/// tensors kept in external data files are read from the `ModelFile`.
+/// The graph must then be one path from its single data input: affine nodes
 /// (`Gemm`, `MatMul`, and `Add`/`Sub`/`Mul`/`Div` by constants — input
-/// normalisation included) compose exactly into the next layer's weights;
+/// normalisation included — `ai.onnx.ml.Scaler`, and inference-form
+/// `BatchNormalization`, exact or with a rigorous radius) compose into the
+/// next layer's weights;
 /// activation nodes (`Relu`, `LeakyRelu`, `Sigmoid`, `Tanh`, `Clip`) close a
 /// layer; shape nodes (`Flatten`, `Reshape`, `Identity`, `Dropout`, `Cast`
 /// to float) pass through. The classifier head after the last layer is
