@@ -108,6 +108,10 @@ public enum CertificateChecker {
         guard digest == claims.sha256 else {
             throw fail("model.sha256", "the model file's SHA-256 is \(digest), the certificate is for \(claims.sha256)")
         }
+        let files = file.externalFiles.map(\.location)
+        guard claims.externalData == (files.isEmpty ? nil : files) else {
+            throw fail("model.externalData", "the model depends on the external data files \(files), the certificate names \(claims.externalData ?? [])")
+        }
         let network: Network
         do { network = try Network(file: file) } catch {
             throw fail("model", "\(error)")

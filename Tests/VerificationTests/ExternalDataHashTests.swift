@@ -56,7 +56,18 @@ import Verification
         let g = try LinearizedNetwork(network, pieces: 2, method: .defaultMethod)
         let box = try InputBox(lower: [-1, -1], upper: [-1 / 2, -1 / 2])
         let certificate = try Certifier.certify(g, model: file, over: box, splits: 0).certificate
+        // The certificate names the data file, and the name survives its canonical JSON.
+        #expect(certificate.model.externalData == ["m.onnx.data"])
+        #expect(try Certificate.decode(certificate.encoded()) == certificate)
         _ = try CertificateChecker.check(certificate, model: try ModelFile.read(path))
+        var unnamed = certificate
+        unnamed.model.externalData = nil
+        do {
+            _ = try CertificateChecker.check(unnamed, model: try ModelFile.read(path))
+            Issue.record("a certificate that does not name the data file checked")
+        } catch let failure as CertificateCheckFailure {
+            #expect(failure.claim == "model.externalData")
+        }
         _ = try CertificateChecker.check(certificate, modelData: try Network.modelFileData(path), source: path)
 
         // One byte of the data file changed: the hash no longer matches.
