@@ -62,7 +62,8 @@ public struct CertificationReport: Sendable {
         var lines: [String] = []
         lines.append("# climep certificate report")
         lines.append("")
-        lines.append("Model `\(modelPath)` (SHA-256 `\(c.model.sha256)`): \(c.model.inputs) inputs, \(c.model.classes) classes, "
+        let files = c.model.externalData.map { ", with external data " + $0.map { "`\($0)`" }.joined(separator: ", ") } ?? ""
+        lines.append("Model `\(modelPath)`\(files) (SHA-256 `\(c.model.sha256)`): \(c.model.inputs) inputs, \(c.model.classes) classes, "
                      + "\(c.model.parameters) parameters; activations \(c.linearization.layers.map(\.activation).joined(separator: " → ")). Box \(box).")
         lines.append("")
         lines.append("| claim | value | checked by |")

@@ -21,11 +21,23 @@ public enum Certifier {
         public let decisionNet: DecisionNetConstruction
     }
 
-    /// Certifies `g` (the model in `modelData` linearized) over `box`.
+    /// Certifies `g` (the self-contained model in `modelData` linearized)
+    /// over `box`; see `certify(_:model:over:splits:maximumRegions:trainingPoints:progress:)`.
+    public static func certify(
+        _ g: LinearizedNetwork, modelData: Data, over box: InputBox, splits: Int,
+        maximumRegions: Int = .max, trainingPoints: [[Rational]] = [],
+        progress: @escaping @Sendable (String) -> Void = { _ in }
+    ) throws(RegionEnumeration.LimitReached) -> Result {
+        try certify(g, model: ModelFile(selfContained: modelData, source: ""), over: box, splits: splits,
+                    maximumRegions: maximumRegions, trainingPoints: trainingPoints, progress: progress)
+    }
+
+    /// Certifies `g` (the model in `file` linearized) over `box`; the
+    /// certificate's model hash covers `file`'s bytes and external data files.
     /// Throws `RegionEnumeration.LimitReached` when the regions exceed
     /// `maximumRegions`: a certificate needs the complete enumeration.
     public static func certify(
-        _ g: LinearizedNetwork, modelData: Data, over box: InputBox, splits: Int,
+        _ g: LinearizedNetwork, model file: ModelFile, over box: InputBox, splits: Int,
         maximumRegions: Int = .max, trainingPoints: [[Rational]] = [],
         progress: @escaping @Sendable (String) -> Void = { _ in }
     ) throws(RegionEnumeration.LimitReached) -> Result {
@@ -51,7 +63,8 @@ public enum Certifier {
         let coefficients = dnet.net.hyperplanes.count * (network.inputCount + 1)
         let certificate = Certificate(
             format: Certificate.formatName, version: Certificate.currentVersion,
-            model: .init(sha256: ModelFingerprint.sha256(modelData), inputs: network.inputCount,
+            model: .init(sha256: ModelFingerprint.sha256(file),
+                         externalData: file.externalFiles.isEmpty ? nil : file.externalFiles.map(\.location), inputs: network.inputCount,
                          classes: network.classCount, parameters: network.parameterCount, network: network),
             box: .init(lower: box.lower, upper: box.upper),
             linearization: .init(layers: layers, subBoxes: bound.subBoxTree,

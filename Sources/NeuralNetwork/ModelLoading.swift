@@ -2,10 +2,11 @@ import Foundation
 
 extension Network {
     /// Loads a model file: climep's JSON format (a `.json` file) or ONNX
-    /// (anything else). Every problem is an `InputError` naming the file and,
-    /// where there is one, the node or layer at fault.
+    /// (anything else), with the ONNX model's external data files if it has
+    /// any (see `ModelFile`). Every problem is an `InputError` naming the
+    /// file and, where there is one, the node or layer at fault.
     public init(contentsOf path: String) throws(InputError) {
-        self = try Network(data: Network.modelFileData(path), source: path)
+        self = try Network(file: ModelFile.read(path))
     }
 
     /// Reads a model file's bytes (with the size limit every loader applies).
@@ -14,13 +15,9 @@ extension Network {
     }
 
     /// Decodes a model from its file's bytes; `source` is the file's path,
-    /// which names it in errors and picks the format (`.json` or ONNX).
+    /// which names it in errors, picks the format (`.json` or ONNX) and is
+    /// the folder an ONNX model's external data files are read from.
     public init(data: Data, source: String) throws(InputError) {
-        if source.lowercased().hasSuffix(".json") {
-            self = try JSONModelFormat.network(from: data, source: source)
-        } else {
-            var importer = ONNXImporter(source: source)
-            self = try importer.network(from: data)
-        }
+        self = try Network(file: ModelFile(bytes: data, source: source))
     }
 }

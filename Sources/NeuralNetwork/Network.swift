@@ -13,18 +13,55 @@ public struct Network: Hashable, Sendable {
     public var provenance: Provenance
 
     /// What an importer saw: the file format, the producer, and the ops it
-    /// stripped (classifier heads) or folded (input normalisation).
+    /// stripped (classifier heads) or folded (input normalisation, feature
+    /// scaling and batch normalisation into a layer; constant subgraphs).
     public struct Provenance: Hashable, Sendable {
         public var format: String
         public var producer: String
         public var strippedHead: [String]
+        /// Elementwise affine ops on the input (`Add`, `Sub`, `Mul`, `Div` by
+        /// constants, `Scaler`, `BatchNormalization`) folded into layer 1
+        /// before its first dense map; a layer's own bias is not one of them.
         public var foldedIntoFirstLayer: [String]
+        /// Normalisation nodes folded into a layer (wherever they sit).
+        public var foldedNormalisation: [FoldedNode]
+        /// The op types of the nodes folded to constants before import, in graph order.
+        public var foldedConstants: [String]
+
+        /// A normalisation node folded into a layer's weights and bias.
+        public struct FoldedNode: Hashable, Sendable {
+            /// The op type (`BatchNormalization`, `Scaler`).
+            public var op: String
+            /// The node's name in the file, or its output's when it has none.
+            public var node: String
+            /// The layer (1-based) whose weights and bias it was folded into.
+            public var layer: Int
+            /// True when the folded weights equal the file's exactly; false
+            /// when they are a nearby rational with a rigorous radius
+            /// (`DenseLayer.weightRadius`).
+            public var exact: Bool
+
+            public init(op: String, node: String, layer: Int, exact: Bool) {
+                self.op = op
+                self.node = node
+                self.layer = layer
+                self.exact = exact
+            }
+        }
 
         public init(format: String, producer: String = "", strippedHead: [String] = [], foldedIntoFirstLayer: [String] = []) {
+            self.init(format: format, producer: producer, strippedHead: strippedHead, foldedIntoFirstLayer: foldedIntoFirstLayer,
+                      foldedNormalisation: [], foldedConstants: [])
+        }
+
+        public init(format: String, producer: String, strippedHead: [String], foldedIntoFirstLayer: [String],
+                    foldedNormalisation: [FoldedNode], foldedConstants: [String]) {
             self.format = format
             self.producer = producer
             self.strippedHead = strippedHead
             self.foldedIntoFirstLayer = foldedIntoFirstLayer
+            self.foldedNormalisation = foldedNormalisation
+            self.foldedConstants = foldedConstants
         }
     }
 
@@ -67,6 +104,19 @@ public struct Network: Hashable, Sendable {
     public var classCount: Int { logitCount == 1 ? 2 : logitCount }
     /// Weights and biases of all layers.
     public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
+    /// True when every layer's weights and bias are exactly the model file's
+    /// (no layer carries a radius; see `DenseLayer.weightRadius`).
+    public var isExact: Bool { layers.allSatisfy(\.isExact) }
+
+    /// Why climep cannot yet certify claims about this network, or nil: the
+    /// error bound does not yet account for a layer's weight radius, so a
+    /// model whose folded weights are inexact is refused by every command
+    /// that certifies (`inspect`, `predict` and `regions` still work).
+    public var certificationRefusal: InputError? {
+        guard let k = layers.firstIndex(where: { !$0.isExact }) else { return nil }
+        return InputError("layer \(k + 1) folds a BatchNormalization whose scale γ/√(var + ε) is irrational, so its weights are a rational within a rigorous radius of the model's; certified bounds for inexact folding are not yet supported")
+    }
+
     /// True when every activation is piecewise linear, so `exactLogits` applies.
     public var isPiecewiseLinear: Bool { layers.allSatisfy { $0.activation.isPiecewiseLinear } }
 

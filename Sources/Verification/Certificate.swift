@@ -29,8 +29,14 @@ public struct Certificate: Codable, Sendable, Equatable {
 
     /// The model the certificate is about.
     public struct ModelClaims: Codable, Sendable, Equatable {
-        /// SHA-256 of the model file's bytes, lowercase hex.
+        /// SHA-256 of the model file's bytes, lowercase hex; for a model
+        /// with external data files, the hash of it and of every one of them
+        /// (`ModelFingerprint.sha256(_: ModelFile)`).
         public var sha256: String
+        /// The external data files the model depends on, as the model names
+        /// them (relative to its folder), in the order they are hashed; absent
+        /// (nil) for a self-contained model file.
+        public var externalData: [String]?
         public var inputs: Int
         public var classes: Int
         /// Weights and biases of the layers climep uses.
@@ -42,13 +48,14 @@ public struct Certificate: Codable, Sendable, Equatable {
         /// Equal claims: the same file hash, shape and layers (where the
         /// embedded network was read from does not matter).
         public static func == (a: ModelClaims, b: ModelClaims) -> Bool {
-            a.sha256 == b.sha256 && a.inputs == b.inputs && a.classes == b.classes
+            a.sha256 == b.sha256 && a.externalData == b.externalData && a.inputs == b.inputs && a.classes == b.classes
                 && a.parameters == b.parameters && a.network.layers == b.network.layers
         }
 
         /// The value with these fields (checked only by `CertificateChecker`).
-        public init(sha256: String, inputs: Int, classes: Int, parameters: Int, network: Network) {
+        public init(sha256: String, externalData: [String]? = nil, inputs: Int, classes: Int, parameters: Int, network: Network) {
             self.sha256 = sha256
+            self.externalData = externalData
             self.inputs = inputs
             self.classes = classes
             self.parameters = parameters

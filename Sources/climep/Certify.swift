@@ -42,8 +42,10 @@ struct Certify: ParsableCommand {
     func run() throws {
         try OutputFile.check(out, option: "--out")
         // One read of the file: the network and the hash come from the same bytes.
-        let modelData = try Network.modelFileData(model.path)
-        let network = try Network(data: modelData, source: model.path)
+        let modelFile = try ModelFile.read(model.path)
+        let network = try Network(file: modelFile)
+        // The error bound does not yet carry a layer's weight radius (an inexact BatchNormalization fold).
+        if let refusal = network.certificationRefusal { throw refusal }
         if let tooWide = RegionEnumeration.inputLimitError(inputs: network.inputCount) { throw InputError(tooWide) }
         guard let box = try boxOptions.box(dimension: network.inputCount) else {
             throw InputError("certify needs an input box: --box B or --vnnlib PROP.vnnlib")
@@ -74,7 +76,7 @@ struct Certify: ParsableCommand {
 
         let result: Certifier.Result
         do {
-            result = try Certifier.certify(g, modelData: modelData, over: box, splits: splits, maximumRegions: maxRegions,
+            result = try Certifier.certify(g, model: modelFile, over: box, splits: splits, maximumRegions: maxRegions,
                                            trainingPoints: training, progress: { printError($0) })
         } catch {
             printError("stopped: --max-regions \(error.limit) reached; no certificate without the complete enumeration")

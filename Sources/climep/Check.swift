@@ -36,7 +36,7 @@ struct Check: ParsableCommand {
     var json = false
 
     func run() throws {
-        let data = try Network.modelFileData(model)
+        let modelFile = try ModelFile.read(model)
         let certificate = try Certificate.read(path: certificatePath)
         // Requirements are bad input (exit 2) before any checking, like every other option.
         var requirements = try agreementThresholds.requirements(inputs: certificate.model.inputs)
@@ -50,7 +50,7 @@ struct Check: ParsableCommand {
         let start = ContinuousClock.now
         let checked: CheckedCertificate
         do {
-            checked = try CertificateChecker.check(certificate, modelData: data, source: model)
+            checked = try CertificateChecker.check(certificate, model: modelFile)
         } catch {
             if json {
                 try printJSON(CheckReport(failure: error, seconds: (ContinuousClock.now - start).seconds))

@@ -58,6 +58,8 @@ public enum Fixtures {
 
         /// Absolute path of the model file.
         public var modelPath: String { file.map { Fixtures.path("models/" + $0) } ?? Fixtures.benchmarks + "/" + network! }
+        /// Absolute path of the model file in `Tests/Fixtures/<folder>`.
+        public func modelPath(in folder: String) -> String { Fixtures.path(folder + "/" + file!) }
         /// Absolute paths of its points and expected outputs.
         public func pointsPath(_ folder: String) -> String { Fixtures.path(folder + "/" + points) }
         public func expectedPath(_ folder: String) -> String { Fixtures.path(folder + "/" + expected) }
@@ -72,6 +74,9 @@ public enum Fixtures {
     }
 
     public static func models() -> [Model] { (try? manifest("models/manifest.json", as: [Model].self)) ?? [] }
+    /// The models of `exporters/manifest.json`: graphs written by torch.onnx.export and skl2onnx
+    /// themselves (make_exporter_fixtures.py).
+    public static func exporterModels() -> [Model] { (try? manifest("exporters/manifest.json", as: [Model].self)) ?? [] }
     public static func vnncomp() -> [Model] { (try? manifest("vnncomp/manifest.json", as: [Model].self)) ?? [] }
     public static func badModels() -> [BadModel] { (try? manifest("bad/manifest.json", as: [BadModel].self)) ?? [] }
 }

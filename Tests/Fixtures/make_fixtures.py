@@ -876,7 +876,7 @@ def part_bad():
         e = t.external_data.add()
         e.key, e.value = k, v
     save("external_data.onnx", m, "initializer 'fc2.weight' has data_location EXTERNAL (external_data "
-         "location=weights.bin, which is not shipped); single-file models only", ["external", "fc2.weight"],
+         "location=weights.bin, which is not shipped): the missing file is named", ["external", "fc2.weight"],
          checker_ok=False)
 
     # NaN weight

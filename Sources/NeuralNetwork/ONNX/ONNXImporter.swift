@@ -5,9 +5,14 @@ import SwiftProtobuf
 /// Reads the chain of dense layers out of an ONNX graph as real exporters
 /// write it (torch.onnx.export, skl2onnx, the VNN-COMP networks).
 ///
-/// The graph must be one path from its single data input: affine nodes
+/// Nodes that read only constants (shape arithmetic, a `Transpose` of a
+/// weight, …) are first folded to constants (`ONNXConstantFolding`), and
+/// tensors kept in external data files are read from the `ModelFile`.
+/// The graph must then be one path from its single data input: affine nodes
 /// (`Gemm`, `MatMul`, and `Add`/`Sub`/`Mul`/`Div` by constants — input
-/// normalisation included) compose exactly into the next layer's weights;
+/// normalisation included — `ai.onnx.ml.Scaler`, and inference-form
+/// `BatchNormalization`, exact or with a rigorous radius) compose into the
+/// next layer's weights;
 /// activation nodes (`Relu`, `LeakyRelu`, `Sigmoid`, `Tanh`, `Clip`) close a
 /// layer; shape nodes (`Flatten`, `Reshape`, `Identity`, `Dropout`, `Cast`
 /// to float) pass through. The classifier head after the last layer is
@@ -23,6 +28,11 @@ struct ONNXImporter {
     private var constants: [String: ONNXTensor] = [:]
     private var layers: [DenseLayer] = []
     private var pending: AffineStep?
+    /// Elementwise bounds on |model's real value − pending's| for each entry
+    /// of `pending`, in the same form; nil while `pending` is exact.
+    private var pendingRadius: AffineStep?
+    /// Normalisation nodes folded into layers, for `Provenance`.
+    private var foldedNormalisation: [Network.Provenance.FoldedNode] = []
     private var width: Int?
     private var folded: [String] = []
     /// True when the graph input is one vector with no batch dimension.
@@ -32,10 +42,22 @@ struct ONNXImporter {
     private var rank: Int?
     /// The version of the default ONNX operator set (attribute defaults depend on it).
     private var opset = 1
+    /// The graph's nodes, the node writing each value, and the nodes folded to constants.
+    private var nodes: [Onnx_NodeProto] = []
+    private var producerOf: [String: Int] = [:]
+    private var foldedNodes = Set<Int>()
+    /// Data values whose shape is known: the dims (0 at the batch axis) and the batch axis, if symbolic.
+    private var dataShapes: [String: (dims: [Int], batchAxis: Int?)] = [:]
+
+    /// The model's external data files, when it has any.
+    private var file: ModelFile?
 
     init(source: String) { self.source = source }
 
-    mutating func network(from data: Data) throws(InputError) -> Network {
+    /// The network in an ONNX model's bytes; a tensor kept in external data
+    /// is read from `externalFiles` (never from disk).
+    mutating func network(from data: Data, externalFiles: ModelFile? = nil) throws(InputError) -> Network {
+        file = externalFiles
         guard !data.isEmpty else { throw InputError("\(source) is empty, not an ONNX model") }
         let model: Onnx_ModelProto
         do {
@@ -53,14 +75,15 @@ struct ONNXImporter {
         // Name the first operator climep does not know, wherever it sits.
         for node in graph.node {
             let known = node.domain.isEmpty || node.domain == "ai.onnx" || node.domain == "ai.onnx.ml"
-            guard known, node.opType == "Constant" || ONNXImporter.pathOps.contains(node.opType) || ONNXImporter.headOps.contains(node.opType) else {
+            guard known, node.opType == "Constant" || ONNXImporter.pathOps.contains(node.opType)
+                    || ONNXImporter.headOps.contains(node.opType) || ONNXConstantFolding.ops.contains(node.opType) else {
                 let op = node.domain.isEmpty ? node.opType : "\(node.domain).\(node.opType)"
                 throw InputError("\(source): unsupported operator \(op) in \(describe(node)); climep reads chains of Gemm/MatMul/Add and Relu/LeakyRelu/Sigmoid/Tanh/Clip")
             }
         }
         do {
             for tensor in graph.initializer {
-                constants[tensor.name] = try ONNXTensor(tensor, name: tensor.name)
+                constants[tensor.name] = try ONNXTensor(tensor, name: tensor.name, file: file)
             }
         } catch {
             throw InputError("\(source): initializer \(error.message)")
@@ -94,9 +117,13 @@ struct ONNXImporter {
             throw InputError("\(source): the graph has \(dataInputs.count) data inputs (\(dataInputs.map { "'\($0.name)'" }.joined(separator: ", "))); climep reads single-input classifiers")
         }
         width = try inputWidth(input)
+        nodes = graph.node
+        producerOf = producers
+        if let dims = declaredDims(input) { dataShapes[input.name] = dims }
+        try foldConstants()
 
         var consumers: [String: [Int]] = [:]
-        for (k, node) in graph.node.enumerated() where node.opType != "Constant" {
+        for (k, node) in graph.node.enumerated() where node.opType != "Constant" && !foldedNodes.contains(k) {
             for name in Set(node.input) where !name.isEmpty && constants[name] == nil { consumers[name, default: []].append(k) }
         }
 
@@ -104,7 +131,17 @@ struct ONNXImporter {
         var onPath = Set<Int>()
         var current = input.name
         var lastActivation: (layer: Int, node: Onnx_NodeProto)?
-        while let next = consumers[current], !next.isEmpty {
+        while var next = consumers[current]?.filter({ !foldedNodes.contains($0) }), !next.isEmpty {
+            // `Shape` of the current value (`x.view(x.size(0), -1)`): fold it and the shape arithmetic after it.
+            if let shape = next.first(where: { graph.node[$0].opType == "Shape" }) {
+                if dataShapes[current] == nil, rank == 2, let w = width { dataShapes[current] = (dims: [0, w], batchAxis: 0) }
+                try foldConstants()
+                next = next.filter { !foldedNodes.contains($0) }
+                if next.contains(shape) {
+                    throw InputError("\(source): \(describe(graph.node[shape])) reads the shape of '\(current)', which climep does not know here; climep folds Shape of the data input (declared shape) or of a [batch, features] value")
+                }
+                if next.isEmpty { break }
+            }
             let nodes = next.map { graph.node[$0] }
             if nodes.count > 1 || ONNXImporter.headOps.contains(nodes[0].opType) && !ONNXImporter.pathOps.contains(nodes[0].opType) {
                 if let stray = nodes.first(where: { !ONNXImporter.headOps.contains($0.opType) }) {
@@ -141,7 +178,9 @@ struct ONNXImporter {
         guard let logitCount = layers.last?.outputCount else { throw InputError("\(source): the graph has no dense layer") }
 
         // Everything off the main path must be a head that keeps the labels.
-        let head = graph.node.enumerated().filter { !onPath.contains($0.offset) && $0.element.opType != "Constant" }.map(\.element)
+        let head = graph.node.enumerated().filter {
+            !onPath.contains($0.offset) && !foldedNodes.contains($0.offset) && $0.element.opType != "Constant"
+        }.map(\.element)
         let chainEnd: HeadValue = logitCount == 1 ? (strippedSigmoid ? .probability : .logit)
             : .scores(classes: logitCount)
         stripped += try checkHead(head, logits: current, as: chainEnd, outputs: graph.output.map(\.name))
@@ -149,7 +188,8 @@ struct ONNXImporter {
         let producer = [model.producerName, model.producerVersion].filter { !$0.isEmpty }.joined(separator: " ")
         do {
             return try Network(layers: layers, provenance: .init(
-                format: "onnx", producer: producer, strippedHead: stripped, foldedIntoFirstLayer: folded))
+                format: "onnx", producer: producer, strippedHead: stripped, foldedIntoFirstLayer: folded,
+                foldedNormalisation: foldedNormalisation, foldedConstants: foldedNodes.sorted().map { graph.node[$0].opType }))
         } catch {
             throw InputError("\(source): \(error.message)")
         }
@@ -158,7 +198,7 @@ struct ONNXImporter {
     // MARK: - Operators
 
     static let activationOps: Set<String> = ["Relu", "LeakyRelu", "Sigmoid", "Tanh", "Clip"]
-    static let affineOps: Set<String> = ["Gemm", "MatMul", "Add", "Sub", "Mul", "Div"]
+    static let affineOps: Set<String> = ["Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "BatchNormalization", "Scaler"]
     static let shapeOps: Set<String> = ["Flatten", "Reshape", "Identity", "Dropout", "Cast"]
     static let pathOps = activationOps.union(affineOps).union(shapeOps)
     /// Ops allowed after the last dense layer: monotone heads and label bookkeeping.
@@ -173,15 +213,19 @@ struct ONNXImporter {
 
     private mutating func apply(_ node: Onnx_NodeProto, dataInput: String) throws(InputError) {
         let here = describe(node)
-        guard node.domain.isEmpty || node.domain == "ai.onnx" else {
+        let isScaler = node.opType == "Scaler" && node.domain == "ai.onnx.ml"
+        guard node.domain.isEmpty || node.domain == "ai.onnx" || isScaler else {
             throw InputError("\(source): unsupported operator \(node.domain).\(node.opType) in \(here)")
         }
-        guard ONNXImporter.pathOps.contains(node.opType) else {
+        guard ONNXImporter.pathOps.contains(node.opType), node.opType != "Scaler" || isScaler else {
             throw InputError("\(source): unsupported operator \(node.opType) in \(here); climep reads chains of Gemm/MatMul/Add and Relu/LeakyRelu/Sigmoid/Tanh/Clip")
         }
         // Every other input must be a constant.
         let others = node.input.enumerated().filter { $0.element != dataInput && !$0.element.isEmpty }
         for (_, name) in others where constants[name] == nil {
+            if let p = producerOf[name], nodes[p].input.allSatisfy({ $0.isEmpty || constants[$0] != nil }) {
+                throw InputError("\(source): \(here) needs '\(name)' as a constant, but \(describe(nodes[p])) computes it with an operator climep does not fold")
+            }
             throw InputError("\(source): \(here) combines two computed values ('\(dataInput)' and '\(name)'); climep reads a single chain of dense layers")
         }
         guard node.input.filter({ $0 == dataInput }).count == 1 else {
@@ -219,8 +263,28 @@ struct ONNXImporter {
             guard let b = constant(1 - dataPosition) else { throw InputError("\(source): \(here) has no weight input") }
             let weights = try matrix(b, transposed: dataPosition == 0, in: here)
             try composeDense(weights, Array(repeating: .zero, count: weights.rows), in: here)
+        case "BatchNormalization":
+            let parameters = (1...4).map { constant($0) }
+            try foldBatchNormalization(node, parameters: parameters, in: here)
+        case "Scaler":
+            // ai.onnx.ml.Scaler: y = (x − offset) · scale, every number a float: exact.
+            guard let w = width else { throw InputError("\(source): \(here) meets data of unknown width") }
+            func values(_ name: String) throws(InputError) -> [Rational] {
+                var out: [Rational] = []
+                for f in node.attribute.first(where: { $0.name == name })?.floats ?? [] { out.append(try exactFloat(f, in: here)) }
+                if out.count == 1 { out = Array(repeating: out[0], count: w) }
+                guard out.count == w else { throw InputError("\(source): \(here) has \(out.count) \(name) values for \(w) features") }
+                return out
+            }
+            let offset = try values("offset"), scale = try values("scale")
+            let isFirst = layers.isEmpty && !pendingIsDense
+            try composeDiagonal(scale: scale, shift: (0..<w).map { -offset[$0] * scale[$0] })
+            if isFirst { folded.append("Scaler") }
+            foldedNormalisation.append(.init(op: "Scaler", node: nodeName(node), layer: layers.count + 1, exact: true))
         case "Add", "Sub", "Mul", "Div":
             guard let c = constant(1 - dataPosition) else { throw InputError("\(source): \(here) has no constant operand") }
+            // Only normalisation of the input counts as folded into layer 1, not the layer's own bias.
+            let isFirst = layers.isEmpty && !pendingIsDense
             let n = try elementwiseWidth(c, in: here)
             let values = try broadcast(c, to: n, in: here, role: "constant")
             rank = rank.map { max($0, c.dims.count) }
@@ -238,7 +302,7 @@ struct ONNXImporter {
                 }
                 throw InputError("\(source): \(here) divides by zero (entry \(zeroAt) of '\(c.name)')")
             }
-            if layers.isEmpty { folded.append(node.opType) }
+            if isFirst { folded.append(node.opType) }
         case "Relu":
             try closeLayer(activation: .relu)
         case "LeakyRelu":
@@ -264,11 +328,23 @@ struct ONNXImporter {
             rank = 2
         case "Reshape":
             guard let shape = constant(1) else { throw InputError("\(source): \(here) has no constant shape") }
-            let dims = shape.values.map { Int($0.description) ?? 0 }
-            let leading = dims.dropLast()
-            let keepsFeatures = dims.last.map { $0 == -1 || $0 == width } ?? false
-            guard keepsFeatures, leading.allSatisfy({ $0 == 1 || $0 == -1 || $0 == 0 }) else {
-                throw InputError("\(source): \(here) reshapes to \(dims), which does not keep the feature vector whole")
+            // nil: the batch size, which the graph leaves symbolic (x.view(x.size(0), -1)).
+            var dims: [Int?] = []
+            for (k, v) in shape.values.enumerated() {
+                if shape.batchEntries.contains(k) { dims.append(nil); continue }
+                guard let d = ONNXConstantFolding.integer(v) else { throw InputError("\(source): \(here) has shape entry \(v), not an integer") }
+                dims.append(d)
+            }
+            let text = "[" + dims.map { $0.map(String.init) ?? "batch" }.joined(separator: ", ") + "]"
+            if try intAttribute(node, "allowzero", default: 0) != 0, dims.contains(0) {
+                throw InputError("\(source): \(here) reshapes to \(text) with allowzero=1, which makes an empty tensor")
+            }
+            let keepsFeatures = dims.last.map { $0 == -1 || $0 != nil && $0 == width } ?? false
+            let leadingKeepBatch = dims.dropLast().indices.allSatisfy { k in
+                dims[k].map { $0 == 1 || $0 == -1 || $0 == 0 } ?? (k == 0)
+            }
+            guard keepsFeatures, leadingKeepBatch else {
+                throw InputError("\(source): \(here) reshapes to \(text), which does not keep the feature vector whole")
             }
             rank = dims.count
         case "Cast":
@@ -289,19 +365,50 @@ struct ONNXImporter {
         case dense(RationalMatrix, [Rational])
     }
 
-    private mutating func composeDiagonal(scale: [Rational], shift: [Rational]) throws(InputError) {
+    /// True when the pending affine map already has a dense (Gemm/MatMul) part.
+    private var pendingIsDense: Bool { if case .dense? = pending { true } else { false } }
+
+    /// Composes `x ↦ scale·x + shift` after the pending map. `radius`, when
+    /// given, bounds |model's real scale − scale| and |real shift − shift|
+    /// elementwise; the pending radius is carried through the product by
+    /// |ab − ãb̃| ≤ |ã|·r_b + r_a·|b̃| + r_a·r_b.
+    private mutating func composeDiagonal(
+        scale: [Rational], shift: [Rational], radius: (scale: [Rational], shift: [Rational])? = nil
+    ) throws(InputError) {
         if let w = width, scale.count != w {
             throw InputError("\(source): an elementwise constant of \(scale.count) values meets \(w) features")
         }
+        let n = scale.count
+        let zero = Array(repeating: Rational.zero, count: n)
+        let (rs, rt) = radius ?? (zero, zero)
+        let carried = pendingRadius != nil || radius != nil
         switch pending {
         case nil:
             pending = .diagonal(scale: scale, shift: shift)
+            pendingRadius = radius.map { .diagonal(scale: $0.scale, shift: $0.shift) }
         case .diagonal(let s, let t)?:
-            pending = .diagonal(scale: zip(scale, s).map { $0 * $1 }, shift: (0..<scale.count).map { scale[$0] * t[$0] + shift[$0] })
+            pending = .diagonal(scale: zip(scale, s).map { $0 * $1 }, shift: (0..<n).map { scale[$0] * t[$0] + shift[$0] })
+            if carried {
+                let (r1, rt1): ([Rational], [Rational])
+                if case .diagonal(let a, let b)? = pendingRadius { (r1, rt1) = (a, b) } else { (r1, rt1) = (zero, zero) }
+                pendingRadius = .diagonal(
+                    scale: (0..<n).map { scale[$0].magnitude * r1[$0] + rs[$0] * s[$0].magnitude + rs[$0] * r1[$0] },
+                    shift: (0..<n).map { scale[$0].magnitude * rt1[$0] + rs[$0] * t[$0].magnitude + rs[$0] * rt1[$0] + rt[$0] })
+            }
         case .dense(let w, let b)?:
             var scaled = w
             for i in 0..<w.rows { for j in 0..<w.columns { scaled[i, j] = w[i, j] * scale[i] } }
             pending = .dense(scaled, (0..<b.count).map { scale[$0] * b[$0] + shift[$0] })
+            if carried {
+                var rw = RationalMatrix(rows: w.rows, columns: w.columns)
+                var rb = Array(repeating: Rational.zero, count: b.count)
+                if case .dense(let a, let c)? = pendingRadius { (rw, rb) = (a, c) }
+                var r = RationalMatrix(rows: w.rows, columns: w.columns)
+                for i in 0..<w.rows { for j in 0..<w.columns {
+                    r[i, j] = scale[i].magnitude * rw[i, j] + rs[i] * w[i, j].magnitude + rs[i] * rw[i, j]
+                } }
+                pendingRadius = .dense(r, (0..<b.count).map { scale[$0].magnitude * rb[$0] + rs[$0] * b[$0].magnitude + rs[$0] * rb[$0] + rt[$0] })
+            }
         }
         width = scale.count
     }
@@ -329,6 +436,18 @@ struct ONNXImporter {
         case .dense(let w, let b)?:
             pending = .dense(weights * w, zip(weights * b, bias).map { $0 + $1 })
         }
+        // The file's weights are exact, so the error is |W|·(pending's radius).
+        let magnitudes = weights.magnitudes
+        switch pendingRadius {
+        case nil:
+            break
+        case .diagonal(let r, let rt)?:
+            var m = magnitudes
+            for i in 0..<m.rows { for j in 0..<m.columns { m[i, j] = magnitudes[i, j] * r[j] } }
+            pendingRadius = .dense(m, magnitudes * rt)
+        case .dense(let r, let rb)?:
+            pendingRadius = .dense(magnitudes * r, magnitudes * rb)
+        }
         width = weights.rows
     }
 
@@ -343,6 +462,17 @@ struct ONNXImporter {
                     + InputLimits.exceeds("weight count", w <= InputLimits.maximumNeuronsPerLayer ? "\(w * w)" : "beyond \(w)²", InputLimits.maximumParameters))
             }
         }
+        var weightRadius: [Rational]?, biasRadius: [Rational]?
+        switch pendingRadius {
+        case nil:
+            break
+        case .diagonal(let r, let rt)?:
+            var diagonal = RationalMatrix(rows: w, columns: w)
+            for i in 0..<w { diagonal[i, i] = r[i] }
+            (weightRadius, biasRadius) = (diagonal.entries, rt)
+        case .dense(let r, let rb)?:
+            (weightRadius, biasRadius) = (r.entries, rb)
+        }
         let weights: RationalMatrix, bias: [Rational]
         switch pending {
         case nil:
@@ -356,13 +486,75 @@ struct ONNXImporter {
         case .dense(let m, let b)?:
             (weights, bias) = (m, b)
         }
-        layers.append(try DenseLayer(weights: weights, bias: bias, activation: activation))
+        layers.append(try DenseLayer(weights: weights, bias: bias, activation: activation,
+                                     weightRadius: weightRadius, biasRadius: biasRadius))
         pending = nil
+        pendingRadius = nil
+    }
+
+    // MARK: - Batch normalisation
+
+    /// Folds an inference-form `BatchNormalization`,
+    /// `y = γ·(x − μ)/√(var + ε) + β` per feature, into the pending affine
+    /// map: `y = s·x + t` with `s = γ/√(var + ε)` and `t = β − s·μ`. Where
+    /// `var + ε` is the square of a rational, `s` is exact. Otherwise `1/√(var + ε)`
+    /// is enclosed with MPFR (`Enclosure.reciprocalSquareRoot`), `s` is `γ`
+    /// times the enclosure's midpoint and the layer records the rigorous
+    /// radius `|γ|·width/2` (and `|μ|` times it for `t`): see
+    /// proofs/batch-normalization.md.
+    private mutating func foldBatchNormalization(
+        _ node: Onnx_NodeProto, parameters tensors: [ONNXTensor?], in here: String
+    ) throws(InputError) {
+        guard node.input.first.map({ !$0.isEmpty }) ?? false, node.input.count == 5 else {
+            throw InputError("\(source): \(here) needs 5 inputs (X, scale, B, mean, var), has \(node.input.count)")
+        }
+        guard try intAttribute(node, "training_mode", default: 0) == 0, node.output.dropFirst().allSatisfy(\.isEmpty) else {
+            throw InputError("\(source): \(here) is in training mode (training_mode=1 or running statistics as outputs); climep folds inference-form BatchNormalization only")
+        }
+        guard try intAttribute(node, "spatial", default: 1) == 1 else {
+            throw InputError("\(source): \(here) has spatial=0; climep folds per-feature BatchNormalization only")
+        }
+        guard rank == nil || rank == 2 || rank == 1 && inputIsVector, let w = width else {
+            throw InputError("\(source): \(here) normalises rank-\(rank.map(String.init) ?? "?") data; climep folds BatchNormalization over [batch, features] only")
+        }
+        var parameters: [[Rational]] = []
+        for (k, role) in ["scale", "B", "mean", "var"].enumerated() {
+            guard let c = tensors[k] else { throw InputError("\(source): \(here) has no constant \(role)") }
+            guard c.dims.count <= 1 else { throw InputError("\(source): \(here): \(role) '\(c.name)' of shape \(c.dims) is not one value per feature") }
+            parameters.append(try broadcast(c, to: w, in: here, role: role))
+        }
+        let (gamma, beta, mean, variance) = (parameters[0], parameters[1], parameters[2], parameters[3])
+        let epsilon = try floatAttribute(node, "epsilon", default: Rational(exactly: Float(1e-5))!)
+        var scale: [Rational] = [], shift: [Rational] = [], scaleRadius: [Rational] = [], shiftRadius: [Rational] = []
+        for i in 0..<w {
+            let y = variance[i] + epsilon
+            guard y.sign > 0 else {
+                throw InputError("\(source): \(here): var + ε = \(y) at feature \(i) is not positive, so 1/√(var + ε) is undefined")
+            }
+            let enclosure = Enclosure.reciprocalSquareRoot(y)
+            let s = gamma[i] * enclosure.midpoint
+            let r = gamma[i].magnitude * enclosure.width.timesPowerOfTwo(-1)
+            scale.append(s)
+            shift.append(beta[i] - s * mean[i])
+            scaleRadius.append(r)
+            shiftRadius.append(r * mean[i].magnitude)
+        }
+        let exact = scaleRadius.allSatisfy(\.isZero)
+        let isFirst = layers.isEmpty && !pendingIsDense
+        try composeDiagonal(scale: scale, shift: shift, radius: exact ? nil : (scaleRadius, shiftRadius))
+        if isFirst { folded.append("BatchNormalization") }
+        foldedNormalisation.append(.init(op: "BatchNormalization", node: nodeName(node), layer: layers.count + 1, exact: exact))
+    }
+
+    /// The node's name, or its first output's when it has none.
+    private func nodeName(_ node: Onnx_NodeProto) -> String {
+        node.name.isEmpty ? (node.output.first ?? "") : node.name
     }
 
     // MARK: - Constants and attributes
 
     private func matrix(_ t: ONNXTensor, transposed: Bool, in here: String) throws(InputError) -> RationalMatrix {
+        try notBatchDependent(t, in: here)
         guard t.dims.count == 2 else {
             throw InputError("\(source): \(here): weight '\(t.name)' has shape \(t.dims), expected a matrix")
         }
@@ -387,6 +579,7 @@ struct ONNXImporter {
     }
 
     private func broadcast(_ t: ONNXTensor, to n: Int, in here: String, role: String) throws(InputError) -> [Rational] {
+        try notBatchDependent(t, in: here)
         if t.count == 1 { return Array(repeating: t.values[0], count: n) }
         guard t.count == n, t.dims.dropLast().allSatisfy({ $0 == 1 }) else {
             throw InputError("\(source): \(here): \(role) '\(t.name)' of shape \(t.dims) does not fit \(n) outputs")
@@ -394,7 +587,15 @@ struct ONNXImporter {
         return t.values
     }
 
+    /// Refuses a constant that depends on the batch size anywhere but as a shape.
+    private func notBatchDependent(_ t: ONNXTensor, in here: String) throws(InputError) {
+        guard t.batchEntries.isEmpty else {
+            throw InputError("\(source): \(here): '\(t.name)' depends on the batch size, so it is not a dense layer's constant")
+        }
+    }
+
     private func scalar(_ t: ONNXTensor, in here: String) throws(InputError) -> Rational {
+        try notBatchDependent(t, in: here)
         guard t.count == 1 else { throw InputError("\(source): \(here): '\(t.name)' should be a scalar, has shape \(t.dims)") }
         return t.values[0]
     }
@@ -419,7 +620,7 @@ struct ONNXImporter {
         guard let a = node.attribute.first else { throw InputError("\(source): \(describe(node)) has no value") }
         switch a.name {
         case "value":
-            do { return try ONNXTensor(a.t, name: name) } catch { throw InputError("\(source): \(describe(node)): \(error.message)") }
+            do { return try ONNXTensor(a.t, name: name, file: file) } catch { throw InputError("\(source): \(describe(node)): \(error.message)") }
         case "value_float": return ONNXTensor(name: name, dims: [], values: [try exactFloat(a.f, in: describe(node))])
         case "value_floats":
             var values: [Rational] = []
@@ -454,6 +655,58 @@ struct ONNXImporter {
             known = product
         }
         return complete ? known : nil
+    }
+
+    // MARK: - Constant folding
+
+    /// Folds every node whose inputs are all constants (or, for `Shape`,
+    /// a data value of known shape), until none is left; see
+    /// `ONNXConstantFolding`. A node that reads only constants and still
+    /// cannot be evaluated is an error naming it and saying why.
+    private mutating func foldConstants() throws(InputError) {
+        var progress = true
+        while progress {
+            progress = false
+            for (k, node) in nodes.enumerated() where !foldedNodes.contains(k) && ONNXConstantFolding.ops.contains(node.opType) {
+                guard node.domain.isEmpty || node.domain == "ai.onnx", let output = node.output.first, !output.isEmpty,
+                      let first = node.input.first, !first.isEmpty else { continue }
+                let value: ONNXTensor
+                if node.opType == "Shape", constants[first] == nil {
+                    guard let shape = dataShapes[first] else { continue }
+                    value = ONNXConstantFolding.shape(of: shape.dims, batchAxis: shape.batchAxis, node: node, output: output)
+                } else {
+                    guard node.input.allSatisfy({ $0.isEmpty || constants[$0] != nil }) else { continue }
+                    do {
+                        value = try ONNXConstantFolding.evaluate(
+                            node, inputs: node.input.map { $0.isEmpty ? nil : constants[$0] }, opset: opset, output: output)
+                    } catch {
+                        throw InputError("\(source): \(describe(node)) reads only constants but cannot be folded: it \(error.reason)")
+                    }
+                }
+                constants[output] = value
+                foldedNodes.insert(k)
+                progress = true
+            }
+        }
+    }
+
+    /// The declared dims of the data input, with 0 at a symbolic batch axis
+    /// (axis 0 of a rank ≥ 2 input); nil when another dimension is unknown.
+    private func declaredDims(_ input: Onnx_ValueInfoProto) -> (dims: [Int], batchAxis: Int?)? {
+        let tensor = input.type.tensorType
+        guard tensor.hasShape else { return nil }
+        var dims: [Int] = [], batchAxis: Int?
+        for (k, d) in tensor.shape.dim.enumerated() {
+            if case .dimValue(let v)? = d.value, v > 0, v <= InputLimits.maximumInputs {
+                dims.append(Int(v))
+            } else if k == 0 && tensor.shape.dim.count >= 2 {
+                dims.append(0)
+                batchAxis = 0
+            } else {
+                return nil
+            }
+        }
+        return (dims, batchAxis)
     }
 
     // MARK: - Head
@@ -662,6 +915,13 @@ struct ONNXImporter {
 }
 
 extension RationalMatrix {
+    /// The entries' absolute values.
+    var magnitudes: RationalMatrix {
+        var m = self
+        for i in 0..<rows { for j in 0..<columns { m[i, j] = self[i, j].magnitude } }
+        return m
+    }
+
     /// Every entry multiplied by `factor`.
     func scaled(by factor: Rational) -> RationalMatrix {
         var m = self

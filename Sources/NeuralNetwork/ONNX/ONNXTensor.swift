@@ -7,6 +7,11 @@ struct ONNXTensor {
     let name: String
     let dims: [Int]
     let values: [Rational]
+    /// The flat indices of entries that stand for the data's batch size,
+    /// which the graph leaves symbolic (a shape computed by `Shape` of the
+    /// data, as `x.view(x.size(0), -1)` exports); their `values` entry is 0
+    /// and means nothing. Empty for every tensor the file stores.
+    var batchEntries: Set<Int> = []
 
     var count: Int { values.count }
 
@@ -18,13 +23,14 @@ struct ONNXTensor {
 
     static func typeName(_ type: Int32) -> String { typeNames[type] ?? "type \(type)" }
 
-    init(_ proto: Onnx_TensorProto, name: String) throws(InputError) {
+    /// Element widths in bytes of the types climep decodes.
+    private static let elementBytes: [Int32: Int] = [1: 4, 6: 4, 7: 8, 11: 8]
+
+    /// The tensor's values, exactly. A tensor kept in external data is read
+    /// from `file`'s external files (see `ONNXExternalData`).
+    init(_ proto: Onnx_TensorProto, name: String, file: ModelFile? = nil) throws(InputError) {
         self.name = name
         let what = "'\(name)'"
-        if proto.dataLocation == .external || !proto.externalData.isEmpty {
-            let file = proto.externalData.first(where: { $0.key == "location" })?.value ?? "?"
-            throw InputError("\(what) keeps its data in an external file ('\(file)'); climep reads self-contained .onnx files only")
-        }
         var count = 1
         for d in proto.dims {
             guard d >= 0 else { throw InputError("\(what) has a negative dimension \(d)") }
@@ -37,6 +43,17 @@ struct ONNXTensor {
         }
         dims = proto.dims.map(Int.init)
 
+        var proto = proto
+        if ONNXExternalData.isExternal(proto) {
+            guard let width = ONNXTensor.elementBytes[proto.dataType] else {
+                throw InputError("\(what) has element type \(ONNXTensor.typeName(proto.dataType)); climep reads float, double and integer tensors")
+            }
+            guard let file else {
+                throw InputError("\(what) keeps its data in an external file, which is not available here")
+            }
+            // count ≤ maximumTensorElements, so the product cannot overflow.
+            proto.rawData = try ONNXExternalData.bytes(of: proto, byteCount: count * width, what: what, file: file)
+        }
         values = try ONNXTensor.decodeValues(proto, count: count, dims: dims, what: what)
     }
 
@@ -87,9 +104,10 @@ struct ONNXTensor {
     }
 
 
-    init(name: String, dims: [Int], values: [Rational]) {
+    init(name: String, dims: [Int], values: [Rational], batchEntries: Set<Int> = []) {
         self.name = name
         self.dims = dims
         self.values = values
+        self.batchEntries = batchEntries
     }
 }

@@ -1,0 +1,91 @@
+import Foundation
+import FixtureSupport
+import Testing
+
+/// The command line on models exported by torch and skl2onnx themselves
+/// (Tests/Fixtures/exporters): `inspect` says what was folded, `predict`
+/// gives onnxruntime's labels, and a BatchNormalization folded inexactly is
+/// refused by the commands that certify, with exit 2 and one line.
+@Suite struct ExporterCLITests {
+    struct Summary: Decodable {
+        struct Folded: Decodable, Equatable { let op: String, node: String, layer: Int, exact: Bool }
+        struct Layer: Decodable { let exact: Bool }
+        let foldedIntoFirstLayer: [String], foldedNormalisation: [Folded], foldedConstants: [String]
+        let exact: Bool, layers: [Layer]
+    }
+
+    static func path(_ name: String) -> String { Fixtures.path("exporters/\(name).onnx") }
+
+    static func inspect(_ path: String) throws -> Summary {
+        let result = try Climep.run(["inspect", path, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        return try JSONDecoder().decode(Summary.self, from: Data(result.stdout.utf8))
+    }
+
+    @Test func inspectSaysWhatWasFolded() throws {
+        let bn = try Self.inspect(Self.path("torch_legacy_batchnorm1d"))
+        #expect(bn.foldedNormalisation == [.init(op: "BatchNormalization", node: "/bn/BatchNormalization", layer: 1, exact: false)])
+        #expect(!bn.exact && !bn.layers[0].exact && bn.layers[1].exact)
+        #expect(bn.foldedIntoFirstLayer.isEmpty)
+
+        let scaler = try Self.inspect(Self.path("sk_pipeline_scaler_mlp"))
+        #expect(scaler.foldedIntoFirstLayer == ["Scaler"])
+        #expect(scaler.foldedNormalisation.map(\.op) == ["Scaler"] && scaler.exact)
+
+        let view = try Self.inspect(Self.path("torch_legacy_view_dynamic_batch"))
+        #expect(Set(view.foldedConstants).isSuperset(of: ["Shape", "Gather", "Unsqueeze", "Concat"]))
+        #expect(view.foldedNormalisation.isEmpty && view.exact)
+
+        let human = try Climep.run(["inspect", Self.path("torch_legacy_batchnorm1d")])
+        #expect(human.stdout.contains("folded      BatchNormalization '/bn/BatchNormalization' into layer 1, as a nearby rational"))
+    }
+
+    @Test func aFirstLayersOwnBiasIsNotListedAsFolded() throws {
+        // skl2onnx writes MatMul + Add: before the fix, "Add" was reported as folded input normalisation.
+        #expect(try Self.inspect(Fixtures.path("models/sk_moons_relu_bin.onnx")).foldedIntoFirstLayer.isEmpty)
+    }
+
+    @Test func predictWorksOnAnInexactFold() throws {
+        let result = try Climep.run(["predict", Self.path("torch_legacy_batchnorm1d"), "--input",
+                                     Fixtures.path("exporters/torch_legacy_batchnorm1d.points.csv")])
+        #expect(result.status == 0, "\(result.stderr)")
+        let labels = result.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",")[0] }
+        let expected = try Fixtures.csvRows(Fixtures.path("exporters/torch_legacy_batchnorm1d.expected.csv")).map { Substring($0[0]) }
+        #expect(labels == expected)
+    }
+
+    @Test(arguments: [
+        ["certify", "--box", "-1:1", "--pieces", "2", "--out", "/tmp/climep-never-written.json"],
+        ["linearize", "--box", "-1:1", "--pieces", "2"],
+    ])
+    func certifyingAnInexactFoldIsRefused(command: [String]) throws {
+        var arguments = command
+        arguments.insert(Self.path("torch_dynamo_batchnorm1d_noopt"), at: 1)
+        let result = try Climep.run(arguments)
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("BatchNormalization") && result.stderr.contains("not yet supported"), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/climep-never-written.json"))
+    }
+
+    @Test func externalDataOutsideTheModelsFolderIsBadInput() throws {
+        // The torch export beside a symbolic link to its data file one folder up.
+        let outside = FileManager.default.temporaryDirectory.appendingPathComponent("climep-cli-\(UUID().uuidString)")
+        let inner = outside.appendingPathComponent("model")
+        try FileManager.default.createDirectory(at: inner, withIntermediateDirectories: true)
+        let name = "torch_dynamo_external_data.onnx"
+        try FileManager.default.copyItem(atPath: Fixtures.path("exporters/\(name)"), toPath: inner.appendingPathComponent(name).path)
+        try FileManager.default.copyItem(atPath: Fixtures.path("exporters/\(name).data"), toPath: outside.appendingPathComponent(name + ".data").path)
+        try FileManager.default.createSymbolicLink(atPath: inner.appendingPathComponent(name + ".data").path,
+                                                   withDestinationPath: "../\(name).data")
+        let model = inner.appendingPathComponent(name).path
+        for command in [["inspect", model], ["predict", model, "--input", Fixtures.path("exporters/torch_dynamo_external_data.points.csv")]] {
+            let result = try Climep.run(command)
+            #expect(result.status == 2, "\(result.stderr)")
+            #expect(result.stderr.contains("leads outside the model's folder"), "\(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1)
+        }
+        // The same files side by side load.
+        #expect(try Climep.run(["inspect", Fixtures.path("exporters/\(name)")]).status == 0)
+    }
+}

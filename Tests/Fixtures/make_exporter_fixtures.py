@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""Export the graph patterns of issue 13 with the real exporters, for climep's tests.
+
+How to run (from anywhere; paths are relative to this file):
+
+    pip install 'torch==2.13.0+cpu' onnxscript scikit-learn skl2onnx onnx onnxruntime numpy
+    python3 Tests/Fixtures/make_exporter_fixtures.py      # writes Tests/Fixtures/exporters/
+
+(`pip install torch` alone pulls the CUDA build; the CPU wheel is the one above.)
+
+The Swift tests read only the committed output; they never run this script.
+Fixed seeds, one onnxruntime thread, graph optimisations off for the logits
+(see make_fixtures.py, whose helpers and file conventions this script reuses:
+NAME.onnx, NAME.points.csv, NAME.expected.csv with exact decimal expansions of
+onnxruntime's float32 values, points with a top-two logit gap below 1e-3
+dropped, and the default optimised session cross-checked on the labels).
+
+Versions used to produce the committed files:
+    Python 3.11.7, torch 2.13.0+cpu, onnxscript 0.7.2, numpy 2.4.6,
+    scikit-learn 1.9.1, skl2onnx 1.20.0, onnx 1.23.2, onnxruntime 1.32.0
+
+Every model is written by the exporter itself (torch.onnx.export or
+skl2onnx.to_onnx), never rewritten here, so each graph is exactly what a user
+of that exporter gets:
+
+* torch_dynamo_external_data: torch.onnx.export(model, x, path) with torch's
+  defaults (dynamo exporter, external data): the initializers live in
+  NAME.onnx.data beside the model.
+* torch_legacy_batchnorm1d: Linear -> BatchNorm1d -> ReLU -> Linear, legacy
+  exporter (dynamo=False): a BatchNormalization node in inference form.
+* torch_dynamo_batchnorm1d_noopt: the same with the dynamo exporter and
+  optimize=False.
+* torch_legacy_view_dynamic_batch: x.view(x.size(0), -1) on a [N, 2, 2] input
+  with a dynamic batch, legacy exporter: Shape -> Gather -> Unsqueeze ->
+  Concat -> Reshape.
+* torch_dynamo_view_noopt_dynamic_batch: the same with the dynamo exporter,
+  optimize=False and a dynamic batch: Shape -> Squeeze -> Reshape -> Concat
+  -> Reshape.
+* torch_dynamo_view_noopt_static_batch: the same with a static batch.
+* torch_legacy_transpose_nofold: x @ W.t() + b, legacy exporter with
+  do_constant_folding=False: Transpose of a weight initializer, MatMul, Add.
+* sk_pipeline_scaler_mlp: Pipeline(StandardScaler(), MLPClassifier()) by
+  skl2onnx: ai.onnx.ml.Scaler before the MLP.
+
+The models' logits are the last dense layer's output (torch: the graph
+output; skl2onnx: the input of the output activation).
+"""
+
+import os
+import shutil
+import sys
+import warnings
+
+import numpy as np
+import onnx
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import make_fixtures as mf  # noqa: E402
+
+OUT = os.path.join(HERE, "exporters")
+N_KEEP = 32
+
+
+def dataset(seed, d=4, k=3):
+    from sklearn.datasets import make_blobs
+    X, y = make_blobs(n_samples=300, centers=k, n_features=d, cluster_std=2.0, random_state=seed)
+    return X.astype(np.float32), y
+
+
+def train(model, X, y, seed, steps=300):
+    import torch
+    torch.manual_seed(seed)
+    opt = torch.optim.Adam(model.parameters(), lr=0.02)
+    xs, ys = torch.tensor(X), torch.tensor(y, dtype=torch.long)
+    model.train()
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(model(xs), ys)
+        loss.backward()
+        opt.step()
+    model.eval()
+    return model
+
+
+def mlp(d, hidden, k, seed, *, batchnorm=False, view=False, transpose=False):
+    import torch
+    torch.manual_seed(seed)  # the initial weights
+
+    class MLP(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.l1 = torch.nn.Linear(d, hidden)
+            self.bn = torch.nn.BatchNorm1d(hidden) if batchnorm else None
+            self.l2 = torch.nn.Linear(hidden, k)
+
+        def forward(self, x):
+            if view:
+                x = x.view(x.size(0), -1)
+            h = x @ self.l1.weight.t() + self.l1.bias if transpose else self.l1(x)
+            if self.bn is not None:
+                h = self.bn(h)
+            return self.l2(torch.relu(h))
+
+    return MLP()
+
+
+def export(model, name, shape_tail, how, seed, X, dynamic=True):
+    """Exports with `how` (a function of (model, example, path)), writes the
+    fixture files and returns the manifest entry. A model without a dynamic
+    batch is exported with a batch of 1 and evaluated one point at a time."""
+    import torch
+    path = os.path.join(OUT, name + ".onnx")
+    batch = 5 if dynamic else 1
+    example = torch.tensor(X[:batch]).reshape((batch,) + tuple(shape_tail))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        how(model, example, path)
+    data = path + ".data"
+    if os.path.exists(data) and os.path.getsize(data) == 0:
+        os.remove(data)  # torch writes an empty data file when every tensor is small
+    m = onnx.load(path)  # loads external data into memory for onnxruntime
+    mf.check(m)
+    box = mf.data_box(X)
+    rng = np.random.default_rng(seed)
+    cand = mf.box_points(rng, box, 3 * N_KEEP, np.float32, data=X)
+    logits = m.graph.output[0].name
+    stats = mf.evaluate_and_write(m, name, OUT, cand, logits, n_keep=N_KEEP,
+                                  input_shape_tail=shape_tail if dynamic else (1,) + tuple(shape_tail),
+                                  per_point=not dynamic)
+    stored = onnx.load(path, load_external_data=False)
+    external = sorted({e.value for t in stored.graph.initializer for e in t.external_data if e.key == "location"})
+    return entry(name, stored, X.shape[1], stats, box, external)
+
+
+def entry(name, model, d, stats, box, external, layers=None, exporter="torch " + "2.13.0+cpu"):
+    ops = mf.op_types(model)
+    return {
+        "name": name, "file": name + ".onnx", "points": name + ".points.csv",
+        "expected": name + ".expected.csv", "exporter": exporter,
+        "inputShape": mf.shape_of(model.graph.input[0]), "inputs": d, "classes": 3,
+        "layers": layers or [{"inputs": d, "outputs": 0, "activation": "relu"}],
+        "box": box, "ops": ops, "externalData": external,
+        "notes": "Node op types: %s. Points: %d kept, %d dropped for a logit gap < 1e-3."
+                 % (" ".join(ops), stats["kept"], stats["dropped"]),
+    }
+
+
+def torch_models():
+    import torch
+    out = []
+
+    def dense(d, h, k):
+        return [{"inputs": d, "outputs": h, "activation": "relu"}, {"inputs": h, "outputs": k, "activation": "identity"}]
+
+    # torch >= 2.9 defaults: dynamo, external data (written for tensors above onnx's size threshold).
+    X, y = dataset(11, d=8)
+    m = train(mlp(8, 48, 3, 11), X, y, 11)
+    e = export(m, "torch_dynamo_external_data", (8,), lambda mod, x, p: torch.onnx.export(mod, (x,), p), 11, X, dynamic=False)
+    assert e["externalData"] == ["torch_dynamo_external_data.onnx.data"], e["externalData"]
+    e["layers"] = dense(8, 48, 3)
+    out.append(e)
+
+    X, y = dataset(12)
+    m = train(mlp(4, 6, 3, 12, batchnorm=True), X, y, 12)
+    e = export(m, "torch_legacy_batchnorm1d", (4,),
+               lambda mod, x, p: torch.onnx.export(mod, (x,), p, dynamo=False, input_names=["x"],
+                                                   dynamic_axes={"x": {0: "batch"}}), 12, X)
+    assert "BatchNormalization" in e["ops"], e["ops"]
+    e["layers"] = dense(4, 6, 3)
+    out.append(e)
+    e = export(m, "torch_dynamo_batchnorm1d_noopt", (4,),
+               lambda mod, x, p: torch.onnx.export(mod, (x,), p, optimize=False), 12, X, dynamic=False)
+    assert "BatchNormalization" in e["ops"], e["ops"]
+    e["layers"] = dense(4, 6, 3)
+    out.append(e)
+
+    X, y = dataset(13)
+    m = train(mlp(4, 6, 3, 13, view=True), X, y, 13)
+    e = export(m, "torch_legacy_view_dynamic_batch", (2, 2),
+               lambda mod, x, p: torch.onnx.export(mod, (x,), p, dynamo=False, input_names=["x"],
+                                                   dynamic_axes={"x": {0: "batch"}}), 13, X)
+    assert e["ops"][:1] == ["Shape"] and "Gather" in e["ops"], e["ops"]
+    e["layers"] = dense(4, 6, 3)
+    out.append(e)
+    e = export(m, "torch_dynamo_view_noopt_dynamic_batch", (2, 2),
+               lambda mod, x, p: torch.onnx.export(mod, (x,), p, optimize=False,
+                                                   dynamic_shapes=({0: torch.export.Dim("batch")},)), 13, X)
+    assert "Shape" in e["ops"], e["ops"]
+    e["layers"] = dense(4, 6, 3)
+    out.append(e)
+    e = export(m, "torch_dynamo_view_noopt_static_batch", (2, 2),
+               lambda mod, x, p: torch.onnx.export(mod, (x,), p, optimize=False), 13, X, dynamic=False)
+    e["layers"] = dense(4, 6, 3)
+    out.append(e)
+
+    X, y = dataset(14)
+    m = train(mlp(4, 6, 3, 14, transpose=True), X, y, 14)
+    e = export(m, "torch_legacy_transpose_nofold", (4,),
+               lambda mod, x, p: torch.onnx.export(mod, (x,), p, dynamo=False, do_constant_folding=False,
+                                                   input_names=["x"], dynamic_axes={"x": {0: "batch"}}), 14, X)
+    assert "Transpose" in e["ops"], e["ops"]
+    e["layers"] = dense(4, 6, 3)
+    out.append(e)
+    return out
+
+
+def sklearn_models():
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+    from skl2onnx import to_onnx
+    import skl2onnx
+
+    X, y = dataset(15)
+    X = X * np.float32(3) + np.float32(5)  # far from standardised, so the Scaler matters
+    pipe = Pipeline([("scale", StandardScaler()),
+                     ("mlp", MLPClassifier(hidden_layer_sizes=(8,), max_iter=3000, random_state=15))])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        pipe.fit(X, y)
+    name = "sk_pipeline_scaler_mlp"
+    model = to_onnx(pipe, X[:1], options={"zipmap": False})
+    mf.check(model)
+    assert "Scaler" in mf.op_types(model), mf.op_types(model)
+    onnx.save(model, os.path.join(OUT, name + ".onnx"))
+    logits, label, _ = mf.skl_logits_and_outputs(model)
+    box = mf.data_box(X)
+    cand = mf.box_points(np.random.default_rng(15), box, 3 * N_KEEP, np.float32, data=X)
+    stats = mf.evaluate_and_write(model, name, OUT, cand, logits, input_shape_tail=(4,), label_output=label,
+                                  n_keep=N_KEEP)
+    layers = [{"inputs": 4, "outputs": 8, "activation": "relu"}, {"inputs": 8, "outputs": 3, "activation": "identity"}]
+    return [entry(name, model, 4, stats, box, [], layers, exporter="skl2onnx " + skl2onnx.__version__)]
+
+
+def main():
+    if os.path.isdir(OUT):
+        shutil.rmtree(OUT)
+    os.makedirs(OUT)
+    manifest = torch_models() + sklearn_models()
+    for e in manifest:
+        print("exporters: %-40s %s%s" % (e["name"], " ".join(e["ops"]),
+                                         "  external: %s" % e["externalData"] if e["externalData"] else ""))
+    mf.write_json(os.path.join(OUT, "manifest.json"), manifest)
+
+
+if __name__ == "__main__":
+    main()

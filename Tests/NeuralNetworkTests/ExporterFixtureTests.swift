@@ -1,0 +1,67 @@
+import ExactArithmetic
+import FixtureSupport
+import Foundation
+import NeuralNetwork
+import Testing
+
+/// Models exported by torch.onnx.export (legacy and dynamo) and skl2onnx
+/// themselves, in the patterns of issue 13: external data, BatchNorm1d,
+/// `x.view(x.size(0), -1)` with a dynamic batch, a Transpose of a weight,
+/// a Reshape of a Concat of Constants, and skl2onnx's Scaler. Each loads
+/// through the public path and gives onnxruntime's label on every stored point.
+@Suite struct ExporterFixtureTests {
+    @Test func everyPatternIsPresent() {
+        let names = Set(Fixtures.exporterModels().compactMap(\.name))
+        for name in ["torch_dynamo_external_data", "torch_legacy_batchnorm1d", "torch_dynamo_batchnorm1d_noopt",
+                     "torch_legacy_view_dynamic_batch", "torch_dynamo_view_noopt_dynamic_batch",
+                     "torch_dynamo_view_noopt_static_batch", "torch_legacy_transpose_nofold", "sk_pipeline_scaler_mlp"] {
+            #expect(names.contains(name), "missing fixture \(name)")
+        }
+    }
+
+    @Test(arguments: Fixtures.exporterModels())
+    func loadsWithTrueShapes(model: Fixtures.Model) throws {
+        let network = try Network(contentsOf: model.modelPath(in: "exporters"))
+        #expect(network.inputCount == model.inputs)
+        #expect(network.classCount == model.classes)
+        #expect(network.manifestLayers == model.layers)
+    }
+
+    @Test(arguments: Fixtures.exporterModels())
+    func predictsLikeOnnxruntime(model: Fixtures.Model) throws {
+        let network = try Network(contentsOf: model.modelPath(in: "exporters"))
+        try checkPredictions(network, points: model.pointsPath("exporters"), expected: model.expectedPath("exporters"))
+    }
+
+    @Test func whatEachExportFoldsIsRecorded() throws {
+        func load(_ name: String) throws -> Network { try Network(contentsOf: Fixtures.path("exporters/\(name).onnx")) }
+        // Trained running variances are not rational squares: inexact, refused for certification.
+        for name in ["torch_legacy_batchnorm1d", "torch_dynamo_batchnorm1d_noopt"] {
+            let network = try load(name)
+            #expect(network.provenance.foldedNormalisation.map(\.op) == ["BatchNormalization"])
+            #expect(!network.isExact && network.certificationRefusal != nil)
+        }
+        let scaler = try load("sk_pipeline_scaler_mlp")
+        #expect(scaler.isExact && scaler.provenance.foldedIntoFirstLayer == ["Scaler"])
+        #expect(try load("torch_legacy_transpose_nofold").provenance.foldedConstants == ["Transpose"])
+        #expect(try load("torch_dynamo_view_noopt_static_batch").provenance.foldedConstants == ["Concat"])
+        let external = try ModelFile.read(Fixtures.path("exporters/torch_dynamo_external_data.onnx"))
+        #expect(external.externalFiles.map(\.location) == ["torch_dynamo_external_data.onnx.data"])
+    }
+
+    @Test func theTorchExternalDataFileTruncatedIsRefused() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("climep-torch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let name = "torch_dynamo_external_data.onnx"
+        try FileManager.default.copyItem(atPath: Fixtures.path("exporters/\(name)"), toPath: folder.appendingPathComponent(name).path)
+        let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("exporters/\(name).data")))
+        try data.prefix(data.count - 1).write(to: folder.appendingPathComponent(name + ".data"))
+        let path = folder.appendingPathComponent(name).path
+        do {
+            _ = try Network(contentsOf: path)
+            Issue.record("a truncated data file was accepted")
+        } catch {
+            #expect(error.message.hasPrefix(path) && error.message.contains("truncated"), "\(error.message)")
+        }
+    }
+}
