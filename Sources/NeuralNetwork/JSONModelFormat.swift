@@ -66,10 +66,15 @@ public enum JSONModelFormat {
             default:
                 throw InputError("\(place): unknown activation '\(layer.activation)' (known: \(Activation.names.joined(separator: ", ")))")
             }
+            if let radius = layer.weightRadius, radius.count != layer.weights.count || radius.contains(where: { $0.count != columns }) {
+                throw InputError("\(place): \"weightRadius\" must have the shape of \"weights\"")
+            }
             do {
                 layers.append(try DenseLayer(
                     weights: RationalMatrix(rows: layer.weights.map { $0.map(\.value) }, columns: columns),
-                    bias: layer.bias.map(\.value), activation: activation))
+                    bias: layer.bias.map(\.value), activation: activation,
+                    weightRadius: layer.weightRadius.map { $0.flatMap { $0.map(\.value) } },
+                    biasRadius: layer.biasRadius.map { $0.map(\.value) }))
             } catch {
                 throw InputError("\(place): \(error.message)")
             }
@@ -106,6 +111,11 @@ public enum JSONModelFormat {
                 case .hardTanh(let lower, let upper): entry.lower = ExactNumber(lower); entry.upper = ExactNumber(upper)
                 default: break
                 }
+                if let radius = layer.weightRadius {
+                    let n = layer.inputCount
+                    entry.weightRadius = (0..<layer.outputCount).map { i in radius[i * n ..< (i + 1) * n].map(ExactNumber.init) }
+                }
+                entry.biasRadius = layer.biasRadius?.map(ExactNumber.init)
                 return entry
             })
     }
@@ -122,6 +132,10 @@ public enum JSONModelFormat {
             var slope: ExactNumber?
             var lower: ExactNumber?
             var upper: ExactNumber?
+            /// A layer whose weights are a rational within a rigorous radius of
+            /// the model's (`DenseLayer.weightRadius`), row by row like `weights`.
+            var weightRadius: [[ExactNumber]]?
+            var biasRadius: [ExactNumber]?
         }
     }
 
@@ -243,6 +257,8 @@ extension JSONModelFormat.Document.Layer {
         slope = try container.decodeIfPresent(JSONModelFormat.ExactNumber.self, forKey: .slope)
         lower = try container.decodeIfPresent(JSONModelFormat.ExactNumber.self, forKey: .lower)
         upper = try container.decodeIfPresent(JSONModelFormat.ExactNumber.self, forKey: .upper)
+        weightRadius = try container.decodeIfPresent([[JSONModelFormat.ExactNumber]].self, forKey: .weightRadius)
+        biasRadius = try container.decodeIfPresent([JSONModelFormat.ExactNumber].self, forKey: .biasRadius)
     }
 }
 

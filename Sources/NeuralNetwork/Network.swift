@@ -108,15 +108,6 @@ public struct Network: Hashable, Sendable {
     /// (no layer carries a radius; see `DenseLayer.weightRadius`).
     public var isExact: Bool { layers.allSatisfy(\.isExact) }
 
-    /// Why climep cannot yet certify claims about this network, or nil: the
-    /// error bound does not yet account for a layer's weight radius, so a
-    /// model whose folded weights are inexact is refused by every command
-    /// that certifies (`inspect`, `predict` and `regions` still work).
-    public var certificationRefusal: InputError? {
-        guard let k = layers.firstIndex(where: { !$0.isExact }) else { return nil }
-        return InputError("layer \(k + 1) folds a BatchNormalization whose scale γ/√(var + ε) is irrational, so its weights are a rational within a rigorous radius of the model's; certified bounds for inexact folding are not yet supported")
-    }
-
     /// True when every activation is piecewise linear, so `exactLogits` applies.
     public var isPiecewiseLinear: Bool { layers.allSatisfy { $0.activation.isPiecewiseLinear } }
 

@@ -184,6 +184,14 @@ package struct AffineForms: Sendable {
         return copy
     }
 
+    /// The forms with `extra[j] ≥ 0` added to each residual: they then also
+    /// represent any values within `extra[j]` of the old ones.
+    package func widened(by extra: [Double]) -> AffineForms {
+        var copy = self
+        for j in extra.indices { copy.residuals[j] = DirectedDouble.addUp(copy.residuals[j], extra[j]) }
+        return copy
+    }
+
     /// An upper bound on `|value_i − value_j|`: the symbols they share cancel.
     package func distance(_ i: Int, _ j: Int) -> Double {
         var s = DirectedDouble.distanceUp(centers[i], centers[j])
@@ -198,7 +206,8 @@ package struct AffineForms: Sendable {
 
 /// A dense layer in binary64: the nearest doubles to its weights and bias and
 /// upper bounds on their distance to the exact rationals (all zero for
-/// weights read from float32 or float64 files).
+/// weights read from float32 or float64 files) — or, `includingRadius`, to
+/// any weights within the layer's radius (`DenseLayer.weightRadius`).
 package struct RoundedLayer: Sendable {
     package let rows: Int
     package let columns: Int
@@ -208,18 +217,20 @@ package struct RoundedLayer: Sendable {
     package let bias: [Double]
     package let biasErrors: [Double]
 
-    package init(_ layer: DenseLayer) {
+    package init(_ layer: DenseLayer, includingRadius: Bool = false) {
         rows = layer.outputCount
         columns = layer.inputCount
         let entries = layer.weights.entries
         weights = entries.map(\.nearestDouble)
-        let errors = zip(entries, weights).map { exact, rounded in
-            Rational(exactly: rounded).map { (exact - $0).magnitude.doubleUp } ?? .infinity
+        let weightRadius = includingRadius ? layer.weightRadius : nil
+        let biasRadius = includingRadius ? layer.biasRadius : nil
+        let errors = zip(entries, weights).enumerated().map { i, pair in
+            Rational(exactly: pair.1).map { ((pair.0 - $0).magnitude + (weightRadius?[i] ?? .zero)).doubleUp } ?? .infinity
         }
         weightErrors = errors.allSatisfy { $0 == 0 } ? nil : errors
         bias = layer.bias.map(\.nearestDouble)
-        biasErrors = zip(layer.bias, bias).map { exact, rounded in
-            Rational(exactly: rounded).map { (exact - $0).magnitude.doubleUp } ?? .infinity
+        biasErrors = zip(layer.bias, bias).enumerated().map { i, pair in
+            Rational(exactly: pair.1).map { ((pair.0 - $0).magnitude + (biasRadius?[i] ?? .zero)).doubleUp } ?? .infinity
         }
     }
 }

