@@ -124,7 +124,7 @@ package struct ErrorRecursion: Sendable {
                 if delta[j].isZero {
                     next.append(min(epsilonF, epsilonG))
                 } else {
-                    let viaSigma = epsilonG + smooth.derivativeEnclosure(hull).upper * delta[j]
+                    let viaSigma = epsilonG + smooth.derivativeEnclosure(hull).magnitude * delta[j]
                     let viaP = epsilonF + p.lipschitz(on: hull) * delta[j]
                     next.append(min(viaSigma, viaP).roundedUp(toBits: IntervalPropagation.bits))
                 }
@@ -242,10 +242,11 @@ struct Relaxation {
     }
 
     /// The output of a smooth `σ` over inputs in `r`: with `λ ≤ min σ'` on
-    /// `r`, `σ(z) − λz` is nondecreasing, so its range lies between its
-    /// enclosed values at the ends.
+    /// `r` (negative for a non-monotone `σ`), `σ(z) − λz` is nondecreasing,
+    /// so its range lies between its enclosed values at the ends; or the
+    /// chord's slope with a piecewise-enclosed deviation, when smaller.
     init(smooth sigma: SmoothActivation, on r: RationalInterval) {
-        let lambda = max(0, sigma.derivativeEnclosure(r).lower.doubleDown)
+        let lambda = sigma.derivativeEnclosure(r).lower.doubleDown
         let exact = Rational(exactly: lambda)!
         let ends = (sigma.enclosure(RationalInterval(point: r.lower)), sigma.enclosure(RationalInterval(point: r.upper)))
         let low = ends.0.lower - exact * r.lower
