@@ -34,6 +34,17 @@ extension Rational {
         self.init(exactly: Double(value))  // widening is exact
     }
 
+    /// A double within a few ulps of the value, fast and without allocation
+    /// (GMP's truncating `mpq_get_d` for large values): for floating-point
+    /// search data only, where correct rounding buys nothing. Infinite or zero
+    /// beyond the double range.
+    public var approximateDouble: Double {
+        switch storage {
+        case .small(let n, let d): return Double(n) / Double(d)
+        case .big(let q): return __gmpq_get_d(q.q)
+        }
+    }
+
     /// The `Double` nearest to the value (ties to even), ±infinity beyond the
     /// finite range. For display and floating-point search only.
     public var nearestDouble: Double {

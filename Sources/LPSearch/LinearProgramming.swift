@@ -141,8 +141,9 @@ public enum LinearProgramming {
         if strategy != .exactFromScratch, var lp = LPProblems.floatChebyshev(p) {
             if lp.solve(maxIterations: iterationLimit(lp)) == .optimal && strategy == .automatic {
                 let v = lp.primal()
+                let rows = SearchRows(p)
                 if v[d] > 0 {
-                    for x in p.search.witnessCandidates(Array(v[..<d])) where x.allSatisfy(\.isFinite) {
+                    for x in rows.witnessCandidates(Array(v[..<d])) where x.allSatisfy(\.isFinite) {
                         let exact = x.map { Rational(exactly: $0)! }
                         if CertificateCheck.verifyWitness(exact, of: p) { return .witness(exact) }
                     }
@@ -150,7 +151,7 @@ public enum LinearProgramming {
                     let yHat = Array(lp.rowMultipliers()[..<m])
                     for bits in [24, nil] {
                         let y = BoundCertificate(multipliers: LPProblems.unscale(
-                            yHat, rows: p.search, objectiveExponent: 0, significantBits: bits))
+                            yHat, rows: rows, objectiveExponent: 0, significantBits: bits))
                         if CertificateCheck.verifyEmptyInterior(of: p, certificate: y) { return .empty(y) }
                     }
                 }
@@ -265,7 +266,8 @@ public enum LinearProgramming {
             if fw > 0, fv < 0 {
                 let lambda = 0.5 * (1 + fw / (fw - fv))
                 let x = (0..<wd.count).map { wd[$0] + lambda * (v[$0] - wd[$0]) }
-                for candidate in child.search.witnessCandidates(child.search.boxCoordinates(x)) + [x]
+                let rows = SearchRows(child)
+                for candidate in rows.witnessCandidates(rows.boxCoordinates(x)) + [x]
                 where candidate.allSatisfy(\.isFinite) {
                     let exact = candidate.map { Rational(exactly: $0)! }
                     if CertificateCheck.verifyWitness(exact, of: child) { return found(exact) }
@@ -319,7 +321,7 @@ public enum LinearProgramming {
         var floatLP: BoxedSimplex<Double>? = nil
         if strategy != .exactFromScratch, let (built, e) = LPProblems.floatMinimum(c, over: p) {
             var lp = built
-            let s = p.search
+            let s = SearchRows(p)
             var constant = d.nearestDouble, scale = 0.0
             for j in 0..<dim {
                 let cj = c[j].nearestDouble

@@ -29,7 +29,8 @@ extension LinearProgramming {
         var kept = [Bool](repeating: true, count: m)
         var facets: [IrredundantForm.Facet] = []
         var removals: [IrredundantForm.Removal] = []
-        let centerT = p.search.boxCoordinates(center.map(\.nearestDouble))
+        let rows = SearchRows(p)
+        let centerT = rows.boxCoordinates(center.map(\.nearestDouble))
         for i in 0..<m {
             let h = p.halfspaces[i]
             if CertificateCheck.boxMaximum(of: h.normal, lower: p.lower, upper: p.upper) <= h.offset {
@@ -38,7 +39,7 @@ extension LinearProgramming {
                 continue
             }
             let others = (0..<m).filter { $0 != i && kept[$0] }
-            if strategy == .automatic, let x = rayWitness(p, row: i, others: others, from: centerT) {
+            if strategy == .automatic, let x = rayWitness(p, rows: rows, row: i, others: others, from: centerT) {
                 facets.append(.init(index: i, witness: x))
                 continue
             }
@@ -65,8 +66,8 @@ extension LinearProgramming {
     /// A point just past hyperplane `row` on the ray from `centerT` (box
     /// coordinates) along the row's normal, if that ray crosses `row` before
     /// every halfspace in `others` and before leaving the box; checked exactly.
-    private static func rayWitness(_ p: Polytope, row i: Int, others: [Int], from centerT: [Double]) -> [Rational]? {
-        let s = p.search, d = p.dimension
+    private static func rayWitness(_ p: Polytope, rows s: SearchRows, row i: Int, others: [Int], from centerT: [Double]) -> [Rational]? {
+        let d = p.dimension
         guard s.isUsable, s.norm[i] > 0 else { return nil }
         func value(_ r: Int, _ t: [Double]) -> Double {
             var v = 0.0

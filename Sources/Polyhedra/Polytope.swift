@@ -7,9 +7,6 @@ import ExactArithmetic
 /// interior of `P` is non-empty exactly when some point of `X` satisfies every
 /// halfspace strictly (proofs/lp-certificates.md, §3).
 ///
-/// A polytope also carries a floating-point copy of its data for the
-/// (untrusted) LP search; it is derived from the exact data, never stored in
-/// certificates, and ignored by equality, hashing and coding.
 public struct Polytope: Sendable {
     /// Lower corner of the box `X`.
     public let lower: [Rational]
@@ -17,8 +14,6 @@ public struct Polytope: Sendable {
     public let upper: [Rational]
     /// The halfspaces `a_i·x ≤ b_i`, in order; certificates index them by position.
     public private(set) var halfspaces: [Halfspace]
-    /// Search data: the halfspaces in scaled box coordinates, as `Double`s.
-    package private(set) var search: SearchRows
     /// A point known to pass `CertificateCheck.verifyWitness(_, of: self)`, or nil.
     ///
     /// Invariant: set only to a point just verified against this polytope's
@@ -38,17 +33,13 @@ public struct Polytope: Sendable {
         self.lower = lower
         self.upper = upper
         self.halfspaces = halfspaces
-        var search = SearchRows(lower: lower, upper: upper)
-        for h in halfspaces { search.append(h) }
-        self.search = search
         if halfspaces.isEmpty { interiorWitness = zip(lower, upper).map { ($0 + $1).timesPowerOfTwo(-1) } }
     }
 
-    private init(lower: [Rational], upper: [Rational], halfspaces: [Halfspace], search: SearchRows, witness: [Rational]?) {
+    private init(lower: [Rational], upper: [Rational], halfspaces: [Halfspace], witness: [Rational]?) {
         self.lower = lower
         self.upper = upper
         self.halfspaces = halfspaces
-        self.search = search
         interiorWitness = witness
     }
 
@@ -80,7 +71,6 @@ public struct Polytope: Sendable {
         precondition(h.normal.count == dimension, "Polytope: halfspace dimension mismatch")
         var copy = self
         copy.halfspaces.append(h)
-        copy.search.append(h)
         if let w = interiorWitness, !(dot(h.normal, w) < h.offset) { copy.interiorWitness = nil }
         return copy
     }
@@ -89,7 +79,7 @@ public struct Polytope: Sendable {
     /// (keeps `interiorWitness`).
     public func selecting(_ indices: [Int]) -> Polytope {
         Polytope(lower: lower, upper: upper, halfspaces: indices.map { halfspaces[$0] },
-                 search: search.selecting(indices), witness: interiorWitness)
+                 witness: interiorWitness)
     }
 
     /// True when `x` lies in the closed polytope: `lower ≤ x ≤ upper` and

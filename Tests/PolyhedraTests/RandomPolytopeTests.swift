@@ -146,7 +146,7 @@ func samplePoints(of p: Polytope, count: Int, _ rng: inout SplitMix64) -> [[Rati
             // Midpoint grid with n² cells: the error is at most the area of the cells
             // the boundary crosses, ≤ perimeter · cell diagonal.
             let n = 200
-            let s = p.search
+            let s = SearchRows(p)
             var inside = 0
             for i in 0..<n {
                 for j in 0..<n {

@@ -29,7 +29,7 @@ import Testing
             let directory = Fixtures.root.appendingPathComponent("Sources/\(folder)")
             for file in try FileManager.default.contentsOfDirectory(atPath: directory.path) where file.hasSuffix(".swift") {
                 let text = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
-                for name in ["InteriorResult", "SplitResult", "IrredundantForm", "LinearBound", "LinearRange"] {
+                for name in ["InteriorResult", "SplitResult", "IrredundantForm", "LinearBound", "LinearRange", "SearchRows"] {
                     #expect(!text.contains(name), "\(folder)/\(file) mentions the search type \(name)")
                 }
             }

@@ -1,6 +1,9 @@
 import ExactArithmetic
+import Polyhedra
 
-/// Floating-point copy of a polytope for the LP search (untrusted).
+/// Floating-point copy of a polytope for the LP search (untrusted), built
+/// from the polytope's exact data when a search needs it and never kept in
+/// the trusted `Polytope` (Sources/Verification/README.md).
 ///
 /// Coordinates are changed to `x = center + radius ⊙ t` so the box becomes
 /// `t ∈ [−1, 1]^d`, and every row `a·x ≤ b` becomes `â·t ≤ b̂` with
@@ -34,7 +37,7 @@ package struct SearchRows: Sendable {
         radius.reserveCapacity(dimension)
         var usable = true
         for j in 0..<lower.count {
-            let l = lower[j].nearestDouble, u = upper[j].nearestDouble
+            let l = lower[j].approximateDouble, u = upper[j].approximateDouble
             let c = 0.5 * l + 0.5 * u, r = 0.5 * u - 0.5 * l
             if !c.isFinite || !r.isFinite || !(r > 0) { usable = false }
             center.append(c)
@@ -43,6 +46,12 @@ package struct SearchRows: Sendable {
         self.center = center
         self.radius = radius
         isUsable = usable
+    }
+
+    /// The rows of `p`: its box and every halfspace, in order.
+    package init(_ p: Polytope) {
+        self.init(lower: p.lower, upper: p.upper)
+        for h in p.halfspaces { append(h) }
     }
 
     private init(copying other: SearchRows) {
@@ -55,10 +64,10 @@ package struct SearchRows: Sendable {
     package mutating func append(_ h: Halfspace) {
         let d = dimension
         var scaled = [Double](repeating: 0, count: d)
-        var b = h.offset.nearestDouble
+        var b = h.offset.approximateDouble
         var maxAbs = 0.0, reach = 0.0
         for j in 0..<d {
-            let a = h.normal[j].nearestDouble
+            let a = h.normal[j].approximateDouble
             scaled[j] = a * radius[j]
             b -= a * center[j]
             maxAbs = max(maxAbs, abs(scaled[j]))
