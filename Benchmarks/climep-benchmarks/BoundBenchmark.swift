@@ -55,7 +55,7 @@ enum BoundBenchmark {
                 let g = try! LinearizedNetwork(sigmoid, pieces: n, method: .defaultMethod)
                 let (old, oldTime) = timed { ErrorBound.certify(g, over: box, splits: 0, symbolic: false) }
                 let (new, newTime) = timed { ErrorBound.certify(g, over: box, splits: 0, symbolic: true) }
-                let attained = AttainedError.search(g, over: box).lowerBound.nearestDouble
+                let attained = AttainedError.search(g, over: box, samples: 400, starts: 16, ascentSteps: 200).lowerBound.nearestDouble
                 let b = new.maximum.nearestDouble
                 print("| \(property) | \(n) | \(format(old.maximum.nearestDouble, digits: 1)) | \(seconds(oldTime)) | \(format(b, digits: 3)) | \(seconds(newTime)) | \(format(attained, digits: 4)) | \(format(b / attained, digits: 0)) | \(peakMemoryMiB()) |")
             }

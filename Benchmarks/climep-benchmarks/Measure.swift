@@ -1,4 +1,5 @@
 import ExactArithmetic
+import Linearization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -29,16 +30,7 @@ func blackHole(_ value: Rational) { sink &+= UInt64(bitPattern: Int64(value.sign
 func exitWithStatus(_ code: Int32) -> Never { exit(code) }
 
 /// A fixed-seed generator so every run measures the same inputs.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+typealias SplitMix64 = SplitMix
 
 func format(_ x: Double, digits: Int = 1) -> String {
     var text = String(Int((x * pow(10, Double(digits))).rounded()))

@@ -133,11 +133,13 @@ public struct AttainedError: Sendable {
 }
 
 /// SplitMix64 (Steele, Lea, Flood 2014): a small deterministic generator, so
-/// that a search's result depends on its seed alone.
-struct SplitMix {
-    var state: UInt64
+/// that a search's result depends on its seed alone (the benchmarks use it too).
+package struct SplitMix: RandomNumberGenerator {
+    package var state: UInt64
 
-    mutating func next() -> UInt64 {
+    package init(state: UInt64) { self.state = state }
+
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -146,5 +148,5 @@ struct SplitMix {
     }
 
     /// A double in `[0, 1)`.
-    mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
+    package mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
 }
