@@ -22,12 +22,36 @@ public struct DecisionNet: Sendable {
     /// The network answered for patterns not in the table.
     public let fallback: LinearizedNetwork
 
+    /// The hyperplanes in binary64 for `predict`'s filter.
+    private let filter: [FilteredHyperplane]
+
     /// A DecisionNet from its parts (not checked here: `CertificateChecker`
     /// proves a certified one consistent with `g`).
     public init(hyperplanes: [Hyperplane], table: [[Bool]: Int], fallback: LinearizedNetwork) {
         self.hyperplanes = hyperplanes
         self.table = table
         self.fallback = fallback
+        filter = hyperplanes.map(FilteredHyperplane.init)
+    }
+
+    /// `strictSigns(of: x, hyperplanes)`, deciding each sign in binary64 with
+    /// a rigorous error bound first and exactly only when the bound does not
+    /// decide it (proofs/decision-net.md, "Filtered signs"). Same result.
+    public func filteredSigns(of x: [Rational]) -> [Bool]? {
+        let point = x.map(\.nearestDouble)
+        guard point.allSatisfy(\.isFinite) else { return DecisionNet.strictSigns(of: x, hyperplanes) }
+        var signs: [Bool] = []
+        signs.reserveCapacity(hyperplanes.count)
+        for (h, f) in zip(hyperplanes, filter) {
+            if let positive = f.sign(at: point) {
+                signs.append(positive)
+                continue
+            }
+            let s = (dot(h.normal, x) + h.offset).sign
+            if s == 0 { return nil }
+            signs.append(s > 0)
+        }
+        return signs
     }
 
     /// The sign of every hyperplane at `x`, or nil when `x` lies on one.
@@ -45,7 +69,7 @@ public struct DecisionNet: Sendable {
     /// The DecisionNet's answer at `x`, and whether the table gave it (false:
     /// the pattern was unseen or `x` lies on a hyperplane, and `g` answered).
     public func predict(_ x: [Rational]) -> (label: Int, fromTable: Bool) {
-        if let signs = DecisionNet.strictSigns(of: x, hyperplanes), let label = table[signs] {
+        if let signs = filteredSigns(of: x), let label = table[signs] {
             return (label, true)
         }
         return (Network.label(ofLogits: fallback.exactLogits(x)), false)
@@ -82,5 +106,59 @@ public struct DecisionNet: Sendable {
             throw InputError("certificate: a hyperplane has \(h.normal.count) coefficients for \(network.inputCount) inputs")
         }
         self.init(hyperplanes: certificate.decisionNet.hyperplanes, table: table, fallback: g)
+    }
+}
+
+/// A hyperplane `a·x + b` in binary64: the nearest doubles to its
+/// coefficients and upper bounds on their conversion errors, so that the sign
+/// at a point can be decided in floating point when it is far from zero.
+struct FilteredHyperplane: Sendable {
+    let normal: [Double]
+    let offset: Double
+    /// `|a_j − normal_j|` and `|b − offset|`, rounded up; nil when all are zero.
+    let normalErrors: [Double]?
+    let offsetError: Double
+    /// `Σ |normal_j|`, rounded up.
+    let normalMass: Double
+    let usable: Bool
+
+    init(_ h: Hyperplane) {
+        normal = h.normal.map(\.nearestDouble)
+        offset = h.offset.nearestDouble
+        let errors = zip(h.normal, normal).map { exact, rounded in
+            Rational(exactly: rounded).map { (exact - $0).magnitude.doubleUp } ?? .infinity
+        }
+        normalErrors = errors.allSatisfy { $0 == 0 } ? nil : errors
+        offsetError = Rational(exactly: offset).map { (h.offset - $0).magnitude.doubleUp } ?? .infinity
+        normalMass = normal.reduce(0.0) { DirectedDouble.addUp($0, Swift.abs($1)) }
+        usable = normalMass.isFinite && offsetError.isFinite && errors.allSatisfy(\.isFinite)
+    }
+
+    /// The sign of `a·x + b` (true: positive) when the floating-point value
+    /// at `point` (the nearest doubles to `x`) is farther from zero than its
+    /// error bound; nil when it is not.
+    func sign(at point: [Double]) -> Bool? {
+        guard usable else { return nil }
+        let n = normal.count
+        var value = 0.0, mass = 0.0, conversion = offsetError
+        for j in 0..<n {
+            let a = normal[j], x = point[j]
+            value += a * x
+            mass = DirectedDouble.addUp(mass, DirectedDouble.multiplyUp(Swift.abs(a), Swift.abs(x)))
+            if let errors = normalErrors, errors[j] != 0 {
+                let reach = DirectedDouble.addUp(DirectedDouble.multiplyUp(2, Swift.abs(x)), DirectedDouble.underflow)
+                conversion = DirectedDouble.addUp(conversion, DirectedDouble.multiplyUp(errors[j], reach))
+            }
+        }
+        value += offset
+        mass = DirectedDouble.addUp(mass, Swift.abs(offset))
+        var bound = DirectedDouble.multiplyUp(DirectedDouble.gamma(n + 2), mass)
+        bound = DirectedDouble.addUp(bound, DirectedDouble.multiplyUp(Double(n + 1), DirectedDouble.underflow))
+        bound = DirectedDouble.addUp(bound, DirectedDouble.multiplyUp(normalMass, DirectedDouble.underflow))
+        bound = DirectedDouble.addUp(bound, conversion)
+        guard value.isFinite, bound.isFinite else { return nil }
+        if value > bound { return true }
+        if value < -bound { return false }
+        return nil
     }
 }
