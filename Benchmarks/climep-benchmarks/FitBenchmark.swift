@@ -22,7 +22,7 @@ enum FitBenchmark {
         print("| n | function | method | pieces | certified ε | lower bound | breakpoint bits | fit ms | first call ms | call µs (random ranges) |")
         print("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|")
         for n in [3, 4, 5, 6, 8, 12, 16, 24, 32, 64] {
-            for f in SmoothActivation.allCases {
+            for f in SmoothActivation.examples {
                 for method in FitMethod.allCases {
                     let clock = ContinuousClock()
                     var p: PiecewiseLinearFunction?
@@ -32,7 +32,7 @@ enum FitBenchmark {
                     let perCall = bestNanoseconds(repetitions: 3) {
                         for r in ranges { blackHole(certifiedError(of: p!, approximating: f, on: r)) }
                     } / Double(ranges.count)
-                    print("| \(n) | \(f.rawValue) | \(method.rawValue) | \(p!.pieceCount) | \(significant(bounds.upper.nearestDouble)) | \(significant(bounds.lower.nearestDouble)) | \(breakpointBits(p!)) | \(format(milliseconds(fitTime), digits: 1)) | \(format(milliseconds(firstTime), digits: 1)) | \(format(perCall / 1000, digits: 0)) |")
+                    print("| \(n) | \(f.description) | \(method.rawValue) | \(p!.pieceCount) | \(significant(bounds.upper.nearestDouble)) | \(significant(bounds.lower.nearestDouble)) | \(breakpointBits(p!)) | \(format(milliseconds(fitTime), digits: 1)) | \(format(milliseconds(firstTime), digits: 1)) | \(format(perCall / 1000, digits: 0)) |")
                 }
             }
         }

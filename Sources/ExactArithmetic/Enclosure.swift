@@ -95,7 +95,76 @@ public enum Enclosure {
         return RationalInterval(unchecked: lower.roundedDown(toBits: bits), upper.roundedUp(toBits: bits))
     }
 
+    /// Encloses softplus `log(1 + e^x)`; the ends are multiples of `2^−bits`.
+    /// Softplus is increasing, so the ends come from the ends of `x`
+    /// (proofs/enclosures.md, softplus).
+    public static func softplus(_ x: RationalInterval, bits: Int = 80) -> RationalInterval {
+        checkPrecision(bits)
+        return RationalInterval(
+            unchecked: softplusBound(x.lower, up: false, bits: bits).roundedDown(toBits: bits),
+            softplusBound(x.upper, up: true, bits: bits).roundedUp(toBits: bits))
+    }
+
+    /// Encloses softplus' derivative, the logistic sigmoid (increasing).
+    public static func softplusDerivative(_ x: RationalInterval, bits: Int = 80) -> RationalInterval {
+        sigmoid(x, bits: bits)
+    }
+
+    /// Encloses `ELU_α(x)`: `x` for `x ≥ 0`, `α(e^x − 1)` below, for `α > 0`;
+    /// the ends are multiples of `2^−bits`. ELU is increasing, so the ends
+    /// come from the ends of `x` (proofs/enclosures.md, ELU).
+    public static func elu(_ x: RationalInterval, alpha: Rational, bits: Int = 80) -> RationalInterval {
+        checkPrecision(bits)
+        precondition(alpha.sign > 0, "Enclosure.elu: alpha must be positive")
+        func bound(_ a: Rational, up: Bool) -> Rational {
+            if a.sign >= 0 { return a }
+            // a < 0 ≤ argumentLimit, so expUp exists; e^a ∈ [expDown, expUp] and α > 0.
+            let e = up ? expUp(a, bits: bits)! : expDown(a, bits: bits)
+            return alpha * (e - .one)
+        }
+        return RationalInterval(
+            unchecked: bound(x.lower, up: false).roundedDown(toBits: bits),
+            bound(x.upper, up: true).roundedUp(toBits: bits))
+    }
+
+    /// Encloses the derivative of `ELU_α` over `x`: `αe^z` for `z < 0`, 1 for
+    /// `z > 0`, and at 0 both one-sided derivatives `α` and 1 (so the result
+    /// holds every Clarke gradient, which is what mean-value arguments over an
+    /// interval holding the kink need; proofs/enclosures.md, ELU).
+    public static func eluDerivative(_ x: RationalInterval, alpha: Rational, bits: Int = 80) -> RationalInterval {
+        checkPrecision(bits)
+        precondition(alpha.sign > 0, "Enclosure.elu: alpha must be positive")
+        var lower: Rational? = nil, upper: Rational? = nil
+        func include(_ lo: Rational, _ hi: Rational) {
+            lower = min(lower ?? lo, lo)
+            upper = max(upper ?? hi, hi)
+        }
+        if x.lower.sign <= 0 {
+            // αe^z increases on (−∞, 0]: its range over [x.lower, min(x.upper, 0)].
+            let top = min(x.upper, .zero)
+            include(alpha * expDown(x.lower, bits: bits), alpha * expUp(top, bits: bits)!)
+        }
+        if x.upper.sign >= 0 { include(.one, .one) }
+        return RationalInterval(unchecked: lower!.roundedDown(toBits: bits), upper!.roundedUp(toBits: bits))
+    }
+
     // MARK: - Point bounds (unrounded, exact rationals)
+
+    /// A rational ≤ softplus(a) (not `up`) or ≥ softplus(a) (`up`): MPFR's
+    /// `log1p` rounded in the same direction, applied to `e^a` bounded in the
+    /// same direction (log1p increases). Beyond `argumentLimit`,
+    /// `a ≤ softplus(a) ≤ a + e^−a ≤ a + e^−L`.
+    static func softplusBound(_ a: Rational, up: Bool, bits: Int) -> Rational {
+        if a > argumentLimit {
+            return up ? a + expUp(-argumentLimit, bits: bits)! : a
+        }
+        guard let e = expBound(a, up: up, bits: bits) else { preconditionFailure("unreachable: a ≤ argumentLimit") }
+        let v = MPFRNumber(precision: bits)
+        _ = mpfr_log1p(v.x, e.x, up ? MPFR_RNDU : MPFR_RNDD)
+        precondition(v.isFinite, "Enclosure: MPFR log1p not finite")
+        return v.exactValue
+    }
+
 
     private static func checkPrecision(_ bits: Int) {
         precondition(precisionRange.contains(bits), "Enclosure: precision \(bits) bits outside \(precisionRange)")

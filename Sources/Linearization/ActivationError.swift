@@ -5,9 +5,9 @@ import Synchronization
 /// A rigorous upper bound on `sup over z ∈ x of |f(z) − p(z)|`: an exact
 /// rational that is never below the true supremum.
 ///
-/// Branch and bound over cells of `x`, split at `p`'s breakpoints and at 0:
-/// on each cell the error `e = f − (s·z + c)` of one piece is convex
-/// (`z ≤ 0`) or concave (`z ≥ 0`), so it is bounded on one side by its values
+/// Branch and bound over cells of `x`, split at `p`'s breakpoints and at
+/// `f`'s curvature change points: on each cell the error `e = f − (s·z + c)`
+/// of one piece is convex or concave, so it is bounded on one side by its values
 /// at the cell's ends and on the other by its tangent lines at the ends and
 /// the midpoint — all from rigorous point enclosures (``Enclosure``). The cell
 /// with the largest bound is halved until that bound is within
@@ -105,10 +105,8 @@ struct ActivationErrorSearch {
             return e
         }
         for s in stretches {
-            // Split at 0, where σ'' changes sign.
-            var ends = [s.from]
-            if s.from.sign < 0 && s.to.sign > 0 { ends.append(.zero) }
-            ends.append(s.to)
+            // Split where σ'' changes sign.
+            let ends = [s.from] + f.curvatureChanges.filter { s.from < $0 && $0 < s.to } + [s.to]
             var left = point(s.piece, ends[0])
             for j in 1..<ends.count {
                 let right = point(s.piece, ends[j])

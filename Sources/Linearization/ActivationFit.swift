@@ -48,10 +48,23 @@ public enum ActivationFit {
     ///   is even (proofs/activation-error.md, §6). How the lines are placed:
     ///   ``EqualErrorSearch``.
     ///
+    /// Softplus and ELU (convex on `(−∞, 0]`, `y = x` at +∞;
+    /// ``ConvexFitSearch``): the outer pieces follow the two asymptotic lines,
+    /// so the error is bounded on ℝ; every ELU fit is exactly `y = x` on
+    /// `[0, ∞)` and has 0 as a breakpoint (the kink), except Algorithm 1 with
+    /// `α = 1`, where ELU has no kink.
+    /// - ``FitMethod/algorithm1``: exactly `n` pieces, the envelope of the
+    ///   lower asymptote, `n − 2` tangents and `y = x` (for ELU with `α ≠ 1`
+    ///   the first tangent is at 0⁻, through the origin), each tangent added at
+    ///   the arg-max of the gap, as for sigmoid.
+    /// - ``FitMethod/equalError``: at most `n` pieces, tangents to `f + ε`
+    ///   through the joints where the error reaches `+ε`, for the least `ε`
+    ///   found by bisection.
+    ///
     /// Fits are memoised: asking again for the same fit is a dictionary lookup.
     public static func fit(_ f: SmoothActivation, pieces n: Int, method: FitMethod) throws -> PiecewiseLinearFunction {
         guard n >= f.minimumPieces else {
-            throw ActivationFitError("\(f.rawValue) needs at least \(f.minimumPieces) pieces, got \(n)")
+            throw ActivationFitError("\(f.description) needs at least \(f.minimumPieces) pieces, got \(n)")
         }
         guard n <= maximumPieces else {
             throw ActivationFitError("\(n) pieces is more than the limit of \(maximumPieces)")
@@ -59,9 +72,11 @@ public enum ActivationFit {
         let key = FitKey(f: f, pieces: n, method: method)
         if let known = fitMemo.withLock({ $0[key] }) { return known }
         let p: PiecewiseLinearFunction
-        switch method {
-        case .algorithm1: p = try algorithm1(f, pieces: n)
-        case .equalError: p = try equalError(f, pieces: n)
+        switch (method, f.isSigmoidal) {
+        case (.algorithm1, true): p = try algorithm1(f, pieces: n)
+        case (.equalError, true): p = try equalError(f, pieces: n)
+        case (.algorithm1, false): p = try convexAlgorithm1(f, pieces: n)
+        case (.equalError, false): p = try convexEqualError(f, pieces: n)
         }
         fitMemo.withLock { $0[key] = p }
         return p
@@ -105,21 +120,58 @@ public enum ActivationFit {
     static func algorithm1(_ f: SmoothActivation, pieces n: Int) throws -> PiecewiseLinearFunction {
         let search = Algorithm1Search(f: f)
         guard let points = search.tangentPoints(pieces: n) else {
-            throw ActivationFitError("Algorithm 1 cannot place \(n - 2) distinct tangents for \(f.rawValue) on its 2^-20 grid")
+            throw ActivationFitError("Algorithm 1 cannot place \(n - 2) distinct tangents for \(f.description) on its 2^-20 grid")
         }
         let floatLines = search.lines(tangentPoints: points)
         let lines = try exactLines(floatLines, error: search.worst(floatLines).error)
         do {
             return try PiecewiseLinearFunction(lines: lines)
         } catch {
-            throw ActivationFitError("Algorithm 1 with \(n) pieces for \(f.rawValue) lost its envelope order: \(error)")
+            throw ActivationFitError("Algorithm 1 with \(n) pieces for \(f.description) lost its envelope order: \(error)")
+        }
+    }
+
+    static func convexAlgorithm1(_ f: SmoothActivation, pieces n: Int) throws -> PiecewiseLinearFunction {
+        let search = ConvexFitSearch(f: f)
+        guard let points = search.tangentPoints(pieces: n) else {
+            throw ActivationFitError("Algorithm 1 cannot place \(n - 2) distinct tangents for \(f.description) on its 2^-20 grid")
+        }
+        let floatLines = search.lines(tangentPoints: points)
+        return try exactConvexFit(f, floatLines, error: search.worst(floatLines).error, method: "Algorithm 1", pieces: n)
+    }
+
+    static func convexEqualError(_ f: SmoothActivation, pieces n: Int) throws -> PiecewiseLinearFunction {
+        guard let found = ConvexFitSearch(f: f).fit(pieces: n) else {
+            throw ActivationFitError("the equal-error search failed for \(f.description) with \(n) pieces")
+        }
+        return try exactConvexFit(f, found.lines, error: 2 * found.eps, method: "the equal-error fit", pieces: n)
+    }
+
+    /// Rounds a softplus or ELU fit's lines; for ELU `y = x` stays exact (no
+    /// error on `[0, ∞)`) and a line through the origin before it keeps
+    /// intercept exactly 0, so 0 stays a breakpoint.
+    private static func exactConvexFit(
+        _ f: SmoothActivation, _ floatLines: [FloatLine], error: Double, method: String, pieces n: Int
+    ) throws -> PiecewiseLinearFunction {
+        var lines = try exactLines(floatLines, error: error)
+        if case .elu = f, lines.count >= 2 {
+            lines[lines.count - 1] = PiecewiseLinearFunction.Line(slope: .one, intercept: .zero)
+            // The line through the origin (the tangent at 0⁻ or the equal-error middle line) stays through it.
+            if floatLines[floatLines.count - 2].intercept == 0 {
+                lines[lines.count - 2] = PiecewiseLinearFunction.Line(slope: lines[lines.count - 2].slope, intercept: .zero)
+            }
+        }
+        do {
+            return try PiecewiseLinearFunction(lines: lines)
+        } catch {
+            throw ActivationFitError("\(method) with \(n) pieces for \(f.description) lost its order: \(error)")
         }
     }
 
     static func equalError(_ f: SmoothActivation, pieces n: Int) throws -> PiecewiseLinearFunction {
         let k = (n - 1) / 2  // n − 1 pieces for an even n
         guard let found = EqualErrorSearch(f: f).fit(k: k) else {
-            throw ActivationFitError("the equal-error search failed for \(f.rawValue) with \(n) pieces")
+            throw ActivationFitError("the equal-error search failed for \(f.description) with \(n) pieces")
         }
         let center = f.valueAtZero
         let middleLine = FloatLine(slope: found.middleSlope, intercept: center.nearestDouble)
@@ -131,7 +183,7 @@ public enum ActivationFit {
         do {
             return try PiecewiseLinearFunction(lines: left + [middle] + right)
         } catch {
-            throw ActivationFitError("the equal-error fit with \(n) pieces for \(f.rawValue) lost its order: \(error)")
+            throw ActivationFitError("the equal-error fit with \(n) pieces for \(f.description) lost its order: \(error)")
         }
     }
 }

@@ -27,18 +27,32 @@ extension SmoothActivation {
         return FloatLine(slope: s, intercept: self(t) - s * t)
     }
 
-    /// The `x` with `σ(x) = lower + d` for `0 < d < upper − lower`, accurate for small `d`.
+    /// The `x` with `σ(x) = lower + d` for small `d > 0` (below `upper − lower`
+    /// for sigmoid and tanh, below `α` for ELU), accurate for small `d`.
     func inverse(aboveLower d: Double) -> Double {
         switch self {
         case .sigmoid: Foundation.log(d / (1 - d))
         case .tanh: 0.5 * Foundation.log(d / (2 - d))
+        case .softplus: Foundation.log(Foundation.expm1(d))
+        case .elu(let alpha): Foundation.log(d / alpha.nearestDouble)
+        }
+    }
+
+    /// The `x < 0` on the convex side with `σ'(x) = s`, for `0 < s < σ'(0⁻)`.
+    func convexSideSlopePoint(_ s: Double) -> Double {
+        switch self {
+        case .sigmoid, .tanh: -positiveSlopePoint(s)
+        case .softplus: Foundation.log(s / (1 - s))
+        case .elu(let alpha): Foundation.log(s / alpha.nearestDouble)
         }
     }
 
     /// The `x > 0` with `σ'(x) = s`, for `0 < s < peakSlope` (σ' is even and
-    /// decreasing in `|x|`, so `−x` is the other solution).
+    /// decreasing in `|x|`, so `−x` is the other solution). Sigmoid and tanh only.
     func positiveSlopePoint(_ s: Double) -> Double {
         switch self {
+        case .softplus, .elu:
+            preconditionFailure("positiveSlopePoint is for sigmoid and tanh")
         case .sigmoid:
             // σ = (1 + r)/2 with r = √(1 − 4s); x = log((1 + r)/(1 − r)), 1 − r = 4s/(1 + r).
             let r = (1 - 4 * s).squareRoot()

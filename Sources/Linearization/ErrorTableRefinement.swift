@@ -3,7 +3,7 @@ import Verification
 
 extension ActivationErrorTable {
     /// A table over `domain` whose cells are refined where they matter: the
-    /// cut points of `p` and 0, then each cell halved (at the point the check
+    /// breakpoints of `p` and the curvature change points of `f`, then each cell halved (at the point the check
     /// will use, `ErrorCell.splitPoint`) while its bound exceeds the largest
     /// error proven on its piece by more than `relativeSlack` (plus `2^−56`),
     /// within a budget of `cellBudget` halvings. Search: where to cut is a
@@ -14,9 +14,7 @@ extension ActivationErrorTable {
     ) -> ActivationErrorTable {
         // A table needs an interval of positive width; a wider domain is still sound.
         let lo = domain.lower, hi = domain.lower < domain.upper ? domain.upper : domain.lower + 1
-        var starts = [lo] + p.breakpoints.filter { lo < $0 && $0 < hi }
-        if lo.sign < 0 && hi.sign > 0 { starts.append(.zero) }
-        starts = Array(Set(starts)).sorted()
+        let starts = Array(Set([lo] + (p.breakpoints + f.curvatureChanges).filter { lo < $0 && $0 < hi })).sorted()
         var points = Set(starts + [hi])
         let lines = p.lines
         var lower = Array(repeating: Rational.zero, count: p.pieceCount)

@@ -12,12 +12,12 @@ extension LinearizedNetwork {
             if let smooth = SmoothActivation(layer.activation) {
                 if fits[smooth] == nil {
                     guard pieces >= smooth.minimumPieces else {
-                        throw InputError("\(smooth.rawValue) needs at least \(smooth.minimumPieces) pieces, got \(pieces)")
+                        throw InputError("\(smooth.description) needs at least \(smooth.minimumPieces) pieces, got \(pieces)")
                     }
                     do {
                         fits[smooth] = try ActivationFit.fit(smooth, pieces: pieces, method: method)
                     } catch {
-                        throw InputError("cannot fit \(smooth.rawValue) with \(pieces) pieces: \(error)")
+                        throw InputError("cannot fit \(smooth.description) with \(pieces) pieces: \(error)")
                     }
                 }
                 activations.append(fits[smooth]!)

@@ -15,6 +15,10 @@ public enum Activation: Hashable, Sendable {
     case sigmoid
     /// `tanh(x)`.
     case tanh
+    /// `log(1 + e^x)` (ONNX `Softplus`).
+    case softplus
+    /// `x` for `x ≥ 0`, `alpha · (e^x − 1)` below (ONNX `Elu`); `alpha > 0`.
+    case elu(alpha: Rational)
 
     /// The name used by `inspect`, the JSON model format and error messages.
     public var name: String {
@@ -25,17 +29,19 @@ public enum Activation: Hashable, Sendable {
         case .hardTanh: "hard-tanh"
         case .sigmoid: "sigmoid"
         case .tanh: "tanh"
+        case .softplus: "softplus"
+        case .elu: "elu"
         }
     }
 
     /// The names the JSON model format accepts.
-    public static let names = ["identity", "relu", "leaky-relu", "hard-tanh", "sigmoid", "tanh"]
+    public static let names = ["identity", "relu", "leaky-relu", "hard-tanh", "sigmoid", "tanh", "softplus", "elu"]
 
     /// True for activations that are piecewise linear with rational pieces,
     /// so the network can be evaluated exactly.
     public var isPiecewiseLinear: Bool {
         switch self {
-        case .sigmoid, .tanh: false
+        case .sigmoid, .tanh, .softplus, .elu: false
         default: true
         }
     }
@@ -49,6 +55,8 @@ public enum Activation: Hashable, Sendable {
         case .hardTanh(let lower, let upper): Swift.min(Swift.max(x, lower.nearestDouble), upper.nearestDouble)
         case .sigmoid: 1 / (1 + Foundation.exp(-x))
         case .tanh: Foundation.tanh(x)
+        case .softplus: x > 0 ? x + Foundation.log1p(Foundation.exp(-x)) : Foundation.log1p(Foundation.exp(x))
+        case .elu(let alpha): x >= 0 ? x : alpha.nearestDouble * Foundation.expm1(x)
         }
     }
 
@@ -62,18 +70,20 @@ public enum Activation: Hashable, Sendable {
         case .hardTanh(let lower, let upper): x > lower.nearestDouble && x < upper.nearestDouble ? 1 : 0
         case .sigmoid: { let s = 1 / (1 + Foundation.exp(-x)); return s * (1 - s) }()
         case .tanh: { let t = Foundation.tanh(x); return 1 - t * t }()
+        case .softplus: x >= 0 ? 1 / (1 + Foundation.exp(-x)) : Foundation.exp(x) / (1 + Foundation.exp(x))
+        case .elu(let alpha): x >= 0 ? 1 : alpha.nearestDouble * Foundation.exp(x)
         }
     }
 
-    /// The activation in exact arithmetic; nil for sigmoid and tanh, whose
-    /// values at rational points are irrational.
+    /// The activation in exact arithmetic; nil for the smooth activations,
+    /// whose values at (nonzero) rational points are irrational.
     public func exactly(_ x: Rational) -> Rational? {
         switch self {
         case .identity: x
         case .relu: x.sign > 0 ? x : .zero
         case .leakyReLU(let slope): x.sign >= 0 ? x : slope * x
         case .hardTanh(let lower, let upper): Swift.min(Swift.max(x, lower), upper)
-        case .sigmoid, .tanh: nil
+        case .sigmoid, .tanh, .softplus, .elu: nil
         }
     }
 }

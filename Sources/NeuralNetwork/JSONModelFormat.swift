@@ -14,7 +14,8 @@ import Foundation
 /// `"1.25e-3"`) or JSON numbers, both read exactly; a JSON number with more
 /// digits than can be read exactly is rejected. Activations: identity, relu,
 /// leaky-relu (with `"slope"`), hard-tanh (optional `"lower"`, `"upper"`,
-/// default −1 and 1), sigmoid, tanh. `"inputs"` is optional and checked.
+/// default −1 and 1), sigmoid, tanh, softplus, elu (optional `"alpha"` > 0,
+/// default 1). `"inputs"` is optional and checked.
 ///
 /// The file has one meaning: it must pass `StrictJSON.validate` (one JSON
 /// value, UTF-8, no key twice), and a key the format does not define is an
@@ -56,6 +57,11 @@ public enum JSONModelFormat {
             case "relu": activation = .relu
             case "sigmoid": activation = .sigmoid
             case "tanh": activation = .tanh
+            case "softplus": activation = .softplus
+            case "elu":
+                let alpha = layer.alpha?.value ?? .one
+                guard alpha.sign > 0 else { throw InputError("\(place): elu needs \"alpha\" > 0, got \(alpha)") }
+                activation = .elu(alpha: alpha)
             case "leaky-relu":
                 guard let slope = layer.slope else { throw InputError("\(place): leaky-relu needs \"slope\"") }
                 activation = .leakyReLU(slope: slope.value)
@@ -109,6 +115,7 @@ public enum JSONModelFormat {
                 switch layer.activation {
                 case .leakyReLU(let slope): entry.slope = ExactNumber(slope)
                 case .hardTanh(let lower, let upper): entry.lower = ExactNumber(lower); entry.upper = ExactNumber(upper)
+                case .elu(let alpha): entry.alpha = ExactNumber(alpha)
                 default: break
                 }
                 if let radius = layer.weightRadius {
@@ -132,6 +139,8 @@ public enum JSONModelFormat {
             var slope: ExactNumber?
             var lower: ExactNumber?
             var upper: ExactNumber?
+            /// ELU's `α` (default 1).
+            var alpha: ExactNumber?
             /// A layer whose weights are a rational within a rigorous radius of
             /// the model's (`DenseLayer.weightRadius`), row by row like `weights`.
             var weightRadius: [[ExactNumber]]?
@@ -257,6 +266,7 @@ extension JSONModelFormat.Document.Layer {
         slope = try container.decodeIfPresent(JSONModelFormat.ExactNumber.self, forKey: .slope)
         lower = try container.decodeIfPresent(JSONModelFormat.ExactNumber.self, forKey: .lower)
         upper = try container.decodeIfPresent(JSONModelFormat.ExactNumber.self, forKey: .upper)
+        alpha = try container.decodeIfPresent(JSONModelFormat.ExactNumber.self, forKey: .alpha)
         weightRadius = try container.decodeIfPresent([[JSONModelFormat.ExactNumber]].self, forKey: .weightRadius)
         biasRadius = try container.decodeIfPresent([JSONModelFormat.ExactNumber].self, forKey: .biasRadius)
     }

@@ -9,11 +9,16 @@ package struct ErrorAtPoint: Sendable {
     package let z: Rational
     package let value: RationalInterval
     package let slope: RationalInterval
+    /// The function and the line whose difference `e` is.
+    package let f: SmoothActivation
+    package let line: PiecewiseLinearFunction.Line
 
     package init(_ f: SmoothActivation, _ line: PiecewiseLinearFunction.Line, at z: Rational) {
         self.z = z
+        self.f = f
+        self.line = line
         let v = f.enclosure(RationalInterval(point: z))  // v ∋ f(z)
-        let d = f.derivative(fromValue: v)              // d ∋ f'(z)
+        let d = f.pointDerivative(at: z, value: v)      // d ∋ f'(z) (both one-sided ones at a kink)
         let l = line(z)
         value = RationalInterval((v.lower - l).roundedDown(toBits: gridBits), (v.upper - l).roundedUp(toBits: gridBits))
         slope = RationalInterval((d.lower - line.slope).roundedDown(toBits: gridBits), (d.upper - line.slope).roundedUp(toBits: gridBits))
@@ -38,18 +43,21 @@ package struct ErrorCell: Sendable {
     /// The split point's enclosure; nil for a point cell (`a = b`).
     package let m: ErrorAtPoint?
     package let piece: Int
-    /// `e` is convex on the cell (it lies in `(−∞, 0]`); else concave (in `[0, ∞)`).
-    package let convex: Bool
+    /// `e` is convex on the cell, concave, or neither known (the cell holds a
+    /// curvature change point of `f` strictly inside: a mean-value bound).
+    package let curvature: SmoothActivation.Curvature?
     /// A rational `≥ |e(z)|` for every `z` in the cell.
     package let upper: Rational
 
-    /// The cell `[a.z, b.z]` of one piece (not crossing 0) with its bound
-    /// (proofs/activation-error.md, Lemmas 2–4); `point` encloses the error
-    /// at the split point `ErrorCell.splitPoint(a.z, b.z)`.
+    /// The cell `[a.z, b.z]` of one piece with its bound: by convexity or
+    /// concavity of `e` when the cell holds no curvature change point of `f`
+    /// strictly inside (proofs/activation-error.md, Lemmas 2–4), else by the
+    /// mean value theorem with `f'` enclosed over the cell (Lemma 9). `point`
+    /// encloses the error at the split point `ErrorCell.splitPoint(a.z, b.z)`.
     package init(_ a: ErrorAtPoint, _ b: ErrorAtPoint, piece: Int, point: (Rational) -> ErrorAtPoint) {
-        let convex = b.z.sign <= 0
+        let curvature = a.f.curvature(from: a.z, to: b.z)
         guard a.z < b.z else {
-            self.init(a: a, b: b, m: nil, piece: piece, convex: convex, upper: a.value.magnitude)
+            self.init(a: a, b: b, m: nil, piece: piece, curvature: curvature, upper: a.value.magnitude)
             return
         }
         let w = b.z - a.z
@@ -59,14 +67,21 @@ package struct ErrorCell: Sendable {
         func down(_ v: Rational) -> Rational { v.roundedDown(toBits: gridBits) }
         let tangentAtM = up(m.slope.magnitude * h)  // ≥ |e'(m)|·|z − m|
         let upperE: Rational, lowerE: Rational
-        if convex {
+        switch curvature {
+        case nil:
+            // |e(z)| ≤ |e(m)| + sup over the cell of |e'| · |z − m| (e is Lipschitz).
+            let slopes = a.f.derivativeEnclosure(RationalInterval(a.z, b.z)) - RationalInterval(point: a.line.slope)
+            let bound = m.value.magnitude + up(slopes.magnitude * h)
+            self.init(a: a, b: b, m: m, piece: piece, curvature: nil, upper: bound)
+            return
+        case .convex:
             // Convex e: below the chord, so below max(e(a), e(b)); above every tangent.
             upperE = max(a.value.upper, b.value.upper)
             lowerE = max(
                 m.value.lower - tangentAtM,
                 a.value.lower + min(.zero, down(a.slope.lower * w)),
                 b.value.lower + min(.zero, down(-b.slope.upper * w)))
-        } else {
+        case .concave:
             // Concave e: above the chord, so above min(e(a), e(b)); below every tangent.
             lowerE = min(a.value.lower, b.value.lower)
             upperE = min(
@@ -74,15 +89,15 @@ package struct ErrorCell: Sendable {
                 a.value.upper + max(.zero, up(a.slope.upper * w)),
                 b.value.upper + max(.zero, up(-b.slope.lower * w)))
         }
-        self.init(a: a, b: b, m: m, piece: piece, convex: convex, upper: max(upperE, -lowerE))
+        self.init(a: a, b: b, m: m, piece: piece, curvature: curvature, upper: max(upperE, -lowerE))
     }
 
-    private init(a: ErrorAtPoint, b: ErrorAtPoint, m: ErrorAtPoint?, piece: Int, convex: Bool, upper: Rational) {
+    private init(a: ErrorAtPoint, b: ErrorAtPoint, m: ErrorAtPoint?, piece: Int, curvature: SmoothActivation.Curvature?, upper: Rational) {
         self.a = a
         self.b = b
         self.m = m
         self.piece = piece
-        self.convex = convex
+        self.curvature = curvature
         self.upper = upper
     }
 

@@ -5,8 +5,10 @@ import ExactArithmetic
 /// read off for any range `R` inside it without searching.
 ///
 /// The cut points `t_0 < t_1 < … < t_m` must contain every breakpoint of `p`
-/// and 0 where they lie strictly inside `[t_0, t_m]`, so each cell
-/// `[t_i, t_{i+1}]` lies on one piece of `p` and on one side of 0. Each cell's
+/// and every curvature change point of `σ` (``SmoothActivation/curvatureChanges``:
+/// 0 for sigmoid, tanh and ELU, none for softplus) where they lie strictly
+/// inside `[t_0, t_m]`, so each cell `[t_i, t_{i+1}]` lies on one piece of `p`
+/// and where `σ` is convex or concave. Each cell's
 /// bound is computed here by `ErrorCell` (proofs/activation-error.md,
 /// Lemmas 2–4); the points only say where to look, so any points give a
 /// rigorous ε — good points (from `ActivationErrorTable.refined` in
@@ -30,15 +32,15 @@ package struct ActivationErrorTable: Sendable {
 
     /// Checks the cut points and bounds every cell. Throws when there are
     /// fewer than two points, they do not strictly increase, or a breakpoint
-    /// of `p` or 0 lies strictly inside `[t_0, t_m]` but is not a point.
+    /// of `p` or a curvature change point of `f` lies strictly inside
+    /// `[t_0, t_m]` but is not a point.
     package init(p: PiecewiseLinearFunction, f: SmoothActivation, points: [Rational]) throws(Invalid) {
         guard points.count >= 2 else { throw Invalid(description: "an error table needs at least two points") }
         for i in 1..<points.count where !(points[i - 1] < points[i]) {
             throw Invalid(description: "error table points must strictly increase (point \(i))")
         }
         let first = points.first!, last = points.last!
-        var required = p.breakpoints.filter { first < $0 && $0 < last }
-        if first.sign < 0 && last.sign > 0 { required.append(.zero) }
+        let required = (p.breakpoints + f.curvatureChanges).filter { first < $0 && $0 < last }
         let present = Set(points)
         if let missing = required.first(where: { !present.contains($0) }) {
             throw Invalid(description: "error table lacks the cut point \(missing)")

@@ -30,7 +30,7 @@ public struct LinearizedNetwork: Sendable {
         for (k, (layer, p)) in zip(network.layers, activations).enumerated() {
             if let smooth = SmoothActivation(layer.activation) {
                 if let known = shared[smooth], known != p {
-                    throw InputError("layer \(k): \(smooth.rawValue) has two different piecewise-linear functions")
+                    throw InputError("layer \(k): \(smooth.description) has two different piecewise-linear functions")
                 }
                 shared[smooth] = p
             } else if PiecewiseLinearFunction(exactly: layer.activation) != p {
@@ -107,7 +107,7 @@ extension PiecewiseLinearFunction {
             result = try? PiecewiseLinearFunction(breakpoints: [0], slopes: [slope, 1], intercepts: [0, 0])
         case .hardTanh(let lower, let upper):
             result = try? PiecewiseLinearFunction(breakpoints: [lower, upper], slopes: [0, 1, 0], intercepts: [lower, 0, upper])
-        case .sigmoid, .tanh:
+        case .sigmoid, .tanh, .softplus, .elu:
             result = nil
         }
         guard let result else { return nil }

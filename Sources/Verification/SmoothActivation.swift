@@ -2,43 +2,148 @@ import ExactArithmetic
 import Foundation
 import NeuralNetwork
 
-/// An activation that is smooth and bounded and is replaced by a
-/// piecewise-linear fit in the linearized network.
+/// An activation that is smooth (or, for ELU with `α ≠ 1`, smooth but for a
+/// kink at 0) and is replaced by a piecewise-linear fit in the linearized
+/// network.
 ///
-/// Both cases are increasing, point-symmetric about `(0, σ(0))`
-/// (`σ(−x) = 2σ(0) − σ(x)`), convex on `(−∞, 0]` and concave on `[0, ∞)`,
-/// with horizontal asymptotes ``lowerAsymptote`` at −∞ and
-/// ``upperAsymptote`` at +∞ (proofs/activation-error.md, Lemma 1).
-public enum SmoothActivation: String, Sendable, Codable, CaseIterable, Hashable {
+/// What the fits and the error cells use is described generally
+/// (proofs/activation-error.md, §1 and §7): the points where the curvature
+/// changes (``curvatureChanges``, exact rationals), whether the function is
+/// convex or concave between them (``curvature(from:to:)``), the asymptotic
+/// line at each end (``lowerAsymptoteLine``, ``upperAsymptoteLine``), and
+/// rigorous enclosures of the values and the derivative.
+///
+/// - sigmoid and tanh: increasing, point-symmetric about `(0, σ(0))`
+///   (`σ(−x) = 2σ(0) − σ(x)`), convex on `(−∞, 0]` and concave on `[0, ∞)`,
+///   with horizontal asymptotes (Lemma 1).
+/// - softplus: increasing and convex on ℝ, asymptotes `y = 0` at −∞ and
+///   `y = x` at +∞ (Lemma 7).
+/// - ELU with `α > 0`: increasing, convex on `(−∞, 0]`, linear on `[0, ∞)`,
+///   asymptotes `y = −α` at −∞ and `y = x` (exactly, for `x ≥ 0`); convex on
+///   ℝ when `α ≤ 1`, not when `α > 1`, so 0 is always a curvature change
+///   point and never straddled by an error cell (Lemma 8).
+public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
     /// `σ(x) = 1 / (1 + e^−x)`.
     case sigmoid
     /// `tanh(x)`.
     case tanh
+    /// `log(1 + e^x)`.
+    case softplus
+    /// `x` for `x ≥ 0`, `α(e^x − 1)` below; `alpha > 0`.
+    case elu(alpha: Rational)
 
     /// The smooth activation of a layer; nil for piecewise-linear ones.
     public init?(_ activation: Activation) {
         switch activation {
         case .sigmoid: self = .sigmoid
         case .tanh: self = .tanh
+        case .softplus: self = .softplus
+        case .elu(let alpha): self = .elu(alpha: alpha)
         default: return nil
         }
+    }
+
+    /// The bounded, point-symmetric S-shaped functions (sigmoid and tanh),
+    /// whose fits are symmetric.
+    public static let sigmoidal: [SmoothActivation] = [.sigmoid, .tanh]
+
+    /// One of each kind, ELU with `α` below, at and above 1 (tests and benchmarks).
+    public static let examples: [SmoothActivation] = [.sigmoid, .tanh, .softplus, .elu(alpha: Rational(1, 2)), .elu(alpha: .one), .elu(alpha: 2)]
+
+    /// True for sigmoid and tanh.
+    public var isSigmoidal: Bool {
+        switch self {
+        case .sigmoid, .tanh: true
+        case .softplus, .elu: false
+        }
+    }
+
+    /// The activation's name as in models and certificates (`elu` for every `α`).
+    public var name: String {
+        switch self {
+        case .sigmoid: "sigmoid"
+        case .tanh: "tanh"
+        case .softplus: "softplus"
+        case .elu: "elu"
+        }
+    }
+
+    /// The name, with `α` for ELU: `elu(alpha 1/2)`.
+    public var description: String {
+        if case .elu(let alpha) = self { return "elu(alpha \(alpha))" }
+        return name
+    }
+
+    /// Whether the function is convex or concave on an interval.
+    public enum Curvature: Sendable, Hashable {
+        /// `f'' ≥ 0` (in the sense of an increasing one-sided derivative).
+        case convex
+        /// `f'' ≤ 0`.
+        case concave
+    }
+
+    /// The points where the curvature changes (inflection points and kinks),
+    /// increasing; exact rationals. Every fit's error cell lies between two
+    /// consecutive ones.
+    public var curvatureChanges: [Rational] {
+        switch self {
+        case .sigmoid, .tanh, .elu: [.zero]
+        case .softplus: []
+        }
+    }
+
+    /// The curvature on `[a, b]`, an interval holding no curvature change
+    /// point strictly inside; nil when it does (then only mean-value bounds
+    /// apply). Proofs: proofs/activation-error.md, Lemmas 1, 7, 8.
+    public func curvature(from a: Rational, to b: Rational) -> Curvature? {
+        if curvatureChanges.contains(where: { a < $0 && $0 < b }) { return nil }
+        switch self {
+        case .sigmoid, .tanh: return b.sign <= 0 ? .convex : .concave
+        case .softplus: return .convex
+        case .elu: return .convex  // convex on (−∞, 0], linear (so convex) on [0, ∞)
+        }
+    }
+
+    /// The line `y = slope·x + intercept` that `f` approaches at −∞ (`f` minus
+    /// the line tends to 0).
+    public var lowerAsymptoteLine: PiecewiseLinearFunction.Line {
+        PiecewiseLinearFunction.Line(slope: .zero, intercept: lowerAsymptote)
+    }
+
+    /// The line `f` approaches at +∞: `y = 1` for sigmoid and tanh, `y = x`
+    /// for softplus and ELU.
+    public var upperAsymptoteLine: PiecewiseLinearFunction.Line {
+        isSigmoidal ? PiecewiseLinearFunction.Line(slope: .zero, intercept: upperAsymptote)
+            : PiecewiseLinearFunction.Line(slope: .one, intercept: .zero)
     }
 
     /// The fewest pieces a fit can have: 3 (a continuous function with bounded
     /// error on ℝ must be constant on both tails, and a continuous function
     /// made of two constants is constant — the paper's two-asymptote "hard σ"
     /// is a discontinuous step, so the first tangent makes `n = 3`).
-    public var minimumPieces: Int { 3 }
+    ///
+    /// Softplus: 2 (`max(0, x)`, its two asymptotes). ELU: 3 (the lower
+    /// asymptote, a line through the origin, and `y = x`; 0 is a breakpoint
+    /// of every ELU fit).
+    public var minimumPieces: Int {
+        switch self {
+        case .sigmoid, .tanh, .elu: 3
+        case .softplus: 2
+        }
+    }
 
     /// The value in floating point (search and display only).
     public func callAsFunction(_ x: Double) -> Double {
         switch self {
         case .sigmoid: x >= 0 ? 1 / (1 + Foundation.exp(-x)) : Foundation.exp(x) / (1 + Foundation.exp(x))
         case .tanh: Foundation.tanh(x)
+        case .softplus: Activation.softplus.callAsFunction(x)
+        case .elu(let alpha): Activation.elu(alpha: alpha).callAsFunction(x)
         }
     }
 
-    /// The derivative in floating point (search only).
+    /// The derivative in floating point (search only; for ELU at 0 the
+    /// left derivative `α`).
     public func derivative(_ x: Double) -> Double {
         switch self {
         case .sigmoid:
@@ -47,6 +152,10 @@ public enum SmoothActivation: String, Sendable, Codable, CaseIterable, Hashable 
         case .tanh:
             let t = Foundation.tanh(x)
             return (1 - t) * (1 + t)
+        case .softplus:
+            return Activation.softplus.derivative(x)
+        case .elu(let alpha):
+            return x > 0 ? 1 : alpha.nearestDouble * Foundation.exp(x)
         }
     }
 
@@ -56,49 +165,73 @@ public enum SmoothActivation: String, Sendable, Codable, CaseIterable, Hashable 
         switch self {
         case .sigmoid: Enclosure.sigmoid(x, bits: bits)
         case .tanh: Enclosure.tanh(x, bits: bits)
+        case .softplus: Enclosure.softplus(x, bits: bits)
+        case .elu(let alpha): Enclosure.elu(x, alpha: alpha, bits: bits)
         }
     }
 
-    /// A rigorous enclosure of the derivative over `x` (via ``Enclosure``).
+    /// A rigorous enclosure of the derivative over `x` (via ``Enclosure``);
+    /// for ELU, an `x` holding 0 gets both one-sided derivatives at 0.
     public func derivativeEnclosure(_ x: RationalInterval, bits: Int = 80) -> RationalInterval {
         switch self {
         case .sigmoid: Enclosure.sigmoidDerivative(x, bits: bits)
         case .tanh: Enclosure.tanhDerivative(x, bits: bits)
+        case .softplus: Enclosure.softplusDerivative(x, bits: bits)
+        case .elu(let alpha): Enclosure.eluDerivative(x, alpha: alpha, bits: bits)
         }
     }
 
-    /// The global Lipschitz constant `max σ' = σ'(0)`: 1/4 for sigmoid, 1 for tanh.
+    /// The global Lipschitz constant `sup |σ'|`: 1/4 for sigmoid, 1 for tanh
+    /// and softplus, `max(α, 1)` for ELU.
     public var lipschitz: Rational {
         switch self {
         case .sigmoid: Rational(1, 4)
-        case .tanh: .one
+        case .tanh, .softplus: .one
+        case .elu(let alpha): max(alpha, .one)
         }
     }
 
-    /// `lim σ(x)` as `x → −∞`: 0 for sigmoid, −1 for tanh.
+    /// `lim σ(x)` as `x → −∞`: 0 for sigmoid and softplus, −1 for tanh, −α for ELU.
     public var lowerAsymptote: Rational {
         switch self {
-        case .sigmoid: .zero
+        case .sigmoid, .softplus: .zero
         case .tanh: -1
+        case .elu(let alpha): -alpha
         }
     }
 
-    /// `lim σ(x)` as `x → +∞`: 1 for both.
+    /// `lim σ(x)` as `x → +∞` for sigmoid and tanh: 1 (softplus and ELU are
+    /// unbounded; see ``upperAsymptoteLine``).
     public var upperAsymptote: Rational { .one }
 
-    /// `σ(0)`, the centre of symmetry's height: 1/2 for sigmoid, 0 for tanh.
-    public var valueAtZero: Rational {
+    /// `σ(0)`, exactly: 1/2 for sigmoid, 0 for tanh and ELU; nil for softplus
+    /// (`log 2` is irrational).
+    public var exactValueAtZero: Rational? {
         switch self {
         case .sigmoid: Rational(1, 2)
-        case .tanh: .zero
+        case .tanh, .elu: .zero
+        case .softplus: nil
         }
+    }
+
+    /// `σ(0)` for sigmoid and tanh, the centre of symmetry's height: 1/2 for
+    /// sigmoid, 0 for tanh.
+    public var valueAtZero: Rational { exactValueAtZero ?? .zero }
+
+    /// Encloses `σ'(z)` at the point `z` given an enclosure `v` of `σ(z)`
+    /// (for ELU at 0: both one-sided derivatives).
+    package func pointDerivative(at z: Rational, value v: RationalInterval) -> RationalInterval {
+        isSigmoidal ? derivative(fromValue: v) : derivativeEnclosure(RationalInterval(point: z))
     }
 
     /// Encloses `σ'(z)` from an enclosure `v` of `σ(z)` at one point, using
     /// `σ' = σ(1 − σ)` and `tanh' = 1 − tanh²` (proofs/activation-error.md,
-    /// Lemma 1) and the exact range of those quadratics over `v`.
+    /// Lemma 1) and the exact range of those quadratics over `v`. Sigmoid
+    /// and tanh only (traps otherwise: use ``pointDerivative(at:value:)``).
     package func derivative(fromValue v: RationalInterval) -> RationalInterval {
         switch self {
+        case .softplus, .elu:
+            preconditionFailure("derivative(fromValue:) is for sigmoid and tanh")
         case .sigmoid:
             // h(s) = s(1 − s): increasing below 1/2, decreasing above, max 1/4.
             func h(_ s: Rational) -> Rational { s * (.one - s) }

@@ -84,7 +84,7 @@ struct Linearize: ParsableCommand {
                           maximumOutputError: $0.maximumOutputError)
                 },
                 functions: Dictionary(uniqueKeysWithValues: result.network.fits.map {
-                    ($0.key.rawValue, Summary.Fit(breakpoints: $0.value.breakpoints, slopes: $0.value.slopes, intercepts: $0.value.intercepts))
+                    ($0.key.description, Summary.Fit(breakpoints: $0.value.breakpoints, slopes: $0.value.slopes, intercepts: $0.value.intercepts))
                 })))
             return
         }

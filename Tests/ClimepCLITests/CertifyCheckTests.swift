@@ -39,6 +39,21 @@ import Testing
         #expect(check.stdout.contains("verified"))
     }
 
+    /// Softplus and ELU (α = 0.5) models exported by torch certify, and the
+    /// certificates check, with a finite, nonzero error bound.
+    @Test(arguments: ["torch_legacy_softplus", "torch_dynamo_elu_half"])
+    func convexSmoothModelsCertifyAndCheck(name: String) throws {
+        let model = Fixtures.path("exporters/\(name).onnx")
+        let out = temporaryPath(".json")
+        let result = try Climep.run(["certify", model, "--box=-1:1", "--pieces", "6", "--out", out, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let summary = try JSONDecoder().decode(Summary.self, from: Data(result.stdout.utf8))
+        #expect(summary.errorBound.allSatisfy { $0 != "0" })
+        let check = try Climep.run(["check", out, "--model", model])
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.contains("verified"))
+    }
+
     @Test func anotherModelFileOrATamperedClaimFailsWithExitOne() throws {
         let out = temporaryPath(".json")
         let made = try Climep.run(["certify", tanh, "--box=-1:1", "--pieces", "5", "--splits", "4", "--out", out])

@@ -39,6 +39,13 @@ of that exporter gets:
 * torch_dynamo_view_noopt_static_batch: the same with a static batch.
 * torch_legacy_transpose_nofold: x @ W.t() + b, legacy exporter with
   do_constant_folding=False: Transpose of a weight initializer, MatMul, Add.
+* torch_legacy_softplus: Linear -> Softplus -> Linear -> Softplus -> Linear
+  (nn.Softplus()), legacy exporter: ONNX Softplus nodes. (The dynamo
+  exporter writes torch's threshold, Where(Greater(x, 20), x, Softplus(x)),
+  which is not softplus — it jumps by about 2e-9 at 20 — so climep refuses
+  it and it is not a fixture.)
+* torch_legacy_elu_half, torch_dynamo_elu_half: the same shape with
+  nn.ELU(alpha=0.5): Elu nodes with alpha 0.5.
 * sk_pipeline_scaler_mlp: Pipeline(StandardScaler(), MLPClassifier()) by
   skl2onnx: ai.onnx.ml.Scaler before the MLP.
 
@@ -103,6 +110,14 @@ def mlp(d, hidden, k, seed, *, batchnorm=False, view=False, transpose=False):
             return self.l2(torch.relu(h))
 
     return MLP()
+
+
+def smooth_mlp(d, hidden, k, seed, act):
+    """Two hidden layers of `hidden` units with the activation module `act`."""
+    import torch
+    torch.manual_seed(seed)
+    return torch.nn.Sequential(torch.nn.Linear(d, hidden), act, torch.nn.Linear(hidden, hidden), act,
+                               torch.nn.Linear(hidden, k))
 
 
 def export(model, name, shape_tail, how, seed, X, dynamic=True):
@@ -202,6 +217,25 @@ def torch_models():
     assert "Transpose" in e["ops"], e["ops"]
     e["layers"] = dense(4, 6, 3)
     out.append(e)
+
+    def smooth_layers(d, h, k, name):
+        return [{"inputs": d, "outputs": h, "activation": name}, {"inputs": h, "outputs": h, "activation": name},
+                {"inputs": h, "outputs": k, "activation": "identity"}]
+
+    legacy = lambda mod, x, p: torch.onnx.export(mod, (x,), p, dynamo=False, input_names=["x"],
+                                                 dynamic_axes={"x": {0: "batch"}})
+    dynamo = lambda mod, x, p: torch.onnx.export(mod, (x,), p)
+    for seed, tag, act, op, name in [(16, "softplus", torch.nn.Softplus(), "Softplus", "softplus"),
+                                     (17, "elu_half", torch.nn.ELU(alpha=0.5), "Elu", "elu")]:
+        X, y = dataset(seed)
+        m = train(smooth_mlp(4, 8, 3, seed, act), X, y, seed)
+        for how, exporter, dynamic in [(legacy, "legacy", True), (dynamo, "dynamo", False)]:
+            if tag == "softplus" and exporter == "dynamo":
+                continue  # the threshold's Greater/Where (see above)
+            e = export(m, "torch_%s_%s" % (exporter, tag), (4,), how, seed, X, dynamic=dynamic)
+            assert op in e["ops"], e["ops"]
+            e["layers"] = smooth_layers(4, 8, 3, name)
+            out.append(e)
     return out
 
 

@@ -7,14 +7,16 @@ import Testing
 /// Models exported by torch.onnx.export (legacy and dynamo) and skl2onnx
 /// themselves, in the patterns of issue 13: external data, BatchNorm1d,
 /// `x.view(x.size(0), -1)` with a dynamic batch, a Transpose of a weight,
-/// a Reshape of a Concat of Constants, and skl2onnx's Scaler. Each loads
+/// a Reshape of a Concat of Constants, skl2onnx's Scaler, and torch's
+/// Softplus and ELU (α = 0.5) as ONNX Softplus and Elu nodes. Each loads
 /// through the public path and gives onnxruntime's label on every stored point.
 @Suite struct ExporterFixtureTests {
     @Test func everyPatternIsPresent() {
         let names = Set(Fixtures.exporterModels().compactMap(\.name))
         for name in ["torch_dynamo_external_data", "torch_legacy_batchnorm1d", "torch_dynamo_batchnorm1d_noopt",
                      "torch_legacy_view_dynamic_batch", "torch_dynamo_view_noopt_dynamic_batch",
-                     "torch_dynamo_view_noopt_static_batch", "torch_legacy_transpose_nofold", "sk_pipeline_scaler_mlp"] {
+                     "torch_dynamo_view_noopt_static_batch", "torch_legacy_transpose_nofold", "sk_pipeline_scaler_mlp",
+                     "torch_legacy_softplus", "torch_legacy_elu_half", "torch_dynamo_elu_half"] {
             #expect(names.contains(name), "missing fixture \(name)")
         }
     }
@@ -47,6 +49,16 @@ import Testing
         #expect(try load("torch_dynamo_view_noopt_static_batch").provenance.foldedConstants == ["Concat"])
         let external = try ModelFile.read(Fixtures.path("exporters/torch_dynamo_external_data.onnx"))
         #expect(external.externalFiles.map(\.location) == ["torch_dynamo_external_data.onnx.data"])
+    }
+
+    /// torch's `nn.ELU(alpha=0.5)` keeps its α exactly (0.5 is a float32).
+    @Test func eluKeepsItsAlpha() throws {
+        for name in ["torch_legacy_elu_half", "torch_dynamo_elu_half"] {
+            let network = try Network(contentsOf: Fixtures.path("exporters/\(name).onnx"))
+            #expect(network.layers.dropLast().allSatisfy { $0.activation == .elu(alpha: Rational(1, 2)) }, "\(name)")
+        }
+        let softplus = try Network(contentsOf: Fixtures.path("exporters/torch_legacy_softplus.onnx"))
+        #expect(softplus.layers.dropLast().allSatisfy { $0.activation == .softplus })
     }
 
     @Test func theTorchExternalDataFileTruncatedIsRefused() throws {

@@ -33,7 +33,23 @@ import Testing
         #expect(again.layers == network.layers)
     }
 
+    /// softplus and elu (with its exact `alpha`, default 1) read and round-trip.
+    @Test func readsSoftplusAndELU() throws {
+        let network = try load("""
+            { "format": "climep-model", "layers": [
+              { "weights": [["1"]], "bias": ["0"], "activation": "softplus" },
+              { "weights": [["1"]], "bias": ["0"], "activation": "elu", "alpha": "1/3" },
+              { "weights": [["1"]], "bias": ["0"], "activation": "elu" },
+              { "weights": [["1"], ["-1"]], "bias": ["0", "0"], "activation": "identity" } ] }
+            """)
+        #expect(network.layers.map(\.activation) == [.softplus, .elu(alpha: Rational(1, 3)), .elu(alpha: .one), .identity])
+        let again = try JSONModelFormat.network(from: try JSONModelFormat.data(for: network), source: "again")
+        #expect(again.layers == network.layers)
+    }
+
     @Test(arguments: [
+        (#"{"format": "climep-model", "layers": [{"weights": [["1"]], "bias": ["0"], "activation": "elu", "alpha": "0"}]}"#, "elu needs \"alpha\" > 0"),
+        (#"{"format": "climep-model", "layers": [{"weights": [["1"]], "bias": ["0"], "activation": "elu", "alpah": "1"}]}"#, "alpah"),
         ("{", "unterminated object at top level (line 1)"),
         (#"{"format": "onnx", "layers": []}"#, "expected \"climep-model\""),
         (#"{"format": "climep-model", "layers": []}"#, "no layers"),

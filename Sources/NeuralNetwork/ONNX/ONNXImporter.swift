@@ -197,7 +197,7 @@ struct ONNXImporter {
 
     // MARK: - Operators
 
-    static let activationOps: Set<String> = ["Relu", "LeakyRelu", "Sigmoid", "Tanh", "Clip"]
+    static let activationOps: Set<String> = ["Relu", "LeakyRelu", "Sigmoid", "Tanh", "Softplus", "Elu", "Clip"]
     static let affineOps: Set<String> = ["Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "BatchNormalization", "Scaler"]
     static let shapeOps: Set<String> = ["Flatten", "Reshape", "Identity", "Dropout", "Cast"]
     static let pathOps = activationOps.union(affineOps).union(shapeOps)
@@ -311,6 +311,12 @@ struct ONNXImporter {
             try closeLayer(activation: .sigmoid)
         case "Tanh":
             try closeLayer(activation: .tanh)
+        case "Softplus":
+            try closeLayer(activation: .softplus)
+        case "Elu":
+            let alpha = try floatAttribute(node, "alpha", default: .one)
+            guard alpha.sign > 0 else { throw InputError("\(source): \(here) has alpha \(alpha); climep supports Elu with alpha > 0") }
+            try closeLayer(activation: .elu(alpha: alpha))
         case "Clip":
             var lower = try node.attribute.first(where: { $0.name == "min" }).map { a throws(InputError) in try exactFloat(a.f, in: here) }
             var upper = try node.attribute.first(where: { $0.name == "max" }).map { a throws(InputError) in try exactFloat(a.f, in: here) }
