@@ -52,18 +52,9 @@ struct ConvexFitSearch {
     /// 0 first), each rounded to Algorithm 1's grid; nil when a rounded point repeats.
     func tangentPoints(pieces n: Int) -> [Double]? {
         let first: [Double] = endsAtOrigin && slopeAtOrigin != 1 ? [0] : []
-        var points = Self.sequences.withLock { $0[f] } ?? first
-        if points.count >= n - 2 { return Array(points.prefix(max(n - 2, 0))) }
-        while points.count < n - 2 {
-            let x = worst(lines(tangentPoints: points)).x
-            let rounded = (x / Algorithm1Search.grid).rounded() * Algorithm1Search.grid
-            guard !points.contains(rounded) else { return nil }
-            points.append(rounded)
+        return greedyTangentPoints(count: n - 2, start: first, keepAtLeast: 0, cache: Self.sequences, key: f) {
+            worst(lines(tangentPoints: $0)).x
         }
-        Self.sequences.withLock { known in
-            if (known[f]?.count ?? 0) < points.count { known[f] = points }
-        }
-        return points
     }
 
     private static let sequences = Mutex<[SmoothActivation: [Double]]>([:])

@@ -127,22 +127,37 @@ struct Algorithm1Search {
     /// points for `n` are the first `n − 2` of those for any larger `n`, so the
     /// longest sequence found so far is kept and extended.
     func tangentPoints(pieces n: Int) -> [Double]? {
-        var points = Self.sequences.withLock { $0[f] } ?? [0]
-        if points.count >= n - 2 { return Array(points.prefix(max(n - 2, 1))) }
-        while points.count < n - 2 {
-            let x = worst(lines(tangentPoints: points)).x
-            let rounded = (x / Self.grid).rounded() * Self.grid
-            guard !points.contains(rounded) else { return nil }
-            points.append(rounded)
+        greedyTangentPoints(count: n - 2, start: [0], keepAtLeast: 1, cache: Self.sequences, key: f) {
+            worst(lines(tangentPoints: $0)).x
         }
-        Self.sequences.withLock { known in
-            if (known[f]?.count ?? 0) < points.count { known[f] = points }
-        }
-        return points
     }
 
     /// The longest tangent sequence found for each function.
     private static let sequences = Mutex<[SmoothActivation: [Double]]>([:])
+}
+
+/// Algorithm 1's greedy sequence of tangent points, shared by both searches:
+/// from `start`, add the point where the current fit is worst (`worstPoint`),
+/// rounded to `Algorithm1Search.grid`, until there are `count`; nil when a
+/// rounded point repeats (only for absurd counts). The points for a count are
+/// a prefix of those for any larger one, so the longest sequence found is
+/// kept in `cache` per function and extended; a prefix never drops below
+/// `keepAtLeast` points.
+func greedyTangentPoints(
+    count: Int, start: [Double], keepAtLeast: Int, cache: borrowing Mutex<[SmoothActivation: [Double]]>,
+    key: SmoothActivation, worstPoint: ([Double]) -> Double
+) -> [Double]? {
+    var points = cache.withLock { $0[key] } ?? start
+    if points.count >= count { return Array(points.prefix(max(count, keepAtLeast))) }
+    while points.count < count {
+        let rounded = (worstPoint(points) / Algorithm1Search.grid).rounded() * Algorithm1Search.grid
+        guard !points.contains(rounded) else { return nil }
+        points.append(rounded)
+    }
+    cache.withLock { known in
+        if (known[key]?.count ?? 0) < points.count { known[key] = points }
+    }
+    return points
 }
 
 // MARK: - Equal-error fit
