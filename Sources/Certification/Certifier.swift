@@ -88,12 +88,12 @@ public enum Certifier {
             let scores = ClassScores(logitWeights: region.logitWeights, logitBias: region.logitBias)
             // The only candidate is g's label at the region's witness.
             let i = Network.label(ofLogits: region.logits(at: region.witness))
-            var multipliers: [[Rational]] = []
+            var multipliers: [BoundCertificate] = []
             for j in 0..<scores.classCount where j != i {
                 let (c, d) = scores.difference(i, j)
                 guard let low = LinearProgramming.minimum(of: c, plus: d, over: region.polytope),
                       low.value > errors.threshold(i, j) else { break }
-                multipliers.append(low.certificate.multipliers)
+                multipliers.append(low.certificate)
             }
             if multipliers.count == scores.classCount - 1 {
                 agreed.append(.init(region: r, label: i, multipliers: multipliers))

@@ -87,14 +87,14 @@ extension DecisionNet {
         guard let low = LinearProgramming.minimum(of: c, plus: d, over: ahead) else {
             // Empty: a and b never both beat the others here; scaled Farkas multipliers prove a − b ≥ 1 on it.
             return LinearProgramming.proveNonnegative(c, plus: d - 1, over: ahead).map {
-                .init(region: region, classes: [a, b], larger: a, multipliers: $0.multipliers)
+                .init(region: region, classes: [a, b], larger: a, multipliers: $0)
             }
         }
         if low.value.sign > 0 {
-            return .init(region: region, classes: [a, b], larger: a, multipliers: low.certificate.multipliers)
+            return .init(region: region, classes: [a, b], larger: a, multipliers: low.certificate)
         }
         if let high = LinearProgramming.maximum(of: c, plus: d, over: ahead), high.value.sign < 0 {
-            return .init(region: region, classes: [a, b], larger: b, multipliers: high.certificate.multipliers)
+            return .init(region: region, classes: [a, b], larger: b, multipliers: high.certificate)
         }
         return nil
     }

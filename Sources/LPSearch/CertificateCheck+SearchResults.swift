@@ -31,8 +31,8 @@ extension CertificateCheck {
         guard (kept + dropped).sorted() == Array(0..<m), kept == kept.sorted() else { return false }
         var removedSoFar: [Int] = []
         for removal in form.removals {
-            let i = removal.index, y = removal.certificate.multipliers
-            guard y.count == m, y[i].isZero, removedSoFar.allSatisfy({ y[$0].isZero }),
+            let i = removal.index, y = removal.certificate
+            guard y[i].isZero, removedSoFar.allSatisfy({ y[$0].isZero }),
                   verifyUpperBound(p.halfspaces[i].offset, of: p.halfspaces[i].normal, plus: .zero,
                                    over: p, certificate: removal.certificate)
             else { return false }

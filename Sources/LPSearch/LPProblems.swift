@@ -13,10 +13,9 @@ import Polyhedra
 enum LPProblems {
     // MARK: Minimisation
 
-    /// `min c·x` in scaled box coordinates; nil when the data do not fit `Double`.
+    /// `min c·x` in scaled box coordinates (`s`: `p`'s rows); nil when the data do not fit `Double`.
     /// The objective is scaled by `2^objectiveExponent`.
-    static func floatMinimum(_ c: [Rational], over p: Polytope) -> (BoxedSimplex<Double>, objectiveExponent: Int)? {
-        let s = SearchRows(p)
+    static func floatMinimum(_ c: [Rational], over p: Polytope, rows s: SearchRows) -> (BoxedSimplex<Double>, objectiveExponent: Int)? {
         guard s.isUsable else { return nil }
         var cost = (0..<p.dimension).map { c[$0].nearestDouble * s.radius[$0] }
         let maxAbs = cost.map(abs).max() ?? 0
@@ -68,8 +67,7 @@ enum LPProblems {
 
     /// The Chebyshev LP in scaled box coordinates (variables `t ∈ [−1, 1]^d` and
     /// `s`, the last; cost `−s`); nil when the data do not fit `Double`.
-    static func floatChebyshev(_ p: Polytope) -> BoxedSimplex<Double>? {
-        let s = SearchRows(p)
+    static func floatChebyshev(_ p: Polytope, rows s: SearchRows) -> BoxedSimplex<Double>? {
         guard s.isUsable else { return nil }
         let d = p.dimension, k = d + 1, m = s.count
         var rows = [Double](repeating: 0, count: (m + 2 * d) * k)

@@ -88,9 +88,12 @@ public enum LinearProgramming {
             return nil
         case .empty(let y):
             let m = p.halfspaces.count
-            let last = y.multipliers[m]
+            let last = y[m]
             if last.sign > 0 {
-                let scaled = BoundCertificate(multipliers: y.multipliers[..<m].map { $0 / last })
+                // Drop the cut's own multiplier (the last index) and divide by it.
+                let kept = y.indices.count - 1
+                let scaled = BoundCertificate(indices: Array(y.indices[..<kept]), values: Array(y.values[..<kept]))
+                    .scaled(by: .one / last)
                 precondition(CertificateCheck.verifyLowerBound(.zero, of: c, plus: d, over: p, certificate: scaled),
                              "proveNonnegative: rescaled emptiness certificate failed (bug)")
                 return scaled
@@ -112,7 +115,7 @@ public enum LinearProgramming {
         let f = CertificateCheck.certifiedLowerBound(of: zero, plus: .zero, over: p, certificate: y)!
         let deficit = -(CertificateCheck.boxMinimum(of: c, lower: p.lower, upper: p.upper) + d)
         let lambda = deficit.sign > 0 ? deficit / f : .zero
-        let scaled = BoundCertificate(multipliers: y.multipliers.map { $0 * lambda })
+        let scaled = y.scaled(by: lambda)
         precondition(CertificateCheck.verifyLowerBound(.zero, of: c, plus: d, over: p, certificate: scaled),
                      "proveNonnegative: scaled Farkas certificate failed (bug)")
         return scaled
@@ -138,10 +141,10 @@ public enum LinearProgramming {
             return .witness((0..<d).map { (p.lower[$0] + p.upper[$0]).timesPowerOfTwo(-1) })
         }
         var floatLP: BoxedSimplex<Double>? = nil
-        if strategy != .exactFromScratch, var lp = LPProblems.floatChebyshev(p) {
+        let rows = strategy != .exactFromScratch ? SearchRows(p) : nil
+        if let rows, var lp = LPProblems.floatChebyshev(p, rows: rows) {
             if lp.solve(maxIterations: iterationLimit(lp)) == .optimal && strategy == .automatic {
                 let v = lp.primal()
-                let rows = SearchRows(p)
                 if v[d] > 0 {
                     for x in rows.witnessCandidates(Array(v[..<d])) where x.allSatisfy(\.isFinite) {
                         let exact = x.map { Rational(exactly: $0)! }
@@ -199,13 +202,20 @@ public enum LinearProgramming {
     /// If `c = 0` and `d = 0` neither side has points satisfying `z < 0` or
     /// `z > 0`: both come back empty; decide such a constant function without
     /// splitting.
+    ///
+    /// `hint` names halfspaces of `p` likely to prove a side empty (e.g. those
+    /// of the previous split's certificate): the LP over them alone is tried
+    /// first. Any subset of `p`'s halfspaces contains `p`, so a bound proven on
+    /// it holds on `p` with the same multipliers; along a path of `n` cuts this
+    /// keeps a split's cost independent of `n` where a few halfspaces decide it.
+    /// Indices out of range are ignored, so a stale hint only costs time.
     public static func split(
         _ p: Polytope, by c: [Rational], plus d: Rational, witness: [Rational]? = nil,
-        strategy: Strategy = .automatic
+        hint: [Int] = [], strategy: Strategy = .automatic
     ) -> SplitResult {
         precondition(c.count == p.dimension, "split: dimension mismatch")
         let m = p.halfspaces.count
-        let unit = BoundCertificate(multipliers: Array(repeating: .zero, count: m) + [.one])
+        let unit = BoundCertificate(indices: [m], values: [.one])
         let lo = CertificateCheck.boxMinimum(of: c, lower: p.lower, upper: p.upper) + d
         let hi = CertificateCheck.boxMaximum(of: c, lower: p.lower, upper: p.upper) + d
         let known = p.interiorWitness ?? witness.flatMap { CertificateCheck.verifyWitness($0, of: p) ? $0 : nil }
@@ -229,9 +239,9 @@ public enum LinearProgramming {
         } else if let w = known {
             switch (dot(c, w) + d).sign {
             case -1:
-                sides = (settle(below(), .witness(w)), otherSide(p, c, d, towards: 1, child: above, witness: w, strategy: strategy))
+                sides = (settle(below(), .witness(w)), otherSide(p, c, d, towards: 1, child: above, witness: w, hint: hint, strategy: strategy))
             case 1:
-                sides = (otherSide(p, c, d, towards: -1, child: below, witness: w, strategy: strategy), settle(above(), .witness(w)))
+                sides = (otherSide(p, c, d, towards: -1, child: below, witness: w, hint: hint, strategy: strategy), settle(above(), .witness(w)))
             default:
                 sides = (solve(below()), solve(above()))
             }
@@ -248,13 +258,24 @@ public enum LinearProgramming {
     /// witness on the segment from `w` to the LP's maximiser of `σz`.
     private static func otherSide(
         _ p: Polytope, _ c: [Rational], _ d: Rational, towards sigma: Int, child makeChild: () -> Polytope,
-        witness w: [Rational], strategy: Strategy
+        witness w: [Rational], hint: [Int], strategy: Strategy
     ) -> (InteriorResult, Polytope?) {
         // Lower bound of −σz: ≥ 0 proves the child's interior empty.
         let nc = sigma > 0 ? c.map { -$0 } : c, nd = sigma > 0 ? -d : d
+        let m = p.halfspaces.count
+        let subset = Array(Set(hint.filter { (0..<m).contains($0) })).sorted()
+        if strategy == .automatic, !subset.isEmpty, 2 * subset.count < m {
+            // The relaxation to the hinted halfspaces (p ⊆ it): a bound ≥ 0 there holds on p.
+            let relaxed = lowerBound(nc, plus: nd, over: p.selecting(subset), target: .zero, strategy: strategy)
+            if case .bound(let b) = relaxed.kind, b.value.sign >= 0 {
+                let y = BoundCertificate(indices: b.certificate.indices.map { subset[$0] }, values: b.certificate.values)
+                    .appending(index: m, value: .one)
+                return (.empty(y), nil)
+            }
+        }
         let outcome = lowerBound(nc, plus: nd, over: p, target: .zero, strategy: strategy)
         if case .bound(let b) = outcome.kind, b.value.sign >= 0 {
-            return (.empty(BoundCertificate(multipliers: b.certificate.multipliers + [.one])), nil)
+            return (.empty(b.certificate.appending(index: p.halfspaces.count, value: .one)), nil)
         }
         let child = makeChild()
         func found(_ x: [Rational]) -> (InteriorResult, Polytope?) { (.witness(x), child.recordingVerifiedWitness(x)) }
@@ -316,12 +337,12 @@ public enum LinearProgramming {
         let m = p.halfspaces.count, dim = p.dimension
         let boxBound = CertificateCheck.boxMinimum(of: c, lower: p.lower, upper: p.upper) + d
         if m == 0 || (target != nil && boxBound >= target!) {
-            return LowerBoundOutcome(kind: .bound(LinearBound(value: boxBound, certificate: .box(count: m))))
+            return LowerBoundOutcome(kind: .bound(LinearBound(value: boxBound, certificate: .box)))
         }
         var floatLP: BoxedSimplex<Double>? = nil
-        if strategy != .exactFromScratch, let (built, e) = LPProblems.floatMinimum(c, over: p) {
+        let rows = strategy != .exactFromScratch ? SearchRows(p) : nil
+        if let s = rows, let (built, e) = LPProblems.floatMinimum(c, over: p, rows: s) {
             var lp = built
-            let s = SearchRows(p)
             var constant = d.nearestDouble, scale = 0.0
             for j in 0..<dim {
                 let cj = c[j].nearestDouble

@@ -35,7 +35,7 @@ extension LinearProgramming {
             let h = p.halfspaces[i]
             if CertificateCheck.boxMaximum(of: h.normal, lower: p.lower, upper: p.upper) <= h.offset {
                 kept[i] = false
-                removals.append(.init(index: i, certificate: .box(count: m)))
+                removals.append(.init(index: i, certificate: .box))
                 continue
             }
             let others = (0..<m).filter { $0 != i && kept[$0] }
@@ -48,12 +48,13 @@ extension LinearProgramming {
             case .witness(let x):
                 facets.append(.init(index: i, witness: x))
             case .empty(let y):
-                let last = y.multipliers[others.count]
+                let last = y[others.count]
                 // last > 0 always: q's other halfspaces contain p, which has interior points.
                 precondition(last.sign > 0, "irredundantForm: emptiness without the reversed halfspace (bug)")
-                var multipliers = [Rational](repeating: .zero, count: m)
-                for (position, j) in others.enumerated() { multipliers[j] = y.multipliers[position] / last }
-                let certificate = BoundCertificate(multipliers: multipliers)
+                // q's halfspace at position k is p's halfspace others[k] (increasing); drop the reversed one.
+                let stored = y.indices.count - 1
+                let certificate = BoundCertificate(indices: y.indices[..<stored].map { others[$0] },
+                                                   values: Array(y.values[..<stored])).scaled(by: .one / last)
                 precondition(CertificateCheck.verifyUpperBound(h.offset, of: h.normal, plus: .zero, over: p, certificate: certificate),
                              "irredundantForm: rescaled certificate failed (bug)")
                 kept[i] = false

@@ -23,15 +23,19 @@ public enum CertificateCheck {
 
     /// The lower bound on `c·x + d` over `p` that `certificate` proves,
     /// `min_{x∈X} (c + Aᵀy)·x + d − yᵀb` (§1); nil when the certificate is
-    /// malformed (wrong number of multipliers or a negative one) or `c` has the
-    /// wrong length.
+    /// malformed (indices not strictly increasing or naming no halfspace of
+    /// `p`, or a value not positive) or `c` has the wrong length. Work is
+    /// proportional to the stored multipliers, not to `p`'s halfspaces.
     public static func certifiedLowerBound(
         of c: [Rational], plus d: Rational, over p: Polytope, certificate: BoundCertificate
     ) -> Rational? {
-        let y = certificate.multipliers
-        guard c.count == p.dimension, y.count == p.halfspaces.count, y.allSatisfy({ $0.sign >= 0 }) else { return nil }
-        let used = y.indices.filter { !y[$0].isZero }
-        let weights = used.map { y[$0] }
+        let used = certificate.indices, weights = certificate.values
+        guard c.count == p.dimension, used.count == weights.count,
+              used.indices.allSatisfy({ k in
+                  used[k] >= 0 && used[k] < p.halfspaces.count && (k == 0 || used[k - 1] < used[k])
+              }),
+              weights.allSatisfy({ $0.sign > 0 })
+        else { return nil }
         // g = c + Aᵀy, constant = d − yᵀb.
         var g = c
         if !used.isEmpty {

@@ -113,6 +113,9 @@ public struct RegionEnumeration: Sendable {
         // Recording it as the region's interior witness skips the repeat and
         // changes no answer: it is the point `split` would have verified.
         var lastVerified: (halfspaces: [Halfspace], witness: [Rational])?
+        // The halfspaces of the last emptiness proof: along a path, the next
+        // cut is usually decided by the same few (`split`'s hint).
+        var lastProof: [Int] = []
         do {
             try walk.walk(
                 from: state, fork: fork,
@@ -123,7 +126,9 @@ public struct RegionEnumeration: Sendable {
                        known.witness == w, known.halfspaces == region.halfspaces {
                         region = region.recordingVerifiedWitness(w)
                     }
-                    let split = LinearProgramming.split(region, by: c, plus: d, witness: witness)
+                    let split = LinearProgramming.split(region, by: c, plus: d, witness: witness, hint: lastProof)
+                    let proofs = [split.below.certificate, split.above.certificate].compactMap { $0?.indices }
+                    if !proofs.isEmpty { lastProof = proofs.flatMap { $0 } }
                     part.steps.append(.decision(below: split.below.certificate, above: split.above.certificate))
                     switch (split.below, split.above) {
                     case (.witness(let x), .empty), (.empty, .witness(let x)):
@@ -227,8 +232,8 @@ public struct RegionEnumeration: Sendable {
 
 extension InteriorResult {
     /// The multipliers of an emptiness certificate, nil for a witness.
-    var certificate: [Rational]? {
-        if case .empty(let y) = self { return y.multipliers }
+    var certificate: BoundCertificate? {
+        if case .empty(let y) = self { return y }
         return nil
     }
 }

@@ -1,4 +1,5 @@
 import ExactArithmetic
+import Polyhedra
 import Foundation
 import NeuralNetwork
 
@@ -24,8 +25,9 @@ public struct Certificate: Codable, Sendable, Equatable {
     public static let formatName = "climep-certificate"
     /// The version this build writes and reads. Version 2 dropped the
     /// unchecked `pieces`/`fit` labels and states the agreed area as a
-    /// verified dyadic lower bound.
-    public static let currentVersion = 2
+    /// verified dyadic lower bound; version 3 stores every set of LP
+    /// multipliers sparsely (`BoundCertificate`: `[[index, "p/q"], …]`).
+    public static let currentVersion = 3
 
     /// The model the certificate is about.
     public struct ModelClaims: Codable, Sendable, Equatable {
@@ -181,10 +183,10 @@ public struct Certificate: Codable, Sendable, Equatable {
         public var region: Int
         public var classes: [Int]
         public var larger: Int
-        public var multipliers: [Rational]
+        public var multipliers: BoundCertificate
 
         /// The value with these fields (checked only by `CertificateChecker`).
-        public init(region: Int, classes: [Int], larger: Int, multipliers: [Rational]) {
+        public init(region: Int, classes: [Int], larger: Int, multipliers: BoundCertificate) {
             self.region = region
             self.classes = classes
             self.larger = larger
@@ -215,10 +217,10 @@ public struct Certificate: Codable, Sendable, Equatable {
     public struct AgreedRegion: Codable, Sendable, Equatable {
         public var region: Int
         public var label: Int
-        public var multipliers: [[Rational]]
+        public var multipliers: [BoundCertificate]
 
         /// The value with these fields (checked only by `CertificateChecker`).
-        public init(region: Int, label: Int, multipliers: [[Rational]]) {
+        public init(region: Int, label: Int, multipliers: [BoundCertificate]) {
             self.region = region
             self.label = label
             self.multipliers = multipliers

@@ -283,7 +283,7 @@ public enum CertificateChecker {
             let ahead = region.scores.bothAhead(a, b, in: region.polytope)
             let (c, offset) = region.scores.difference(s.larger, s.larger == a ? b : a)
             guard let proven = CertificateCheck.certifiedLowerBound(
-                of: c, plus: offset, over: ahead, certificate: BoundCertificate(multipliers: s.multipliers)),
+                of: c, plus: offset, over: ahead, certificate: s.multipliers),
                   proven.sign > 0 else {
                 throw fail(name, "the multipliers do not prove that class \(s.larger) is ahead on region \(s.region)")
             }
@@ -331,7 +331,7 @@ public enum CertificateChecker {
             for (y, j) in zip(claim.multipliers, (0..<classes).filter { $0 != i }) {
                 let (c, offset) = region.scores.difference(i, j)
                 guard let proven = CertificateCheck.certifiedLowerBound(
-                    of: c, plus: offset, over: region.polytope, certificate: BoundCertificate(multipliers: y)),
+                    of: c, plus: offset, over: region.polytope, certificate: y),
                       proven > errors.threshold(i, j) else {
                     throw fail(name, "the margin of class \(i) over class \(j) on region \(claim.region) is not proven to exceed \(errors.threshold(i, j))")
                 }

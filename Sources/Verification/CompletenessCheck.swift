@@ -40,10 +40,9 @@ public enum CompletenessCheck {
                     guard case .decision(let below, let above) = try next() else {
                         throw Failure(step: index - 1, reason: "expected a cut, found a leaf")
                     }
-                    func side(_ multipliers: [Rational]?, _ half: Halfspace, _ name: String) throws(Failure) -> SplitTreeWalk.Side {
+                    func side(_ multipliers: BoundCertificate?, _ half: Halfspace, _ name: String) throws(Failure) -> SplitTreeWalk.Side {
                         guard let y = multipliers else { return .explored(witness: nil) }
-                        guard y.count == region.halfspaces.count + 1,
-                              CertificateCheck.verifyEmptyInterior(of: region.adding(half), certificate: BoundCertificate(multipliers: y))
+                        guard CertificateCheck.verifyEmptyInterior(of: region.adding(half), certificate: y)
                         else { throw Failure(step: index - 1, reason: "the certificate that the \(name) side is empty does not hold") }
                         return .empty
                     }

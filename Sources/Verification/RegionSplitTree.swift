@@ -17,8 +17,9 @@ public struct RegionSplitTree: Sendable, Codable, Hashable {
     /// One recorded step.
     public enum Step: Sendable, Codable, Hashable {
         /// A cut: `nil` for an explored side, else the multipliers proving its
-        /// interior empty (one per halfspace of the region, then one for the cut).
-        case decision(below: [Rational]?, above: [Rational]?)
+        /// interior empty (indexing the region's halfspaces, then the cut's at
+        /// the region's halfspace count).
+        case decision(below: BoundCertificate?, above: BoundCertificate?)
         /// The end of a path: a point strictly inside the region.
         case leaf([Rational])
     }
@@ -38,8 +39,8 @@ public struct RegionSplitTree: Sendable, Codable, Hashable {
             if let witness = try item.decodeIfPresent([Rational].self, forKey: .leaf) {
                 steps.append(.leaf(witness))
             } else {
-                steps.append(.decision(below: try item.decodeIfPresent([Rational].self, forKey: .below),
-                                       above: try item.decodeIfPresent([Rational].self, forKey: .above)))
+                steps.append(.decision(below: try item.decodeIfPresent(BoundCertificate.self, forKey: .below),
+                                       above: try item.decodeIfPresent(BoundCertificate.self, forKey: .above)))
             }
         }
         self.steps = steps

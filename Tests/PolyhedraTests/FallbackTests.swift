@@ -103,7 +103,7 @@ import ExactArithmetic
                 let offset = -dot(c, v)
                 // min of −z over p is exactly 0.
                 let negated = c.map { -$0 }
-                guard var float = LPProblems.floatMinimum(negated, over: p)?.0, float.solve() == .optimal else { continue }
+                guard var float = LPProblems.floatMinimum(negated, over: p, rows: SearchRows(p))?.0, float.solve() == .optimal else { continue }
                 if let y = LPProblems.exactMinimum(negated, over: p).exactDual(ofBasisOf: float) {
                     let bound = CertificateCheck.certifiedLowerBound(of: negated, plus: -offset, over: p, certificate: BoundCertificate(multipliers: y))
                     #expect(bound == 0)
@@ -124,7 +124,7 @@ import ExactArithmetic
         for _ in 0..<20 {
             let p = randomPolytope(dimension: 4, halfspaces: 12, &rng)
             let c = (0..<4).map { _ in float32(in: -1 ... 1, &rng) }
-            guard var float = LPProblems.floatMinimum(c, over: p)?.0 else { continue }
+            guard var float = LPProblems.floatMinimum(c, over: p, rows: SearchRows(p))?.0 else { continue }
             guard float.solve() == .optimal else { continue }
             var warm = LPProblems.exactMinimum(c, over: p)
             if warm.warmStart(from: float) {

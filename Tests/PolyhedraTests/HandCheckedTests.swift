@@ -134,7 +134,7 @@ func hs(_ a: [Rational], _ b: Rational) -> Halfspace { Halfspace(normal: a, offs
         #expect(LinearProgramming.proveNonnegative([1, 1], plus: 0, over: unitSquare()) != nil)
         // On the triangle, 1 − x − y ≥ 0 needs the halfspace (the box gives −1).
         let c2 = try #require(LinearProgramming.proveNonnegative([-1, -1], plus: 1, over: triangle))
-        #expect(c2.multipliers == [1])
+        #expect(c2.dense(count: 1) == [1])
         // An empty polytope: everything is non-negative on it.
         let empty = unitSquare([hs([1, 1], 1), hs([-1, -1], -3)])
         let c3 = try #require(LinearProgramming.proveNonnegative([-7, 0], plus: 0, over: empty))
@@ -144,7 +144,7 @@ func hs(_ a: [Rational], _ b: Rational) -> Halfspace { Halfspace(normal: a, offs
     @Test func tamperedCertificatesAreRejected() throws {
         let bound = try #require(LinearProgramming.maximum(of: [2, 3], plus: 0, over: triangle))
         // Any y ∈ [2, 3] proves max 3: 2x + 3y ≤ 2x + 3y + y(1 − x − y), maximised on the box.
-        #expect(bound.certificate.multipliers[0] >= 2 && bound.certificate.multipliers[0] <= 3)
+        #expect(bound.certificate[0] >= 2 && bound.certificate[0] <= 3)
         #expect(CertificateCheck.verifyUpperBound(3, of: [2, 3], plus: 0, over: triangle, certificate: bound.certificate))
         // A tighter claim than proven.
         #expect(!CertificateCheck.verifyUpperBound(q(299, 100), of: [2, 3], plus: 0, over: triangle, certificate: bound.certificate))
@@ -154,8 +154,8 @@ func hs(_ a: [Rational], _ b: Rational) -> Halfspace { Halfspace(normal: a, offs
         // A perturbed multiplier proves less than the claim.
         #expect(!CertificateCheck.verifyUpperBound(3, of: [2, 3], plus: 0, over: triangle, certificate: BoundCertificate(multipliers: [q(301, 100)])))
         #expect(!CertificateCheck.verifyUpperBound(3, of: [2, 3], plus: 0, over: triangle, certificate: BoundCertificate(multipliers: [q(199, 100)])))
-        // The wrong number of multipliers.
-        #expect(!CertificateCheck.verifyUpperBound(3, of: [2, 3], plus: 0, over: triangle, certificate: BoundCertificate(multipliers: [3, 0])))
+        // A multiplier for a halfspace the polytope does not have.
+        #expect(!CertificateCheck.verifyUpperBound(3, of: [2, 3], plus: 0, over: triangle, certificate: BoundCertificate(indices: [1], values: [3])))  // index 1 names no halfspace
         // Witnesses: on the boundary, outside the halfspace, outside the box.
         #expect(CertificateCheck.verifyWitness([q(1, 4), q(1, 4)], of: triangle))
         #expect(!CertificateCheck.verifyWitness([q(1, 2), q(1, 2)], of: triangle))
@@ -164,11 +164,17 @@ func hs(_ a: [Rational], _ b: Rational) -> Halfspace { Halfspace(normal: a, offs
         #expect(!CertificateCheck.verifyWitness([q(1, 4)], of: triangle))
         // Emptiness: zero multipliers, negative ones, and a valid-looking one for a non-empty set.
         let empty = unitSquare([hs([1, 1], 1), hs([-1, -1], -3)])
-        #expect(!CertificateCheck.verifyEmptyInterior(of: empty, certificate: .box(count: 2)))
+        #expect(!CertificateCheck.verifyEmptyInterior(of: empty, certificate: .box))
         #expect(!CertificateCheck.verifyEmptyInterior(of: empty, certificate: BoundCertificate(multipliers: [1, -1])))
         #expect(!CertificateCheck.verifyEmptyInterior(of: empty, certificate: BoundCertificate(multipliers: [1, q(1, 4)])))
         #expect(CertificateCheck.verifyEmptyInterior(of: empty, certificate: BoundCertificate(multipliers: [1, q(1, 3)])))  // (2/3)(x + y) ≥ 0
         #expect(CertificateCheck.verifyEmptyInterior(of: empty, certificate: BoundCertificate(multipliers: [1, q(1, 2)])))
+        // Sparse entries must name halfspaces of the polytope, in increasing order, with positive values.
+        #expect(CertificateCheck.verifyEmptyInterior(of: empty, certificate: BoundCertificate(indices: [0, 1], values: [1, q(1, 2)])))
+        #expect(!CertificateCheck.verifyEmptyInterior(of: empty, certificate: BoundCertificate(indices: [1, 0], values: [q(1, 2), 1])))
+        #expect(!CertificateCheck.verifyEmptyInterior(of: empty, certificate: BoundCertificate(indices: [0, 2], values: [1, q(1, 2)])))
+        #expect(!CertificateCheck.verifyEmptyInterior(of: empty, certificate: BoundCertificate(indices: [0, 1, 1], values: [1, q(1, 4), q(1, 4)])))
+        #expect(!CertificateCheck.verifyEmptyInterior(of: empty, certificate: BoundCertificate(indices: [0, 1], values: [1, 0])))
         let notEmpty = unitSquare([hs([1, 1], 1), hs([-1, -1], q(-1, 2))])
         #expect(!CertificateCheck.verifyEmptyInterior(of: notEmpty, certificate: BoundCertificate(multipliers: [1, 1])))
         // A polygon with a vertex missing, or in clockwise order.
@@ -213,8 +219,15 @@ func hs(_ a: [Rational], _ b: Rational) -> Halfspace { Halfspace(normal: a, offs
         }
         let form = try #require(LinearProgramming.irredundantForm(of: p))
         #expect(try decoder.decode(IrredundantForm.self, from: encoder.encode(form)) == form)
-        let text = String(decoding: try encoder.encode(BoundCertificate(multipliers: [q(1, 3), 0])), as: UTF8.self)
-        #expect(text == #"{"multipliers":["1\/3","0"]}"#)
+        // Sparse: only the non-zero multipliers, as [index, value] pairs.
+        let text = String(decoding: try encoder.encode(BoundCertificate(multipliers: [q(1, 3), 0, 2])), as: UTF8.self)
+        #expect(text == #"[[0,"1\/3"],[2,"2"]]"#)
+        #expect(try decoder.decode(BoundCertificate.self, from: Data(text.utf8)).dense(count: 3) == [q(1, 3), 0, 2])
+        // One spelling: zeros, negatives, unsorted or repeated indices and malformed pairs are refused.
+        for spelling in [#"[[0,"0"]]"#, #"[[0,"-1"]]"#, #"[[2,"1"],[0,"1"]]"#, #"[[1,"1"],[1,"2"]]"#,
+                         #"[[-1,"1"]]"#, #"[[0,"1",3]]"#, #"[[0]]"#, #"[["0","1"]]"#] {
+            #expect(throws: DecodingError.self, "\(spelling)") { try decoder.decode(BoundCertificate.self, from: Data(spelling.utf8)) }
+        }
         // Invalid boxes are decoding errors, not traps.
         let bad = Data(#"{"lower":["1"],"upper":["0"],"halfspaces":[]}"#.utf8)
         #expect(throws: DecodingError.self) { try decoder.decode(Polytope.self, from: bad) }

@@ -134,9 +134,9 @@ func randomReLUNetwork(inputs: Int, hidden: [Int], outputs: Int, seed: UInt64) t
                 moved.steps[index] = .leaf([x[0] + 4, x[1]])
                 mutations.append(moved)
             case .decision(let below, let above):
-                if let y = below ?? above, let k = y.firstIndex(where: { $0.sign > 0 }) {
-                    var weaker = y
-                    weaker[k] = .zero
+                if let y = below ?? above, !y.isBoxBound {
+                    // The first stored multiplier left out.
+                    let weaker = BoundCertificate(indices: Array(y.indices.dropFirst()), values: Array(y.values.dropFirst()))
                     var changed = tree
                     changed.steps[index] = below != nil ? .decision(below: weaker, above: above) : .decision(below: below, above: weaker)
                     mutations.append(changed)
@@ -144,7 +144,7 @@ func randomReLUNetwork(inputs: Int, hidden: [Int], outputs: Int, seed: UInt64) t
                 if below == nil && above == nil {
                     // Claim an explored side empty with a made-up certificate.
                     var fake = tree
-                    fake.steps[index] = .decision(below: [Rational](repeating: 1, count: 1), above: nil)
+                    fake.steps[index] = .decision(below: BoundCertificate(indices: [0], values: [1]), above: nil)
                     mutations.append(fake)
                 }
             }

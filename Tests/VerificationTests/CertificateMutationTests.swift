@@ -520,13 +520,14 @@ extension CertificateMutationTests {
                 guard case .decision(let below, let above) = step else { continue }
                 for (side, y) in [("below", below), ("above", above)] {
                     guard let y else { continue }
-                    func with(_ z: [Rational]?) -> RegionSplitTree.Step {
+                    func with(_ z: BoundCertificate?) -> RegionSplitTree.Step {
                         side == "below" ? .decision(below: z, above: above) : .decision(below: below, above: z)
                     }
                     let name = "regions.splitTree.steps[\(k)].\(side)"
-                    add("\(name) zeroed") { $0.regions.splitTree.steps[k] = with(y.map { _ in .zero }) }
-                    if y.contains(where: { !$0.isZero }) {
-                        add("\(name) negated") { $0.regions.splitTree.steps[k] = with(y.map { -$0 }) }
+                    add("\(name) zeroed") { $0.regions.splitTree.steps[k] = with(.box) }
+                    if !y.isBoxBound {
+                        add("\(name) negated") { $0.regions.splitTree.steps[k] = with(y.negated) }
+                        add("\(name) last index past the region") { $0.regions.splitTree.steps[k] = with(y.pastTheEnd) }
                     }
                     add("\(name) dropped (side explored)") { $0.regions.splitTree.steps[k] = with(nil) }
                 }
@@ -609,12 +610,15 @@ extension CertificateMutationTests {
                 let (a, b) = (separation.classes[0], separation.classes[1])
                 let polytope = subject.polytopes[separation.region]
                 let ahead = subject.scores[separation.region].bothAhead(a, b, in: polytope)
-                if !CertificateCheck.verifyEmpty(ahead, certificate: BoundCertificate(multipliers: separation.multipliers)) {
+                if !CertificateCheck.verifyEmpty(ahead, certificate: separation.multipliers) {
                     let other = separation.larger == a ? b : a
                     add("\(name).larger swapped") { $0.decisionNet.separations[k].larger = other }
                 }
-                if separation.multipliers.contains(where: { !$0.isZero }) {
-                    add("\(name).multipliers negated") { $0.decisionNet.separations[k].multipliers = separation.multipliers.map { -$0 } }
+                if !separation.multipliers.isBoxBound {
+                    add("\(name).multipliers negated") { $0.decisionNet.separations[k].multipliers = separation.multipliers.negated }
+                    add("\(name).multipliers' last index past the region") {
+                        $0.decisionNet.separations[k].multipliers = separation.multipliers.pastTheEnd
+                    }
                 }
                 // Moved: the pair is no longer separated on its own region.
                 let elsewhere = (separation.region + 1) % original.regions.count
@@ -679,11 +683,12 @@ extension CertificateMutationTests {
                     // Zero multipliers leave the box bound; only where that does not prove the margin is it a break.
                     let (c, d) = subject.scores[claim.region].difference(claim.label, j)
                     let boxBound = dot(c, c.indices.map { c[$0].sign >= 0 ? box.lower[$0] : box.upper[$0] }) + d
-                    if !(boxBound > errors.threshold(claim.label, j)) && y.contains(where: { !$0.isZero }) {
-                        add("\(name).multipliers[\(n)] zeroed") { $0.agreement.regions[k].multipliers[n] = y.map { _ in .zero } }
+                    if !(boxBound > errors.threshold(claim.label, j)) && !y.isBoxBound {
+                        add("\(name).multipliers[\(n)] zeroed") { $0.agreement.regions[k].multipliers[n] = .box }
                     }
-                    if y.contains(where: { !$0.isZero }) {
-                        add("\(name).multipliers[\(n)] negated") { $0.agreement.regions[k].multipliers[n] = y.map { -$0 } }
+                    if !y.isBoxBound {
+                        add("\(name).multipliers[\(n)] negated") { $0.agreement.regions[k].multipliers[n] = y.negated }
+                        add("\(name).multipliers[\(n)] last index past the region") { $0.agreement.regions[k].multipliers[n] = y.pastTheEnd }
                     }
                 }
                 // The certifier claims every region it can: one it left out has no such margin.
@@ -771,4 +776,13 @@ private func mutationRandomNetwork(inputs: Int, hidden: [Int], outputs: Int, act
 /// A finite float's exact value (every finite float is one; throws rather than traps otherwise).
 private func exactly(_ x: Float) throws -> Rational {
     try #require(Rational(exactly: x))
+}
+
+extension BoundCertificate {
+    /// Every stored multiplier negated (no longer multipliers).
+    var negated: BoundCertificate { BoundCertificate(indices: indices, values: values.map { -$0 }) }
+    /// The last stored index moved far past any halfspace of the region.
+    var pastTheEnd: BoundCertificate {
+        BoundCertificate(indices: indices.dropLast() + [indices.last! + 1_000_000], values: values)
+    }
 }
