@@ -64,7 +64,7 @@ extension DecisionNet {
             guard box.contains(x), let signs = DecisionNet.strictSigns(of: x, planes), table[signs] == nil else { return false }
             let label = Network.label(ofLogits: g.exactLogits(x))
             table[signs] = label
-            entries.append(.init(signs: DecisionNet.signText(signs), label: label, witness: x))
+            entries.append(.init(label: label, witness: x))
             return true
         }
         for region in enumeration.regions {

@@ -26,7 +26,9 @@ public struct Certificate: Codable, Sendable, Equatable {
     /// The version this build writes and reads. Version 2 dropped the
     /// unchecked `pieces`/`fit` labels and states the agreed area as a
     /// verified dyadic lower bound; version 3 stores every set of LP
-    /// multipliers sparsely (`BoundCertificate`: `[[index, "p/q"], …]`).
+    /// multipliers sparsely (`BoundCertificate`: `[[index, "p/q"], …]`) and
+    /// names each DecisionNet cell by its witness alone (the sign pattern is
+    /// recomputed), so a certificate grows linearly with the regions.
     public static let currentVersion = 3
 
     /// The model the certificate is about.
@@ -163,13 +165,11 @@ public struct Certificate: Codable, Sendable, Equatable {
     /// One table entry: the strict sign pattern (`+`/`-` per hyperplane), the
     /// class, and a point of the box with that pattern where `g` answers it.
     public struct TableEntry: Codable, Sendable, Equatable {
-        public var signs: String
         public var label: Int
         public var witness: [Rational]
 
         /// The value with these fields (checked only by `CertificateChecker`).
-        public init(signs: String, label: Int, witness: [Rational]) {
-            self.signs = signs
+        public init(label: Int, witness: [Rational]) {
             self.label = label
             self.witness = witness
         }

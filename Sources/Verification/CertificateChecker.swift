@@ -254,18 +254,20 @@ public enum CertificateChecker {
             }
             guard planes.insert(h).inserted else { throw fail("decisionNet.hyperplanes[\(k)]", "listed twice") }
         }
-        var patterns: Set<String> = []
+        var patterns: [[Bool]: Int] = [:]
         for (k, entry) in dnet.table.enumerated() {
             let name = "decisionNet.table[\(k)]"
             guard (0..<classes).contains(entry.label) else { throw fail("\(name).label", "no class \(entry.label)") }
             guard entry.witness.count == d, box.contains(entry.witness) else {
                 throw fail("\(name).witness", "not a point of the box")
             }
-            guard let signs = DecisionNet.strictSigns(of: entry.witness, dnet.hyperplanes),
-                  DecisionNet.signText(signs) == entry.signs else {
-                throw fail("\(name).witness", "does not have the sign pattern \(entry.signs)")
+            // The entry's cell is the witness's strict sign pattern, recomputed (not stored).
+            guard let signs = DecisionNet.strictSigns(of: entry.witness, dnet.hyperplanes) else {
+                throw fail("\(name).witness", "lies on a hyperplane (no strict sign pattern)")
             }
-            guard patterns.insert(entry.signs).inserted else { throw fail("\(name).signs", "pattern listed twice") }
+            if let earlier = patterns.updateValue(k, forKey: signs) {
+                throw fail("\(name).witness", "has the sign pattern of table[\(earlier)]'s witness (a cell listed twice)")
+            }
             let answer = Network.label(ofLogits: g.exactLogits(entry.witness))
             guard answer == entry.label else {
                 throw fail("\(name).label", "claimed \(entry.label), but g answers \(answer) at the witness")

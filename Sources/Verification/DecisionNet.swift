@@ -93,17 +93,17 @@ public struct DecisionNet: Sendable {
     public init(certificate: Certificate) throws(InputError) {
         let network = certificate.model.network
         let g = try LinearizedNetwork(network, activations: certificate.linearization.layers.map(\.function))
-        var table: [[Bool]: Int] = [:]
-        for entry in certificate.decisionNet.table {
-            let signs = entry.signs.map { $0 == "+" }
-            guard signs.count == certificate.decisionNet.hyperplanes.count,
-                  entry.signs.allSatisfy({ $0 == "+" || $0 == "-" }) else {
-                throw InputError("certificate: table pattern '\(entry.signs)' does not match the hyperplanes")
-            }
-            table[signs] = entry.label
-        }
         for h in certificate.decisionNet.hyperplanes where h.normal.count != network.inputCount {
             throw InputError("certificate: a hyperplane has \(h.normal.count) coefficients for \(network.inputCount) inputs")
+        }
+        // Each entry's cell is its witness's strict sign pattern (the certificate stores no pattern).
+        var table: [[Bool]: Int] = [:]
+        for (k, entry) in certificate.decisionNet.table.enumerated() {
+            guard entry.witness.count == network.inputCount,
+                  let signs = DecisionNet.strictSigns(of: entry.witness, certificate.decisionNet.hyperplanes) else {
+                throw InputError("certificate: decisionNet.table[\(k)]'s witness is not a point off every hyperplane")
+            }
+            table[signs] = entry.label
         }
         self.init(hyperplanes: certificate.decisionNet.hyperplanes, table: table, fallback: g)
     }

@@ -549,8 +549,8 @@ extension CertificateMutationTests {
                 for label in 0..<classes where label != entry.label {
                     add("\(name).label set to \(label)") { $0.decisionNet.table[k].label = label }
                 }
-                // A duplicate pattern with another answer: the table would say two things.
-                let duplicate = Certificate.TableEntry(signs: entry.signs, label: (entry.label + 1) % classes, witness: entry.witness)
+                // A duplicate cell with another answer: the table would say two things.
+                let duplicate = Certificate.TableEntry(label: (entry.label + 1) % classes, witness: entry.witness)
                 add("\(name) duplicated with another label") { $0.decisionNet.table.append(duplicate) }
                 for j in 0..<inputs {
                     for (value, text) in [(box.upper[j] + 1, "above"), (box.lower[j] - 1, "below")] {
@@ -562,15 +562,10 @@ extension CertificateMutationTests {
                     guard let x = Self.projection(of: entry.witness, onto: plane.normal, offset: plane.offset) else { continue }
                     add("\(name).witness moved onto hyperplane \(h)") { $0.decisionNet.table[k].witness = x }
                 }
-                // Patterns are distinct, so another entry's witness has another pattern.
+                // Cells are distinct, so the next entry's witness repeats its cell.
                 let next = dnet.table[(k + 1) % dnet.table.count]
-                if next.signs != entry.signs {
+                if dnet.table.count > 1 {
                     add("\(name).witness replaced by the next entry's") { $0.decisionNet.table[k].witness = next.witness }
-                }
-                for (position, sign) in entry.signs.enumerated() {
-                    var flipped = Array(entry.signs)
-                    flipped[position] = sign == "+" ? "-" : "+"
-                    add("\(name).signs[\(position)] flipped") { $0.decisionNet.table[k].signs = String(flipped) }
                 }
             }
 
@@ -646,13 +641,11 @@ extension CertificateMutationTests {
         /// witness lies on a hyperplane or repeats a pattern, counts recomputed.
         static func rederived(_ planes: [Hyperplane], in certificate: Certificate) -> Certificate {
             var result = certificate
-            var seen: Set<String> = []
+            var seen: Set<[Bool]> = []
             result.decisionNet.hyperplanes = planes
             result.decisionNet.table = certificate.decisionNet.table.compactMap { entry in
-                guard let signs = DecisionNet.strictSigns(of: entry.witness, planes) else { return nil }
-                let text = DecisionNet.signText(signs)
-                guard seen.insert(text).inserted else { return nil }
-                return .init(signs: text, label: entry.label, witness: entry.witness)
+                guard let signs = DecisionNet.strictSigns(of: entry.witness, planes), seen.insert(signs).inserted else { return nil }
+                return .init(label: entry.label, witness: entry.witness)
             }
             let coefficients = planes.count * (certificate.model.inputs + 1)
             result.decisionNet.hyperplaneCoefficients = coefficients

@@ -2,6 +2,7 @@ import ExactArithmetic
 import Foundation
 import NeuralNetwork
 import Polyhedra
+import Regions
 import Testing
 import Synchronization
 import Verification
@@ -56,5 +57,35 @@ import Verification
         #expect(result.deepest == width - 1)
         // The bottom leaf, and the above side of the last neuron's cut.
         #expect(result.leaves == 2)
+    }
+
+    /// The sorted-breakpoint layer makes every path cut every neuron, so the
+    /// tree has `n(n + 1)/2` cuts however the search decides them. Each
+    /// emptiness proof must stay as small as the LP's basis (at most d + 1 = 2
+    /// multipliers), not grow with the path: dense proofs made this tree cost
+    /// `n³/6` numbers (issue 9's one-input ReLU hang).
+    @Test func proofsAlongLongPathsStaySparse() throws {
+        let width = 120
+        let g = try Self.descendingReLULayer(width: width)
+        let box = try InputBox(lower: [-1], upper: [1])
+        let result = try RegionEnumeration.complete(g, over: box)
+        let tree = try #require(result.certificate)
+        var decisions = 0, stored = 0, largest = 0
+        for case .decision(let below, let above) in tree.steps {
+            decisions += 1
+            for y in [below, above].compactMap({ $0 }) {
+                stored += y.indices.count
+                largest = max(largest, y.indices.count)
+            }
+        }
+        // Counted independently: n + 1 intervals between the n breakpoints; the
+        // walk cuts breakpoints in decreasing order, and the interval below
+        // breakpoint k (the k-th both-sided cut) then cuts the n − k neurons
+        // after it once each: n + Σ_k (n − k) = n(n + 1)/2 cuts, none decided by the box.
+        #expect(result.regions.count == width + 1)
+        #expect(decisions == width * (width + 1) / 2)
+        #expect(largest <= 2)
+        #expect(stored <= 2 * decisions)
+        #expect(try CompletenessCheck.verify(tree, for: g, over: box) == width + 1)
     }
 }
