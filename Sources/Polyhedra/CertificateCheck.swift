@@ -29,21 +29,30 @@ public enum CertificateCheck {
     public static func certifiedLowerBound(
         of c: [Rational], plus d: Rational, over p: Polytope, certificate: BoundCertificate
     ) -> Rational? {
+        certifiedLowerBound(of: c, plus: d, over: p, cut: nil, certificate: certificate)
+    }
+
+    /// `certifiedLowerBound` over `p.adding(cut)` (the cut at index
+    /// `p.halfspaces.count`) without building that polytope: a split tree's
+    /// check would otherwise copy every halfspace of the path at every cut.
+    static func certifiedLowerBound(
+        of c: [Rational], plus d: Rational, over p: Polytope, cut: Halfspace?, certificate: BoundCertificate
+    ) -> Rational? {
         let used = certificate.indices, weights = certificate.values
-        guard c.count == p.dimension, used.count == weights.count,
-              used.indices.allSatisfy({ k in
-                  used[k] >= 0 && used[k] < p.halfspaces.count && (k == 0 || used[k - 1] < used[k])
-              }),
+        let m = p.halfspaces.count + (cut == nil ? 0 : 1)
+        guard c.count == p.dimension, cut.map({ $0.normal.count == p.dimension }) ?? true, used.count == weights.count,
+              used.indices.allSatisfy({ k in used[k] >= 0 && used[k] < m && (k == 0 || used[k - 1] < used[k]) }),
               weights.allSatisfy({ $0.sign > 0 })
         else { return nil }
+        let rows = used.map { $0 < p.halfspaces.count ? p.halfspaces[$0] : cut! }
         // g = c + Aᵀy, constant = d − yᵀb.
         var g = c
         if !used.isEmpty {
             for j in 0..<p.dimension {
-                g[j] = c[j] + dot(used.map { p.halfspaces[$0].normal[j] }, weights)
+                g[j] = c[j] + dot(rows.map { $0.normal[j] }, weights)
             }
         }
-        let constant = d - dot(used.map { p.halfspaces[$0].offset }, weights)
+        let constant = d - dot(rows.map(\.offset), weights)
         return boxMinimum(of: g, lower: p.lower, upper: p.upper) + constant
     }
 
@@ -87,9 +96,15 @@ public enum CertificateCheck {
     /// halfspace of `p` strictly — so `p` has empty interior (§3): `y ≥ 0`,
     /// `y ≠ 0` and `min_{x∈X} yᵀ(Ax − b) ≥ 0`.
     public static func verifyEmptyInterior(of p: Polytope, certificate: BoundCertificate) -> Bool {
+        verifyEmptyInterior(of: p, cut: nil, certificate: certificate)
+    }
+
+    /// `verifyEmptyInterior(of: p.adding(cut), certificate:)`, without building
+    /// `p.adding(cut)`: the same arithmetic on the same rows (§3).
+    public static func verifyEmptyInterior(of p: Polytope, cut: Halfspace?, certificate: BoundCertificate) -> Bool {
         guard !certificate.isBoxBound,
               let bound = certifiedLowerBound(
-                  of: Array(repeating: .zero, count: p.dimension), plus: .zero, over: p, certificate: certificate)
+                  of: Array(repeating: .zero, count: p.dimension), plus: .zero, over: p, cut: cut, certificate: certificate)
         else { return false }
         return bound.sign >= 0
     }

@@ -42,7 +42,7 @@ public enum CompletenessCheck {
                     }
                     func side(_ multipliers: BoundCertificate?, _ half: Halfspace, _ name: String) throws(Failure) -> SplitTreeWalk.Side {
                         guard let y = multipliers else { return .explored(witness: nil) }
-                        guard CertificateCheck.verifyEmptyInterior(of: region.adding(half), certificate: y)
+                        guard CertificateCheck.verifyEmptyInterior(of: region, cut: half, certificate: y)
                         else { throw Failure(step: index - 1, reason: "the certificate that the \(name) side is empty does not hold") }
                         return .empty
                     }
