@@ -268,9 +268,13 @@ public enum CertificateChecker {
             if let earlier = patterns.updateValue(k, forKey: signs) {
                 throw fail("\(name).witness", "has the sign pattern of table[\(earlier)]'s witness (a cell listed twice)")
             }
-            let answer = Network.label(ofLogits: g.exactLogits(entry.witness))
-            guard answer == entry.label else {
-                throw fail("\(name).label", "claimed \(entry.label), but g answers \(answer) at the witness")
+        }
+        // g's exact label at every witness: the expensive part, one entry per core at a time.
+        let table = dnet.table
+        _ = try checkInParallel(table.count) { k throws(CertificateCheckFailure) in
+            let answer = Network.label(ofLogits: g.exactLogits(table[k].witness))
+            guard answer == table[k].label else {
+                throw fail("decisionNet.table[\(k)].label", "claimed \(table[k].label), but g answers \(answer) at the witness")
             }
         }
         var separated: Set<[Int]> = []
@@ -280,6 +284,11 @@ public enum CertificateChecker {
                   s.classes.allSatisfy({ (0..<classes).contains($0) }), s.classes.contains(s.larger) else {
                 throw fail(name, "names no region and pair of classes of this certificate")
             }
+            separated.insert([s.region, s.classes[0], s.classes[1]])
+        }
+        let separations = dnet.separations
+        _ = try checkInParallel(separations.count) { k throws(CertificateCheckFailure) in
+            let s = separations[k]
             let (a, b) = (s.classes[0], s.classes[1])
             let region = regions[s.region]
             let ahead = region.scores.bothAhead(a, b, in: region.polytope)
@@ -287,11 +296,11 @@ public enum CertificateChecker {
             guard let proven = CertificateCheck.certifiedLowerBound(
                 of: c, plus: offset, over: ahead, certificate: s.multipliers),
                   proven.sign > 0 else {
-                throw fail(name, "the multipliers do not prove that class \(s.larger) is ahead on region \(s.region)")
+                throw fail("decisionNet.separations[\(k)]", "the multipliers do not prove that class \(s.larger) is ahead on region \(s.region)")
             }
-            separated.insert([s.region, a, b])
         }
-        for (r, region) in regions.enumerated() {
+        _ = try checkInParallel(regions.count) { [planes, separated] r throws(CertificateCheckFailure) in
+            let region = regions[r]
             for a in 0..<classes {
                 for b in (a + 1)..<classes {
                     let (c, offset) = region.scores.difference(a, b)
@@ -329,13 +338,17 @@ public enum CertificateChecker {
                 throw fail(name, "names no region and class of this certificate")
             }
             guard agreed.insert(claim.region).inserted else { throw fail(name, "region \(claim.region) listed twice") }
+        }
+        let agreedRegions = claims.regions
+        _ = try checkInParallel(agreedRegions.count) { k throws(CertificateCheckFailure) in
+            let claim = agreedRegions[k]
             let region = regions[claim.region], i = claim.label
             for (y, j) in zip(claim.multipliers, (0..<classes).filter { $0 != i }) {
                 let (c, offset) = region.scores.difference(i, j)
                 guard let proven = CertificateCheck.certifiedLowerBound(
                     of: c, plus: offset, over: region.polytope, certificate: y),
                       proven > errors.threshold(i, j) else {
-                    throw fail(name, "the margin of class \(i) over class \(j) on region \(claim.region) is not proven to exceed \(errors.threshold(i, j))")
+                    throw fail("agreement.regions[\(k)]", "the margin of class \(i) over class \(j) on region \(claim.region) is not proven to exceed \(errors.threshold(i, j))")
                 }
             }
         }
@@ -348,8 +361,9 @@ public enum CertificateChecker {
         guard let claimedArea = claims.areaLowerBound, let claimedBoxArea = claims.boxArea else {
             throw fail("agreement.areaLowerBound", "2 inputs: the agreed area's lower bound and the box's area are required")
         }
-        var total = Rational.zero
-        for region in regions {
+        let areas = try checkInParallel(regions.count) { r throws(CertificateCheckFailure) -> Rational in
+            let region = regions[r]
+            var area = Rational.zero
             for i in 0..<classes {
                 guard let part = region.scores.ahead(i, by: errors, in: region.polytope) else { continue }
                 // The clipped vertices are verified to be exactly the polygon's before their area counts.
@@ -358,9 +372,11 @@ public enum CertificateChecker {
                 guard CertificateCheck.verifyPolygon(vertices, of: part) else {
                     throw fail("agreement.areaLowerBound", "the computed vertices of a region's agreement part do not verify (a bug)")
                 }
-                total += CertificateCheck.shoelaceArea(vertices)
+                area += CertificateCheck.shoelaceArea(vertices)
             }
+            return area
         }
+        let total = areas.reduce(Rational.zero, +)
         guard claimedArea <= total else {
             throw fail("agreement.areaLowerBound", "claimed \(claimedArea), but the exact agreed area is only \(total.nearestDouble)")
         }
