@@ -45,7 +45,7 @@ public enum Certifier {
         progress("bounding |f - g| over \(splits) splits…")
         let bound = ErrorBound.certify(g, over: box, splits: splits)
         let enumeration = try RegionEnumeration.complete(g, over: box, maximumRegions: maximumRegions) {
-            progress("\($0) regions…")
+            progress($0.description)
         }
         progress("building the DecisionNet…")
         let dnet = DecisionNet.build(enumeration, network: g, over: box, trainingPoints: trainingPoints)

@@ -30,9 +30,11 @@ public struct RegionEnumeration: Sendable {
     /// below it are walked in parallel; their records are concatenated in
     /// depth-first order, so the certificate is the same as a sequential
     /// walk's. Throws `LimitReached` after `maximumRegions` regions.
+    /// `progress` hears about once a second while regions are found, and
+    /// whenever a top-level subtree is finished.
     public static func complete(
         _ g: LinearizedNetwork, over box: InputBox, maximumRegions: Int = .max,
-        progress: @escaping @Sendable (Int) -> Void = { _ in }
+        progress: @escaping @Sendable (EnumerationProgress) -> Void = { _ in }
     ) throws(LimitReached) -> RegionEnumeration {
         let walk = SplitTreeWalk(g, box: box)
         let counter = RegionCounter(limit: maximumRegions, progress: progress)
@@ -40,9 +42,11 @@ public struct RegionEnumeration: Sendable {
         let segments = expand(walk, walk.rootState, depth: forkDepth, counter: counter)
         let pending = segments.indices.filter { if case .pending = segments[$0] { true } else { false } }
         let results = SubtreeResults(count: segments.count)
+        counter.startSubtrees(pending.count)
         DispatchQueue.concurrentPerform(iterations: pending.count) { k in
             guard case .pending(let state) = segments[pending[k]] else { return }
             results.store(pending[k], record(walk, from: state, fork: nil, counter: counter).part)
+            counter.finishSubtree()
         }
         var steps: [RegionSplitTree.Step] = []
         var regions: [LinearRegion] = []
@@ -242,19 +246,51 @@ extension InteriorResult {
 final class RegionCounter: Sendable {
     private let count = Atomic<Int>(0)
     private let stop = Atomic<Bool>(false)
+    private let subtrees = Atomic<Int>(0)
+    private let subtreesFinished = Atomic<Int>(0)
+    private let start = ContinuousClock.now
+    /// Milliseconds since `start` of the last report (reports are at least a second apart).
+    private let lastReport = Atomic<Int>(0)
     let limit: Int
-    let progress: @Sendable (Int) -> Void
+    let progress: @Sendable (EnumerationProgress) -> Void
 
-    init(limit: Int, progress: @escaping @Sendable (Int) -> Void) {
+    init(limit: Int, progress: @escaping @Sendable (EnumerationProgress) -> Void) {
         self.limit = limit
         self.progress = progress
+    }
+
+    private var milliseconds: Int {
+        let elapsed = ContinuousClock.now - start
+        return Int(elapsed.components.seconds) * 1000 + Int(elapsed.components.attoseconds / 1_000_000_000_000_000)
+    }
+
+    private func report(at ms: Int) {
+        progress(EnumerationProgress(
+            regions: count.load(ordering: .relaxed), seconds: Double(ms) / 1000,
+            subtreesFinished: subtreesFinished.load(ordering: .relaxed), subtrees: subtrees.load(ordering: .relaxed)))
+    }
+
+    func startSubtrees(_ n: Int) { subtrees.store(n, ordering: .relaxed) }
+
+    func finishSubtree() {
+        subtreesFinished.add(1, ordering: .relaxed)
+        let ms = milliseconds
+        lastReport.store(ms, ordering: .relaxed)
+        report(at: ms)
     }
 
     /// Counts one region; false once the limit is reached (by any walk).
     func add() -> Bool {
         if stop.load(ordering: .relaxed) { return false }
         let n = count.add(1, ordering: .relaxed).newValue
-        if n % 1000 == 0 { progress(n) }
+        // The clock is read every 64 regions only; one walk wins each second's report.
+        if n % 64 == 0 {
+            let ms = milliseconds, last = lastReport.load(ordering: .relaxed)
+            if ms - last >= 1000,
+               lastReport.compareExchange(expected: last, desired: ms, ordering: .relaxed).exchanged {
+                report(at: ms)
+            }
+        }
         if n >= limit {
             stop.store(true, ordering: .relaxed)
             return false

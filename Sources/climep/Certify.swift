@@ -76,7 +76,7 @@ struct Certify: ParsableCommand {
         let result: Certifier.Result
         do {
             result = try Certifier.certify(g, model: modelFile, over: box, splits: splits, maximumRegions: maxRegions,
-                                           trainingPoints: training, progress: { printError($0) })
+                                           trainingPoints: training, progress: { ProgressLine.shared.report($0) })
         } catch {
             printError("stopped: --max-regions \(error.limit) reached; no certificate without the complete enumeration")
             throw ExitCode(1)

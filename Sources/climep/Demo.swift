@@ -56,7 +56,7 @@ struct Demo: ParsableCommand {
         let result: Certifier.Result
         do {
             result = try Certifier.certify(g, model: modelFile, over: box, splits: 64, trainingPoints: data2D.filter { box.contains($0) },
-                                           progress: { printError($0) })
+                                           progress: { ProgressLine.shared.report($0) })
         } catch {
             printError("stopped after \(error.regionsFound) regions")
             throw ExitCode(1)

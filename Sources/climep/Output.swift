@@ -1,10 +1,53 @@
+import Regions
 import ExactArithmetic
 import Foundation
 import Linearization
 
 /// Writes a line to standard error (progress, warnings).
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    ProgressLine.shared.line(text)
+}
+
+/// Progress of a long run on standard error: on a terminal one line redrawn
+/// in place, otherwise a plain line at most every 10 seconds (logs stay short).
+/// Every other message goes through `line`, which ends a redrawn line first.
+final class ProgressLine: @unchecked Sendable {
+    static let shared = ProgressLine(terminal: isatty(STDERR_FILENO) == 1)
+
+    private let terminal: Bool
+    private let lock = NSLock()
+    private var drawn = false
+    private var lastPlain: ContinuousClock.Instant?
+
+    init(terminal: Bool) { self.terminal = terminal }
+
+    /// Shows `text` as the current progress.
+    func update(_ text: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        if terminal {
+            write("\r\u{1B}[K" + text)
+            drawn = true
+        } else if lastPlain.map({ ContinuousClock.now - $0 >= .seconds(10) }) ?? true {
+            write(text + "\n")
+            lastPlain = .now
+        }
+    }
+
+    /// Writes `text` as a line of its own, below the progress line.
+    func line(_ text: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        write((drawn ? "\n" : "") + text + "\n")
+        drawn = false
+    }
+
+    /// For a progress callback that reports stages and enumeration progress alike.
+    func report(_ text: String) {
+        text.hasPrefix(EnumerationProgress.linePrefix) ? update(text) : line(text)
+    }
+
+    private func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
 }
 
 /// Prints one JSON object on stdout: sorted keys, slashes unescaped so exact

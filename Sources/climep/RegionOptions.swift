@@ -29,7 +29,7 @@ struct EnumerationOptions: ParsableArguments {
             guard maxRegions > 0 else { throw InputError("--max-regions must be positive") }
             let enumeration: RegionEnumeration
             do {
-                enumeration = try RegionEnumeration.complete(g, over: box, maximumRegions: maxRegions) { printError("\($0) regions…") }
+                enumeration = try RegionEnumeration.complete(g, over: box, maximumRegions: maxRegions) { ProgressLine.shared.update($0.description) }
             } catch {
                 printError("stopped: --max-regions \(error.limit) reached after \(error.regionsFound) regions; the enumeration is incomplete")
                 throw ExitCode(1)

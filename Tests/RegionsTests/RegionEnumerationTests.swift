@@ -6,6 +6,7 @@ import NeuralNetwork
 import LPSearch
 import Polyhedra
 import Regions
+import Synchronization
 import Testing
 
 func network(_ layers: [([[Rational]], [Rational], Activation)]) throws -> Network {
@@ -172,5 +173,28 @@ func randomReLUNetwork(inputs: Int, hidden: [Int], outputs: Int, seed: UInt64) t
         #expect(throws: CompletenessCheck.Failure.self) { try CompletenessCheck.verify(tree, for: try relu(other), over: box) }
         let wider = try InputBox(lower: [-2, -1], upper: [1, 1])
         #expect(throws: CompletenessCheck.Failure.self) { try CompletenessCheck.verify(tree, for: try relu(n), over: wider) }
+    }
+}
+
+/// Progress a person can read: the share of top-level subtrees finished
+/// reaches all of them, and the line says so.
+@Suite struct EnumerationProgressTests {
+    @Test func everySubtreeIsReportedFinished() throws {
+        let network = try Network(contentsOf: Fixtures.path("models/sk_moons_relu_bin.onnx"))
+        let g = try LinearizedNetwork(network, pieces: 3, method: .defaultMethod)
+        let box = try InputBox(lower: [-2, -2], upper: [2, 2])
+        let reports = Mutex<[EnumerationProgress]>([])
+        let result = try RegionEnumeration.complete(g, over: box) { p in reports.withLock { $0.append(p) } }
+        let seen = reports.withLock { $0 }
+        let last = try #require(seen.max { $0.subtreesFinished < $1.subtreesFinished })
+        #expect(last.subtrees > 1 && last.subtreesFinished == last.subtrees)
+        #expect(seen.allSatisfy { $0.regions <= result.regions.count && $0.subtreesFinished <= $0.subtrees })
+    }
+
+    @Test func theLineGroupsDigitsAndGivesTheShare() {
+        let p = EnumerationProgress(regions: 12_345, seconds: 58.2, subtreesFinished: 17, subtrees: 64)
+        #expect(p.description == "enumerating: 12,345 regions · 212/s · 58 s · 17 of 64 subtrees done (26 %)")
+        let top = EnumerationProgress(regions: 3, seconds: 0.05, subtreesFinished: 0, subtrees: 0)
+        #expect(top.description == "enumerating: 3 regions · 0/s · 0 s · walking the top of the split tree")
     }
 }
