@@ -24,6 +24,8 @@ public struct DecisionNet: Sendable {
 
     /// The hyperplanes in binary64 for `predict`'s filter.
     private let filter: [FilteredHyperplane]
+    /// `fallback` in binary64 with rounding bounds, tried before its exact evaluation.
+    private let filteredFallback: FilteredForwardPass
 
     /// A DecisionNet from its parts (not checked here: `CertificateChecker`
     /// proves a certified one consistent with `g`).
@@ -32,6 +34,7 @@ public struct DecisionNet: Sendable {
         self.table = table
         self.fallback = fallback
         filter = hyperplanes.map(FilteredHyperplane.init)
+        filteredFallback = FilteredForwardPass(fallback)
     }
 
     /// `strictSigns(of: x, hyperplanes)`, deciding each sign in binary64 with
@@ -72,7 +75,18 @@ public struct DecisionNet: Sendable {
         if let signs = filteredSigns(of: x), let label = table[signs] {
             return (label, true)
         }
-        return (Network.label(ofLogits: fallback.exactLogits(x)), false)
+        return (fallbackLabel(x), false)
+    }
+
+    /// `g`'s exact label at `x`: decided in binary64 with rigorous rounding
+    /// bounds where they suffice (`FilteredForwardPass`), exactly otherwise.
+    public func fallbackLabel(_ x: [Rational]) -> Int {
+        let point = x.map(\.nearestDouble)
+        let radius = zip(x, point).map { exact, rounded in
+            Rational(exactly: rounded).map { (exact - $0).magnitude.doubleUp } ?? .infinity
+        }
+        if radius.allSatisfy(\.isFinite), let label = filteredFallback.label(at: point, radius: radius) { return label }
+        return Network.label(ofLogits: fallback.exactLogits(x))
     }
 
     /// Parameters counted honestly: hyperplane coefficients (d + 1 each) and

@@ -1,5 +1,6 @@
 import ExactArithmetic
 import FixtureSupport
+import NeuralNetwork
 import Testing
 @testable import Verification
 
@@ -39,5 +40,60 @@ import Testing
             }
         }
         #expect(decided > total / 2)
+    }
+}
+
+/// The floating-point pass of `g` that `DecisionNet.predict` tries before
+/// evaluating `g` exactly: whenever it answers, it answers `g`'s exact label;
+/// it answers most points; near a label change it leaves the point to exact
+/// arithmetic rather than guess.
+@Suite struct FilteredForwardPassTests {
+    static let models: [(file: String, inputs: Int)] = [
+        (Fixtures.example("moons-tanh.onnx"), 2),
+        (Fixtures.path("models/sk_moons_relu_bin.onnx"), 2),
+        (Fixtures.path("models/sk_blobs4_relu_3c_nozipmap.onnx"), 4),
+    ]
+
+    @Test(arguments: models.indices)
+    func neverWrongAndDecidesMostPoints(model: Int) throws {
+        let (file, d) = Self.models[model]
+        let g = try LinearizedNetwork(try Network(contentsOf: file), pieces: 5, method: .defaultMethod)
+        let pass = FilteredForwardPass(g)
+        var rng = SeededGenerator(state: UInt64(97 + model))
+        func exactLabel(_ x: [Rational]) -> Int { Network.label(ofLogits: g.exactLogits(x)) }
+        func filtered(_ x: [Rational]) -> Int? {
+            let point = x.map(\.nearestDouble)
+            let radius = zip(x, point).map { (($0 - Rational(exactly: $1)!).magnitude).doubleUp }
+            return pass.label(at: point, radius: radius)
+        }
+        var decided = 0, nearDecided = 0, near = 0
+        let total = 300
+        for k in 0..<total {
+            // Thirds are not binary64 numbers: the input radius is exercised too.
+            let x = (0..<d).map { _ in Rational(Int.random(in: -3_000...3_000, using: &rng), k % 2 == 0 ? 1000 : 3000) }
+            let answer = exactLabel(x)
+            if let label = filtered(x) {
+                decided += 1
+                #expect(label == answer, "point \(x)")
+            }
+            // Bisect towards a point with another label, to within 2^-60 of the change.
+            let y = (0..<d).map { _ in Rational(Int.random(in: -3_000...3_000, using: &rng), 1000) }
+            guard exactLabel(y) != answer else { continue }
+            var (a, b) = (x, y)
+            for _ in 0..<62 {
+                let m = zip(a, b).map { ($0 + $1).timesPowerOfTwo(-1) }
+                if exactLabel(m) == answer { a = m } else { b = m }
+            }
+            for z in [a, b] {
+                near += 1
+                if let label = filtered(z) {
+                    nearDecided += 1
+                    #expect(label == exactLabel(z), "near-boundary point \(z)")
+                }
+            }
+        }
+        #expect(decided > total * 9 / 10)
+        // Within 2^-60 of a label change rounding cannot decide: exact arithmetic must.
+        #expect(near == 0 || nearDecided < near)
     }
 }
