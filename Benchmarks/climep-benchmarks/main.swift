@@ -1,6 +1,6 @@
 // climep benchmarks: executables whose figures go into BENCHMARKS.md, never timed tests.
 //
-//   swift run -c release climep-benchmarks [rational] [fits] [bound] [polyhedra] [regions] [certify]
+//   swift run -c release climep-benchmarks [rational] [fits] [bound] [polyhedra] [regions] [certify] [dnet]
 //
 // Every figure is printed next to a baseline measured in the same run (Double
 // arithmetic on the same values), so the ratio is what to compare across machines.
@@ -14,6 +14,7 @@ let suites: [String: () -> Void] = [
     "polyhedra": PolyhedraBenchmark.run,
     "regions": RegionsBenchmark.run,
     "certify": CertifyBenchmark.run,
+    "dnet": DecisionNetBenchmark.run,
 ]
 
 let requested = CommandLine.arguments.dropFirst()
