@@ -46,6 +46,15 @@ of that exporter gets:
   it and it is not a fixture.)
 * torch_legacy_elu_half, torch_dynamo_elu_half: the same shape with
   nn.ELU(alpha=0.5): Elu nodes with alpha 0.5.
+* torch_legacy_silu, torch_dynamo_silu: nn.SiLU(), written by both
+  exporters as Sigmoid(x) and Mul(x, Sigmoid(x)).
+* torch_legacy_gelu, torch_dynamo_gelu: nn.GELU() at opset 20: Gelu nodes
+  with approximate="none".
+* torch_legacy_opset18_gelu: the same model, legacy exporter at opset 18:
+  torch's chain Div(x, float32(sqrt 2)) -> Erf -> Add(1) -> Mul(x) -> Mul(0.5).
+* torch_legacy_hardsigmoid, torch_dynamo_hardsigmoid: nn.Hardsigmoid():
+  HardSigmoid nodes with alpha float32(1/6), beta 0.5 (climep: the exact
+  affine map alpha*x + beta, then hard-tanh on [0, 1]).
 * sk_pipeline_scaler_mlp: Pipeline(StandardScaler(), MLPClassifier()) by
   skl2onnx: ai.onnx.ml.Scaler before the MLP.
 
@@ -232,6 +241,22 @@ def torch_models():
         for how, exporter, dynamic in [(legacy, "legacy", True), (dynamo, "dynamo", False)]:
             if tag == "softplus" and exporter == "dynamo":
                 continue  # the threshold's Greater/Where (see above)
+            e = export(m, "torch_%s_%s" % (exporter, tag), (4,), how, seed, X, dynamic=dynamic)
+            assert op in e["ops"], e["ops"]
+            e["layers"] = smooth_layers(4, 8, 3, name)
+            out.append(e)
+
+    legacy18 = lambda mod, x, p: torch.onnx.export(mod, (x,), p, dynamo=False, opset_version=18, input_names=["x"],
+                                                   dynamic_axes={"x": {0: "batch"}})
+    for seed, tag, act, op, name, ways in [
+            (18, "silu", torch.nn.SiLU(), "Mul", "silu", [(legacy, "legacy", True), (dynamo, "dynamo", False)]),
+            (19, "gelu", torch.nn.GELU(), "Gelu", "gelu", [(legacy, "legacy", True), (dynamo, "dynamo", False)]),
+            (19, "gelu", torch.nn.GELU(), "Erf", "gelu", [(legacy18, "legacy_opset18", True)]),
+            (20, "hardsigmoid", torch.nn.Hardsigmoid(), "HardSigmoid", "hard-tanh",
+             [(legacy, "legacy", True), (dynamo, "dynamo", False)])]:
+        X, y = dataset(seed)
+        m = train(smooth_mlp(4, 8, 3, seed, act), X, y, seed)
+        for how, exporter, dynamic in ways:
             e = export(m, "torch_%s_%s" % (exporter, tag), (4,), how, seed, X, dynamic=dynamic)
             assert op in e["ops"], e["ops"]
             e["layers"] = smooth_layers(4, 8, 3, name)

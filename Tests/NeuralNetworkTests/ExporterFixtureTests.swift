@@ -16,7 +16,9 @@ import Testing
         for name in ["torch_dynamo_external_data", "torch_legacy_batchnorm1d", "torch_dynamo_batchnorm1d_noopt",
                      "torch_legacy_view_dynamic_batch", "torch_dynamo_view_noopt_dynamic_batch",
                      "torch_dynamo_view_noopt_static_batch", "torch_legacy_transpose_nofold", "sk_pipeline_scaler_mlp",
-                     "torch_legacy_softplus", "torch_legacy_elu_half", "torch_dynamo_elu_half"] {
+                     "torch_legacy_softplus", "torch_legacy_elu_half", "torch_dynamo_elu_half",
+                     "torch_legacy_silu", "torch_dynamo_silu", "torch_legacy_gelu", "torch_dynamo_gelu",
+                     "torch_legacy_opset18_gelu", "torch_legacy_hardsigmoid", "torch_dynamo_hardsigmoid"] {
             #expect(names.contains(name), "missing fixture \(name)")
         }
     }
@@ -59,6 +61,40 @@ import Testing
         }
         let softplus = try Network(contentsOf: Fixtures.path("exporters/torch_legacy_softplus.onnx"))
         #expect(softplus.layers.dropLast().allSatisfy { $0.activation == .softplus })
+    }
+
+    /// SiLU from Sigmoid and Mul; GELU from opset 20's Gelu (√2: no
+    /// divisor) and from opset 18's Erf chain, whose divisor is the file's
+    /// float32(√2) exactly; HardSigmoid as hard-tanh on [0, 1] after the
+    /// exact map αx + β (α = float32(1/6)), so the first layer's weights are
+    /// torch's times α — recounted here from the ONNX initializers' floats.
+    @Test func compositeActivationsKeepTheirMeaning() throws {
+        func load(_ name: String) throws -> Network { try Network(contentsOf: Fixtures.path("exporters/\(name).onnx")) }
+        for name in ["torch_legacy_silu", "torch_dynamo_silu"] {
+            #expect(try load(name).layers.dropLast().allSatisfy { $0.activation == .silu }, "\(name)")
+        }
+        for name in ["torch_legacy_gelu", "torch_dynamo_gelu"] {
+            #expect(try load(name).layers.dropLast().allSatisfy { $0.activation == .gelu(divisor: nil) }, "\(name)")
+        }
+        let root2 = Rational(exactly: Float(2).squareRoot())!
+        #expect(root2 != 0 && root2 * root2 != 2)
+        let chain = try load("torch_legacy_opset18_gelu"), op = try load("torch_legacy_gelu")
+        #expect(chain.layers.dropLast().allSatisfy { $0.activation == .gelu(divisor: root2) })
+        // Same trained model: the chain's Mul(0.5) and ×2 cancel, so the weights equal the Gelu export's.
+        #expect(chain.layers.map(\.weights) == op.layers.map(\.weights) && chain.layers.map(\.bias) == op.layers.map(\.bias))
+        let alpha = Rational(exactly: Float(1) / Float(6))!
+        for name in ["torch_legacy_hardsigmoid", "torch_dynamo_hardsigmoid"] {
+            let network = try load(name)
+            #expect(network.isPiecewiseLinear && network.layers.dropLast().allSatisfy { $0.activation == .hardTanh(lower: 0, upper: 1) })
+            // Layer 1 computes α(Wx + b) + 1/2 with torch's float32 W and b: undoing the map gives float32s back.
+            for b in network.layers[0].bias {
+                let torch = (b - Rational(1, 2)) / alpha
+                #expect(Rational(exactly: Float(torch.nearestDouble)) == torch, "\(name): bias \(b)")
+            }
+            for w in network.layers[0].weights.entries {
+                #expect(Rational(exactly: Float((w / alpha).nearestDouble)) == w / alpha, "\(name): weight \(w)")
+            }
+        }
     }
 
     @Test func theTorchExternalDataFileTruncatedIsRefused() throws {
