@@ -19,7 +19,8 @@ extension Enclosure {
     static func piecewiseMonotoneRange(
         _ x: RationalInterval, turns: [RationalInterval], naive: (RationalInterval) -> RationalInterval
     ) -> RationalInterval {
-        var hull = naive(RationalInterval(point: x.lower)).union(naive(RationalInterval(point: x.upper)))
+        let first = naive(RationalInterval(point: x.lower))
+        var hull = x.lower == x.upper ? first : first.union(naive(RationalInterval(point: x.upper)))
         for t in turns {
             if let part = x.intersection(t) { hull = hull.union(naive(part)) }
         }

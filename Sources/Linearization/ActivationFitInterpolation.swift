@@ -37,7 +37,7 @@ struct InterpolationFitSearch {
                 }
                 var c = b - phi * (b - a), d = a + phi * (b - a)
                 var fc = error(c), fd = error(d)
-                for _ in 0..<30 {
+                for _ in 0..<18 {
                     if fc < fd { b = d; d = c; fd = fc; c = b - phi * (b - a); fc = error(c) }
                     else { a = c; c = d; fc = fd; d = a + phi * (b - a); fd = error(d) }
                 }
@@ -104,7 +104,7 @@ struct InterpolationFitSearch {
 
     /// `count` breakpoints from `l` to `r` equidistributing `√|f''|` plus a floor.
     func nodes(_ l: Double, _ r: Double, count k: Int) -> [Double] {
-        let m = 2000
+        let m = 400
         let h = 1e-4
         var density = [Double](repeating: 0, count: m + 1)
         for j in 0...m {
