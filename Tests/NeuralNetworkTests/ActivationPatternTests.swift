@@ -123,6 +123,31 @@ import Testing
         #expect(defaults.layers[0].bias.count == 3)
     }
 
+    /// torch's thresholded Softplus loads as softplus with a bias radius on
+    /// the next layer; swapped branches (softplus above the threshold) or a
+    /// computed threshold are refused naming the node.
+    @Test func softplusThresholdPattern() throws {
+        func threshold(_ whereInputs: [String], name: String = "w") -> [Onnx_NodeProto] {
+            [G.node("Softplus", ["z"], ["s"], name: "sp"), G.node("Greater", ["z", "t"], ["c"], name: "gt"),
+             G.node("Where", whereInputs, ["a"], name: name)]
+        }
+        let network = try G.load(Self.model(threshold(["c", "z", "s"]), extra: [G.tensor("t", [], [20])]))
+        #expect(network.layers.map(\.activation) == [.softplus, .identity])
+        let radius = try #require(network.layers[1].biasRadius)
+        let rows = G.tensor("fc2.w", [2, 3]).floatData.map { Double(abs($0)) }
+        for i in 0..<2 {
+            let expected = (rows[3 * i] + rows[3 * i + 1] + rows[3 * i + 2]) * Foundation.log1p(Foundation.exp(-20))
+            #expect(radius[i].nearestDouble >= expected && radius[i].nearestDouble <= expected * (1 + 1e-12))
+        }
+        expectInputError(["'w'", "does not select 'z'"]) { () throws(InputError) in
+            try G.load(Self.model(threshold(["c", "s", "z"]), extra: [G.tensor("t", [], [20])]))
+        }
+        // A threshold of −5 is still rigorous, only wider: log(1 + e^5) ≈ 5.0067.
+        let low = try G.load(Self.model(threshold(["c", "z", "s"]), extra: [G.tensor("t", [], [-5])]))
+        let w = G.tensor("fc2.w", [2, 3]).floatData.map { Double(abs($0)) }
+        #expect(Swift.abs(try #require(low.layers[1].biasRadius)[0].nearestDouble - (w[0] + w[1] + w[2]) * Foundation.log1p(Foundation.exp(5))) < 1e-9)
+    }
+
     @Test func hardSwishIsRefusedByName() {
         expectInputError(["'hs'", "HardSwish", "piecewise quadratic"]) { () throws(InputError) in
             try G.load(Self.model([G.node("HardSwish", ["z"], ["a"], name: "hs")]))

@@ -18,7 +18,7 @@ import Testing
                      "torch_dynamo_view_noopt_static_batch", "torch_legacy_transpose_nofold", "sk_pipeline_scaler_mlp",
                      "torch_legacy_softplus", "torch_legacy_elu_half", "torch_dynamo_elu_half",
                      "torch_legacy_silu", "torch_dynamo_silu", "torch_legacy_gelu", "torch_dynamo_gelu",
-                     "torch_legacy_opset18_gelu", "torch_legacy_hardsigmoid", "torch_dynamo_hardsigmoid"] {
+                     "torch_legacy_opset18_gelu", "torch_legacy_hardsigmoid", "torch_dynamo_hardsigmoid", "torch_dynamo_softplus"] {
             #expect(names.contains(name), "missing fixture \(name)")
         }
     }
@@ -95,6 +95,31 @@ import Testing
                 #expect(Rational(exactly: Float((w / alpha).nearestDouble)) == w / alpha, "\(name): weight \(w)")
             }
         }
+    }
+
+    /// torch dynamo's Softplus, Where(Greater(x, 20), x, Softplus(x)), is
+    /// softplus within log(1 + e^−20) ≈ 2.06e−9 per neuron: layers 2 and 3
+    /// carry that times the row's |W| as their bias radius (recounted from
+    /// the weights and log1p in floating point), and the fold is recorded.
+    @Test func torchsSoftplusThresholdBecomesABiasRadius() throws {
+        let network = try Network(contentsOf: Fixtures.path("exporters/torch_dynamo_softplus.onnx"))
+        #expect(network.layers.dropLast().allSatisfy { $0.activation == .softplus })
+        #expect(!network.isExact)
+        #expect(network.provenance.foldedNormalisation.map(\.op) == ["Where", "Where"])
+        #expect(network.provenance.foldedNormalisation.map(\.layer) == [2, 3])
+        let delta = Foundation.log1p(Foundation.exp(-20.0))
+        for layer in network.layers.dropFirst() {
+            let radius = try #require(layer.biasRadius)
+            #expect(layer.weightRadius?.allSatisfy(\.isZero) ?? true)
+            for i in 0..<layer.outputCount {
+                let rowSum = (0..<layer.inputCount).reduce(Rational.zero) { $0 + layer.weights[i, $1].magnitude }
+                let ratio = (radius[i] / rowSum).nearestDouble
+                #expect(ratio >= delta && ratio <= delta * (1 + 1e-12), "row \(i): \(ratio) vs \(delta)")
+            }
+        }
+        // The legacy export of the same model (plain Softplus) has the same weights, exactly.
+        let legacy = try Network(contentsOf: Fixtures.path("exporters/torch_legacy_softplus.onnx"))
+        #expect(legacy.layers.map(\.weights) == network.layers.map(\.weights) && legacy.isExact)
     }
 
     @Test func theTorchExternalDataFileTruncatedIsRefused() throws {

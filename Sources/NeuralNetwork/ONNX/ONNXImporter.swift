@@ -154,6 +154,12 @@ struct ONNXImporter {
                 if composite.scale != .one, let w = width {
                     try composeDiagonal(scale: Array(repeating: composite.scale, count: w), shift: Array(repeating: .zero, count: w))
                 }
+                if let delta = composite.outputRadius, let w = width {
+                    // The file's output is the activation's plus d with |d| ≤ δ: a bias radius of the next layer.
+                    let zero = Array(repeating: Rational.zero, count: w), one = Array(repeating: Rational.one, count: w)
+                    try composeDiagonal(scale: one, shift: zero, radius: (scale: zero, shift: Array(repeating: delta, count: w)))
+                    foldedNormalisation.append(.init(op: "Where", node: nodeName(graph.node[composite.nodes.last!]), layer: layers.count + 1, exact: false))
+                }
                 lastActivation = nil
                 current = composite.output
                 continue
@@ -215,7 +221,7 @@ struct ONNXImporter {
 
     static let activationOps: Set<String> = ["Relu", "LeakyRelu", "Sigmoid", "Tanh", "Softplus", "Elu", "Clip", "Gelu", "HardSigmoid"]
     /// Ops read only as part of a multi-node activation (torch's GELU chain).
-    static let patternOps: Set<String> = ["Erf"]
+    static let patternOps: Set<String> = ["Erf", "Greater", "Where"]
     static let affineOps: Set<String> = ["Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "BatchNormalization", "Scaler"]
     static let shapeOps: Set<String> = ["Flatten", "Reshape", "Identity", "Dropout", "Cast"]
     static let pathOps = activationOps.union(affineOps).union(shapeOps)
@@ -592,6 +598,9 @@ struct ONNXImporter {
         let activation: Activation
         let output: String
         let scale: Rational
+        /// A bound on |the file's output − the activation's|, per neuron, when
+        /// the spelling is not exactly the activation (torch's Softplus threshold).
+        var outputRadius: Rational? = nil
     }
 
     /// Recognises, from the consumers of `x`:
@@ -626,6 +635,10 @@ struct ONNXImporter {
                 throw InputError("\(source): \(describe(c.node)) multiplies '\(x)' by the Sigmoid of '\(nodes[p].input.first ?? "")', not of '\(x)'; climep reads SiLU as Mul(x, Sigmoid(x))")
             }
         }
+        if consumers.count == 3, let sp = consumers.first(where: { $0.node.opType == "Softplus" }),
+           let gt = consumers.first(where: { $0.node.opType == "Greater" }), let wh = consumers.first(where: { $0.node.opType == "Where" }) {
+            return try softplusThreshold(x, softplus: sp, greater: gt, where: wh, only: only)
+        }
         guard consumers.count == 2 else { return nil }
         if let s = consumers.first(where: { $0.node.opType == "Sigmoid" }), let m = consumers.first(where: { $0.node.opType == "Mul" }) {
             guard s.node.input == [x], let sOut = s.node.output.first, other(m.node, than: x) == sOut else {
@@ -656,6 +669,36 @@ struct ONNXImporter {
             throw InputError("\(source): \(describe(m.node)) does not multiply '\(x)' by 1 + erf(x/c); climep reads GELU's chain x·(1 + erf(x/c))")
         }
         return CompositeActivation(nodes: [d.index, e, a, m.index], activation: .gelu(divisor: divisor), output: out, scale: 2)
+    }
+
+    /// torch dynamo's Softplus: `Where(Greater(x, T), x, Softplus(x))`, which
+    /// is `x` above the threshold `T`, not softplus. Read as softplus with
+    /// output radius `δ ≥ log(1 + e^−T) = sup over z > T of |z − softplus(z)|`
+    /// (softplus(z) − z = log(1 + e^−z) decreases), enclosed by
+    /// `Enclosure.softplus` at `−T`; the radius becomes the next layer's bias
+    /// radius, carried into every bound like a folded BatchNorm's
+    /// (proofs/activation-error.md §8, torch's Softplus threshold).
+    private func softplusThreshold(
+        _ x: String, softplus sp: (index: Int, node: Onnx_NodeProto), greater gt: (index: Int, node: Onnx_NodeProto),
+        where wh: (index: Int, node: Onnx_NodeProto), only: (String, Onnx_NodeProto) throws(InputError) -> Int
+    ) throws(InputError) -> CompositeActivation {
+        let shape = "climep reads torch's thresholded Softplus as Where(Greater(x, T), x, Softplus(x))"
+        guard sp.node.input == [x], sp.node.attribute.isEmpty, let spOut = sp.node.output.first else {
+            throw InputError("\(source): \(describe(sp.node)) is not Softplus of '\(x)' alone; \(shape)")
+        }
+        guard gt.node.input.count == 2, gt.node.input[0] == x, let t = constants[gt.node.input[1]], let gtOut = gt.node.output.first else {
+            throw InputError("\(source): \(describe(gt.node)) does not compare '\(x)' with a constant threshold; \(shape)")
+        }
+        let threshold = try scalar(t, in: describe(gt.node))
+        guard wh.node.input == [gtOut, x, spOut], let out = wh.node.output.first else {
+            throw InputError("\(source): \(describe(wh.node)) does not select '\(x)' where \(describe(gt.node)) holds and \(describe(sp.node))'s output elsewhere; \(shape)")
+        }
+        guard try only(spOut, sp.node) == wh.index, try only(gtOut, gt.node) == wh.index else {
+            throw InputError("\(source): \(describe(wh.node)) is not the only reader of the threshold's values; \(shape)")
+        }
+        let delta = Enclosure.softplus(RationalInterval(point: -threshold), bits: 100).upper
+        return CompositeActivation(nodes: [sp.index, gt.index, wh.index], activation: .softplus, output: out, scale: .one,
+                                   outputRadius: delta)
     }
 
     /// The node's name, or its first output's when it has none.
