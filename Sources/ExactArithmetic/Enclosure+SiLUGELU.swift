@@ -196,3 +196,135 @@ extension Enclosure {
         return result
     }
 }
+
+// MARK: - GELU, tanh approximation
+
+extension Enclosure {
+    /// The tanh approximation's cubic coefficient, `0.044715` exactly (ONNX `Gelu`).
+    public static let geluTanhCubic = Rational(44715, 1_000_000)
+
+    /// `√(2/π)`, enclosed: MPFR's π rounded down and up bounds `2/π` exactly,
+    /// whose square roots rounded outward bound `√(2/π)`; truncated outward
+    /// to 120 fractional bits.
+    public static let squareRootOfTwoOverPi: RationalInterval = {
+        func pi(up: Bool) -> Rational {
+            let v = MPFRNumber(precision: 160)
+            _ = mpfr_const_pi(v.x, up ? MPFR_RNDU : MPFR_RNDD)
+            return v.exactValue
+        }
+        func root(_ q: Rational, up: Bool) -> Rational {
+            let rounding = up ? MPFR_RNDU : MPFR_RNDD
+            let a = MPFRNumber(precision: 160), r = MPFRNumber(precision: 160)
+            a.set(q, rounding: rounding)
+            _ = mpfr_sqrt(r.x, a.x, rounding)
+            return r.exactValue
+        }
+        let lo = root(2 / pi(up: true), up: false).roundedDown(toBits: 120)
+        let hi = root(2 / pi(up: false), up: true).roundedUp(toBits: 120)
+        precondition(lo.sign > 0 && lo < hi, "Enclosure.squareRootOfTwoOverPi: bounds fail")
+        return RationalInterval(unchecked: lo, hi)
+    }()
+
+    /// `X²` exactly over an interval (0 when `X` holds 0).
+    static func squared(_ x: RationalInterval) -> RationalInterval {
+        let near: Rational = x.lower.sign <= 0 && x.upper.sign >= 0 ? .zero : min(x.lower.magnitude, x.upper.magnitude)
+        let far = x.magnitude
+        return RationalInterval(unchecked: near * near, far * far)
+    }
+
+    /// `u(X) = c(X + kX³)`, `u'(X) = c(1 + 3kX²)` over any interval.
+    static func geluTanhArgument(_ x: RationalInterval) -> (u: RationalInterval, du: RationalInterval) {
+        let c = squareRootOfTwoOverPi, k = geluTanhCubic, x2 = squared(x)
+        let u = c * (x + k * (x2 * x))
+        let du = c * (RationalInterval(point: .one) + (3 * k) * x2)
+        return (u, du)
+    }
+
+    /// `X·(1 + tanh(u(X)))/2` by interval arithmetic: holds the tanh-GELU over any interval.
+    static func geluTanhNaive(_ x: RationalInterval, bits: Int) -> RationalInterval {
+        let t = tanh(geluTanhArgument(x).u, bits: bits + 8)
+        return x * (Rational(1, 2) * (t + RationalInterval(point: .one)))
+    }
+
+    /// `(1 + T)/2 + (X/2)(1 − T²)u'(X)`, `T = tanh(u(X))`, by interval
+    /// arithmetic: holds the tanh-GELU's derivative over any interval.
+    static func geluTanhDerivativeNaive(_ x: RationalInterval, bits: Int) -> RationalInterval {
+        let (u, du) = geluTanhArgument(x)
+        let t = tanh(u, bits: bits + 8), dt = tanhDerivative(u, bits: bits + 8)
+        return Rational(1, 2) * (t + RationalInterval(point: .one)) + Rational(1, 2) * (x * dt * du)
+    }
+
+    /// `q(X) = 4u' + 2Xu'' − 4Xu'²·tanh(u)` over any interval: the tanh-GELU's
+    /// `f'' = σ'(2u)·q` (`u'' = 6ckX`).
+    static func geluTanhCurvatureNaive(_ x: RationalInterval, bits: Int) -> RationalInterval {
+        let (u, du) = geluTanhArgument(x)
+        let d2u = (6 * geluTanhCubic) * (squareRootOfTwoOverPi * x)
+        let t = tanh(u, bits: bits + 8)
+        return 4 * du + 2 * (x * d2u) - 4 * (x * (du * du) * t)
+    }
+
+    /// Encloses the tanh approximation of GELU,
+    /// `x·(1 + tanh(√(2/π)(x + 0.044715x³)))/2`, over `x` (its minimum
+    /// included when `x` holds ``geluTanhMinimum``).
+    public static func geluTanh(_ x: RationalInterval, bits: Int = 80) -> RationalInterval {
+        outward(piecewiseMonotoneRange(x, turns: [geluTanhMinimum]) { geluTanhNaive($0, bits: bits) }, bits: bits)
+    }
+
+    /// Encloses the tanh-GELU's derivative over `x`: it increases on
+    /// `[−r, r]` (``geluTanhInflection``) and decreases outside.
+    public static func geluTanhDerivative(_ x: RationalInterval, bits: Int = 80) -> RationalInterval {
+        let r = geluTanhInflection
+        return outward(piecewiseMonotoneRange(x, turns: [-r, r]) { geluTanhDerivativeNaive($0, bits: bits) }, bits: bits)
+    }
+
+    /// Bisection for a sign change of `g` on `[a, b]` (`g(a)` of one sign),
+    /// and the `2^−39`-wide dyadic interval around it.
+    private static func bracket(_ g: (Double) -> Double, _ a: Double, _ b: Double) -> (Rational, Rational) {
+        var a = a, b = b
+        let left = g(a) < 0
+        while true {
+            let m = 0.5 * (a + b)
+            if m <= a || m >= b { break }
+            if (g(m) < 0) == left { a = m } else { b = m }
+        }
+        let centre = Rational(exactly: a)!.roundedDown(toBits: 40)
+        return (centre - Rational.one.timesPowerOfTwo(-40), centre + Rational.one.timesPowerOfTwo(-40))
+    }
+
+    /// The tanh-GELU's minimum point (`≈ −0.7522`), enclosed by a verified sign
+    /// change of f' (negative at `lo`, positive at `hi`, 100-bit enclosures).
+    /// f' = σ(2u)·h with `h = 1 + 2x·σ(−2u)·u'`, and on `(−∞, 0]` the three
+    /// factors `|x|`, `σ(−2u)`, `u'` are positive and nonincreasing in `x`
+    /// (`|x|` strictly), so `h` strictly increases there from −∞ to 1, while
+    /// `h > 1` on `(0, ∞)`: one root (proofs/enclosures.md §8e).
+    public static let geluTanhMinimum: RationalInterval = {
+        let c = (2 / Double.pi).squareRoot()
+        func df(_ x: Double) -> Double {
+            let u = c * (x + 0.044715 * x * x * x), t = Glibc.tanh(u)
+            return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)
+        }
+        let (lo, hi) = bracket(df, -1.5, 0)
+        precondition(geluTanhDerivativeNaive(RationalInterval(point: lo), bits: 100).upper.sign < 0
+                     && geluTanhDerivativeNaive(RationalInterval(point: hi), bits: 100).lower.sign > 0,
+                     "Enclosure.geluTanhMinimum: no verified sign change")
+        return RationalInterval(unchecked: lo, hi)
+    }()
+
+    /// The tanh-GELU's positive inflection point `r` (`≈ 1.4`), enclosed by a
+    /// verified sign change of `q` (f'' = σ'(2u)·q, q even, and for `x > 0`
+    /// `q < 0` exactly when `R(x) = c·x·(1 + 3kx²)²·tanh(u)/(1 + 6kx²) > 1`,
+    /// `R` strictly increasing from 0 to ∞: one positive root;
+    /// proofs/enclosures.md §8e).
+    public static let geluTanhInflection: RationalInterval = {
+        let c = (2 / Double.pi).squareRoot(), k = 0.044715
+        func q(_ x: Double) -> Double {
+            let u = c * (x + k * x * x * x), du = c * (1 + 3 * k * x * x)
+            return 4 * du + 2 * x * 6 * c * k * x - 4 * x * du * du * Glibc.tanh(u)
+        }
+        let (lo, hi) = bracket(q, 0.5, 3)
+        precondition(geluTanhCurvatureNaive(RationalInterval(point: lo), bits: 100).lower.sign > 0
+                     && geluTanhCurvatureNaive(RationalInterval(point: hi), bits: 100).upper.sign < 0,
+                     "Enclosure.geluTanhInflection: no verified sign change")
+        return RationalInterval(unchecked: lo, hi)
+    }()
+}

@@ -16,7 +16,7 @@ import Foundation
 /// leaky-relu (with `"slope"`), hard-tanh (optional `"lower"`, `"upper"`,
 /// default −1 and 1), sigmoid, tanh, softplus, elu (optional `"alpha"` > 0,
 /// default 1), silu, gelu (the exact `x·Φ(x)`; with `"divisor"` c > 0,
-/// `x·(1 + erf(x/c))/2`). `"inputs"` is optional and checked.
+/// `x·(1 + erf(x/c))/2`), gelu-tanh. `"inputs"` is optional and checked.
 ///
 /// The file has one meaning: it must pass `StrictJSON.validate` (one JSON
 /// value, UTF-8, no key twice), and a key the format does not define is an
@@ -64,6 +64,7 @@ public enum JSONModelFormat {
                 guard alpha.sign > 0 else { throw InputError("\(place): elu needs \"alpha\" > 0, got \(alpha)") }
                 activation = .elu(alpha: alpha)
             case "silu": activation = .silu
+            case "gelu-tanh": activation = .geluTanh
             case "gelu":
                 let divisor = layer.divisor?.value
                 if let divisor, divisor.sign <= 0 { throw InputError("\(place): gelu needs \"divisor\" > 0, got \(divisor)") }

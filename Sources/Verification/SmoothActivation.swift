@@ -22,7 +22,8 @@ import NeuralNetwork
 ///   asymptotes `y = −α` at −∞ and `y = x` (exactly, for `x ≥ 0`); convex on
 ///   ℝ when `α ≤ 1`, not when `α > 1`, so 0 is always a curvature change
 ///   point and never straddled by an error cell (Lemma 8).
-/// - SiLU `x·σ(x)` and GELU `x·(1 + erf(x/c))/2` (`c = √2`: the exact GELU):
+/// - SiLU `x·σ(x)`, GELU `x·(1 + erf(x/c))/2` (`c = √2`: the exact GELU) and
+///   GELU's tanh approximation:
 ///   not monotone (one minimum, enclosed), convex between their two
 ///   inflection points `±r` and concave outside, asymptotes `y = 0` at −∞ and
 ///   `y = x` at +∞ (Lemmas 10–11). The inflection points are irrational (for
@@ -44,6 +45,8 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
     /// GELU `x·(1 + erf(x/c))/2` with `c = divisor`; `c = √2` (the exact
     /// GELU `x·Φ(x)`) when `divisor` is nil. `divisor > 0`.
     case gelu(divisor: Rational?)
+    /// GELU's tanh approximation `x·(1 + tanh(√(2/π)(x + 0.044715x³)))/2`.
+    case geluTanh
 
     /// The smooth activation of a layer; nil for piecewise-linear ones.
     public init?(_ activation: Activation) {
@@ -54,6 +57,7 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
         case .elu(let alpha): self = .elu(alpha: alpha)
         case .silu: self = .silu
         case .gelu(let divisor): self = .gelu(divisor: divisor)
+        case .geluTanh: self = .geluTanh
         default: return nil
         }
     }
@@ -64,14 +68,14 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
 
     /// One of each kind, ELU with `α` below, at and above 1 (tests and benchmarks).
     public static let examples: [SmoothActivation] = [
-        .sigmoid, .tanh, .softplus, .elu(alpha: Rational(1, 2)), .elu(alpha: .one), .elu(alpha: 2), .silu, .gelu(divisor: nil),
+        .sigmoid, .tanh, .softplus, .elu(alpha: Rational(1, 2)), .elu(alpha: .one), .elu(alpha: 2), .silu, .gelu(divisor: nil), .geluTanh,
     ]
 
     /// The activations that are not monotone and change curvature at two
-    /// enclosed inflection points (SiLU and GELU).
+    /// enclosed inflection points (SiLU and both GELUs).
     public var isNonMonotone: Bool {
         switch self {
-        case .silu, .gelu: true
+        case .silu, .gelu, .geluTanh: true
         default: false
         }
     }
@@ -80,7 +84,7 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
     public var isSigmoidal: Bool {
         switch self {
         case .sigmoid, .tanh: true
-        case .softplus, .elu, .silu, .gelu: false
+        case .softplus, .elu, .silu, .gelu, .geluTanh: false
         }
     }
 
@@ -93,6 +97,7 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
         case .elu: "elu"
         case .silu: "silu"
         case .gelu: "gelu"
+        case .geluTanh: "gelu-tanh"
         }
     }
 
@@ -120,6 +125,7 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .silu: [-Enclosure.siluInflection, Enclosure.siluInflection]
         case .gelu: [-geluDivisor, geluDivisor]
+        case .geluTanh: [-Enclosure.geluTanhInflection, Enclosure.geluTanhInflection]
         default: []
         }
     }
@@ -139,7 +145,7 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .sigmoid, .tanh, .elu: [.zero]
         case .softplus: []
-        case .silu, .gelu:
+        case .silu, .gelu, .geluTanh:
             // Both ends of each zone (one point for a point zone).
             inflectionZones.flatMap { $0.lower == $0.upper ? [$0.lower] : [$0.lower, $0.upper] }
         }
@@ -153,7 +159,7 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
     public func curvature(from a: Rational, to b: Rational) -> Curvature? {
         if curvatureChanges.contains(where: { a < $0 && $0 < b }) { return nil }
         switch self {
-        case .silu, .gelu:
+        case .silu, .gelu, .geluTanh:
             // No zone end strictly inside [a, b]: the cell is inside a zone,
             // or wholly inside (−r, r) (convex), or wholly outside (concave).
             let zones = inflectionZones, positive = zones[1]
@@ -190,7 +196,7 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
     public var minimumPieces: Int {
         switch self {
         case .sigmoid, .tanh, .elu: 3
-        case .softplus, .silu, .gelu: 2
+        case .softplus, .silu, .gelu, .geluTanh: 2
         }
     }
 
@@ -203,6 +209,7 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
         case .elu(let alpha): Activation.elu(alpha: alpha).callAsFunction(x)
         case .silu: Activation.silu.callAsFunction(x)
         case .gelu(let divisor): Activation.gelu(divisor: divisor).callAsFunction(x)
+        case .geluTanh: Activation.geluTanh.callAsFunction(x)
         }
     }
 
@@ -224,6 +231,8 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
             return Activation.silu.derivative(x)
         case .gelu(let divisor):
             return Activation.gelu(divisor: divisor).derivative(x)
+        case .geluTanh:
+            return Activation.geluTanh.derivative(x)
         }
     }
 
@@ -237,6 +246,7 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
         case .elu(let alpha): Enclosure.elu(x, alpha: alpha, bits: bits)
         case .silu: Enclosure.silu(x, bits: bits)
         case .gelu: Enclosure.gelu(x, divisor: geluDivisor, bits: bits)
+        case .geluTanh: Enclosure.geluTanh(x, bits: bits)
         }
     }
 
@@ -250,6 +260,7 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
         case .elu(let alpha): Enclosure.eluDerivative(x, alpha: alpha, bits: bits)
         case .silu: Enclosure.siluDerivative(x, bits: bits)
         case .gelu: Enclosure.geluDerivative(x, divisor: geluDivisor, bits: bits)
+        case .geluTanh: Enclosure.geluTanhDerivative(x, bits: bits)
         }
     }
 
@@ -262,14 +273,14 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
         case .sigmoid: Rational(1, 4)
         case .tanh, .softplus: .one
         case .elu(let alpha): max(alpha, .one)
-        case .silu, .gelu: derivativeEnclosure(inflectionZones[1]).upper
+        case .silu, .gelu, .geluTanh: derivativeEnclosure(inflectionZones[1]).upper
         }
     }
 
     /// `lim σ(x)` as `x → −∞`: 0 for sigmoid and softplus, −1 for tanh, −α for ELU.
     public var lowerAsymptote: Rational {
         switch self {
-        case .sigmoid, .softplus, .silu, .gelu: .zero
+        case .sigmoid, .softplus, .silu, .gelu, .geluTanh: .zero
         case .tanh: -1
         case .elu(let alpha): -alpha
         }
@@ -284,7 +295,7 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
     public var exactValueAtZero: Rational? {
         switch self {
         case .sigmoid: Rational(1, 2)
-        case .tanh, .elu, .silu, .gelu: .zero
+        case .tanh, .elu, .silu, .gelu, .geluTanh: .zero
         case .softplus: nil
         }
     }
@@ -305,7 +316,7 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
     /// and tanh only (traps otherwise: use ``pointDerivative(at:value:)``).
     package func derivative(fromValue v: RationalInterval) -> RationalInterval {
         switch self {
-        case .softplus, .elu, .silu, .gelu:
+        case .softplus, .elu, .silu, .gelu, .geluTanh:
             preconditionFailure("derivative(fromValue:) is for sigmoid and tanh")
         case .sigmoid:
             // h(s) = s(1 − s): increasing below 1/2, decreasing above, max 1/4.

@@ -31,7 +31,7 @@ import Verification
         return values
     }
 
-    @Test(arguments: ["torch_legacy_silu", "torch_dynamo_gelu", "torch_legacy_opset18_gelu"])
+    @Test(arguments: ["torch_legacy_silu", "torch_dynamo_gelu", "torch_legacy_opset18_gelu", "torch_dynamo_gelu_tanh"])
     func certifiesChecksAndBoundsTheSampledError(name: String) throws {
         let model = Fixtures.path("exporters/\(name).onnx")
         let out = temporaryPath(".json")

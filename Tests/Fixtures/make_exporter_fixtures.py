@@ -51,6 +51,8 @@ of that exporter gets:
   exporters as Sigmoid(x) and Mul(x, Sigmoid(x)).
 * torch_legacy_gelu, torch_dynamo_gelu: nn.GELU() at opset 20: Gelu nodes
   with approximate="none".
+* torch_legacy_gelu_tanh, torch_dynamo_gelu_tanh: nn.GELU(approximate="tanh")
+  at opset 20: Gelu nodes with approximate="tanh".
 * torch_legacy_opset18_gelu: the same model, legacy exporter at opset 18:
   torch's chain Div(x, float32(sqrt 2)) -> Erf -> Add(1) -> Mul(x) -> Mul(0.5).
 * torch_legacy_hardsigmoid, torch_dynamo_hardsigmoid: nn.Hardsigmoid():
@@ -253,6 +255,8 @@ def torch_models():
             (18, "silu", torch.nn.SiLU(), "Mul", "silu", [(legacy, "legacy", True), (dynamo, "dynamo", False)]),
             (19, "gelu", torch.nn.GELU(), "Gelu", "gelu", [(legacy, "legacy", True), (dynamo, "dynamo", False)]),
             (19, "gelu", torch.nn.GELU(), "Erf", "gelu", [(legacy18, "legacy_opset18", True)]),
+            (21, "gelu_tanh", torch.nn.GELU(approximate="tanh"), "Gelu", "gelu-tanh",
+             [(legacy, "legacy", True), (dynamo, "dynamo", False)]),
             (20, "hardsigmoid", torch.nn.Hardsigmoid(), "HardSigmoid", "hard-tanh",
              [(legacy, "legacy", True), (dynamo, "dynamo", False)])]:
         X, y = dataset(seed)

@@ -11,7 +11,7 @@ import Testing
 @Suite struct NonMonotoneActivationTests {
     /// torch's legacy GELU divides by float32(√2).
     static let float32Root2 = Rational(exactly: Float(2).squareRoot())!
-    static let functions: [SmoothActivation] = [.silu, .gelu(divisor: nil), .gelu(divisor: float32Root2)]
+    static let functions: [SmoothActivation] = [.silu, .gelu(divisor: nil), .gelu(divisor: float32Root2), .geluTanh]
 
     /// `f(z)` at a point, at 200 bits, recomputed from its definition with
     /// the monotone building blocks (not via the activation's own enclosure).
@@ -26,6 +26,13 @@ import Testing
             let ends = [Enclosure.erf(RationalInterval(point: z / c.lower), bits: 200), Enclosure.erf(RationalInterval(point: z / c.upper), bits: 200)]
             let e = RationalInterval(min(ends[0].lower, ends[1].lower), max(ends[0].upper, ends[1].upper))
             return point * RationalInterval((1 + e.lower) / 2, (1 + e.upper) / 2)
+        case .geluTanh:
+            // √(2/π) bracketed from binary64 (within 2^−52 relative) and 0.044715 exactly.
+            let cd = Rational(exactly: (2 / Double.pi).squareRoot())!
+            let c = RationalInterval(cd * (1 - Rational.one.timesPowerOfTwo(-50)), cd * (1 + Rational.one.timesPowerOfTwo(-50)))
+            let u = c * RationalInterval(point: z + Rational(44715, 1_000_000) * z * z * z)
+            let t = Enclosure.tanh(u, bits: 200)
+            return point * RationalInterval((1 + t.lower) / 2, (1 + t.upper) / 2)
         default:
             preconditionFailure()
         }
@@ -56,7 +63,8 @@ import Testing
         }
         // The minimum's value: SiLU −0.27846…, GELU −0.16997….
         let floor = f.enclosure(RationalInterval(-3, 0)).lower.nearestDouble
-        #expect(Swift.abs(floor - (f == .silu ? -0.2784645427610738 : -0.16997120747963)) < 1e-6, "\(f): \(floor)")
+        let minimum = f == .silu ? -0.2784645427610738 : (f == .geluTanh ? -0.17004075057121568 : -0.16997120747963)
+        #expect(Swift.abs(floor - minimum) < 1e-6, "\(f): \(floor)")
     }
 
     /// The derivative enclosure over intervals holds sampled slopes
@@ -92,6 +100,10 @@ import Testing
         #expect(g.width == Rational.one.timesPowerOfTwo(-39) && Swift.abs(g.lower.nearestDouble + 0.75179) < 1e-5)
         #expect(Enclosure.geluDerivative(RationalInterval(point: g.lower), divisor: root2, bits: 200).upper.sign < 0)
         #expect(Enclosure.geluDerivative(RationalInterval(point: g.upper), divisor: root2, bits: 200).lower.sign > 0)
+        let t = Enclosure.geluTanhMinimum
+        #expect(t.width == Rational.one.timesPowerOfTwo(-39) && Swift.abs(t.lower.nearestDouble + 0.752461) < 1e-5)
+        #expect(Enclosure.geluTanhDerivative(RationalInterval(point: t.lower), bits: 200).upper.sign < 0)
+        #expect(Enclosure.geluTanhDerivative(RationalInterval(point: t.upper), bits: 200).lower.sign > 0)
     }
 
     /// The curvature: convex between the zones, concave outside, unknown

@@ -18,7 +18,7 @@ import Testing
                      "torch_dynamo_view_noopt_static_batch", "torch_legacy_transpose_nofold", "sk_pipeline_scaler_mlp",
                      "torch_legacy_softplus", "torch_legacy_elu_half", "torch_dynamo_elu_half",
                      "torch_legacy_silu", "torch_dynamo_silu", "torch_legacy_gelu", "torch_dynamo_gelu",
-                     "torch_legacy_opset18_gelu", "torch_legacy_hardsigmoid", "torch_dynamo_hardsigmoid", "torch_dynamo_softplus"] {
+                     "torch_legacy_opset18_gelu", "torch_legacy_hardsigmoid", "torch_dynamo_hardsigmoid", "torch_dynamo_softplus", "torch_legacy_gelu_tanh", "torch_dynamo_gelu_tanh"] {
             #expect(names.contains(name), "missing fixture \(name)")
         }
     }
@@ -75,6 +75,9 @@ import Testing
         }
         for name in ["torch_legacy_gelu", "torch_dynamo_gelu"] {
             #expect(try load(name).layers.dropLast().allSatisfy { $0.activation == .gelu(divisor: nil) }, "\(name)")
+        }
+        for name in ["torch_legacy_gelu_tanh", "torch_dynamo_gelu_tanh"] {
+            #expect(try load(name).layers.dropLast().allSatisfy { $0.activation == .geluTanh }, "\(name)")
         }
         let root2 = Rational(exactly: Float(2).squareRoot())!
         #expect(root2 != 0 && root2 * root2 != 2)

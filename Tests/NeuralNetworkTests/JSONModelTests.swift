@@ -54,9 +54,10 @@ import Testing
               { "weights": [["1"]], "bias": ["0"], "activation": "silu" },
               { "weights": [["1"]], "bias": ["0"], "activation": "gelu" },
               { "weights": [["1"]], "bias": ["0"], "activation": "gelu", "divisor": "3/2" },
+              { "weights": [["1"]], "bias": ["0"], "activation": "gelu-tanh" },
               { "weights": [["1"], ["-1"]], "bias": ["0", "0"], "activation": "identity" } ] }
             """)
-        #expect(network.layers.map(\.activation) == [.silu, .gelu(divisor: nil), .gelu(divisor: Rational(3, 2)), .identity])
+        #expect(network.layers.map(\.activation) == [.silu, .gelu(divisor: nil), .gelu(divisor: Rational(3, 2)), .geluTanh, .identity])
         let again = try JSONModelFormat.network(from: try JSONModelFormat.data(for: network), source: "again")
         #expect(again.layers == network.layers)
     }

@@ -343,10 +343,12 @@ struct ONNXImporter {
             try closeLayer(activation: .elu(alpha: alpha))
         case "Gelu":
             let approximate = node.attribute.first(where: { $0.name == "approximate" }).map { String(decoding: $0.s, as: UTF8.self) } ?? "none"
-            guard approximate == "none" else {
-                throw InputError("\(source): \(here) has approximate=\"\(approximate)\"; climep supports Gelu with approximate=\"none\" (the exact x·Φ(x))")
+            switch approximate {
+            case "none": try closeLayer(activation: .gelu(divisor: nil))
+            case "tanh": try closeLayer(activation: .geluTanh)
+            default:
+                throw InputError("\(source): \(here) has approximate=\"\(approximate)\"; climep supports Gelu with approximate=\"none\" (the exact x·Φ(x)) or \"tanh\"")
             }
-            try closeLayer(activation: .gelu(divisor: nil))
         case "HardSigmoid":
             // max(0, min(1, αx + β)) = hard-tanh on [0, 1] after the exact affine map αx + β.
             let alpha = try floatAttribute(node, "alpha", default: Rational(exactly: Float(0.2))!)
