@@ -8,7 +8,10 @@ import Testing
 /// themselves, in the patterns of issue 13: external data, BatchNorm1d,
 /// `x.view(x.size(0), -1)` with a dynamic batch, a Transpose of a weight,
 /// a Reshape of a Concat of Constants, skl2onnx's Scaler, and torch's
-/// Softplus and ELU (α = 0.5) as ONNX Softplus and Elu nodes. Each loads
+/// Softplus and ELU (α = 0.5) as ONNX Softplus and Elu nodes, SiLU, GELU
+/// (opset 20's Gelu, both forms, and opset 18's Erf chain), HardSigmoid,
+/// dynamo's thresholded Softplus, and tf2onnx's Keras swish and
+/// hard_sigmoid (Add, Clip, Mul). Each loads
 /// through the public path and gives onnxruntime's label on every stored point.
 @Suite struct ExporterFixtureTests {
     @Test func everyPatternIsPresent() {
@@ -18,7 +21,8 @@ import Testing
                      "torch_dynamo_view_noopt_static_batch", "torch_legacy_transpose_nofold", "sk_pipeline_scaler_mlp",
                      "torch_legacy_softplus", "torch_legacy_elu_half", "torch_dynamo_elu_half",
                      "torch_legacy_silu", "torch_dynamo_silu", "torch_legacy_gelu", "torch_dynamo_gelu",
-                     "torch_legacy_opset18_gelu", "torch_legacy_hardsigmoid", "torch_dynamo_hardsigmoid", "torch_dynamo_softplus", "torch_legacy_gelu_tanh", "torch_dynamo_gelu_tanh"] {
+                     "torch_legacy_opset18_gelu", "torch_legacy_hardsigmoid", "torch_dynamo_hardsigmoid", "torch_dynamo_softplus", "torch_legacy_gelu_tanh", "torch_dynamo_gelu_tanh",
+                     "tf2onnx_swish", "tf2onnx_hard_sigmoid"] {
             #expect(names.contains(name), "missing fixture \(name)")
         }
     }
