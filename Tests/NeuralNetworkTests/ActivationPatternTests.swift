@@ -147,6 +147,14 @@ import Testing
         #expect(Swift.abs(try #require(low.layers[1].biasRadius)[0].nearestDouble - (w[0] + w[1] + w[2]) * Foundation.log1p(Foundation.exp(5))) < 1e-9)
     }
 
+    /// torch's node-by-node tanh GELU (below opset 20) starts with x·x: refused naming that node.
+    @Test func squaringIsRefusedByName() {
+        expectInputError(["'sq'", "squares 'z'", "opset 20"]) { () throws(InputError) in
+            try G.load(Self.model([G.node("Mul", ["z", "z"], ["q"], name: "sq"), G.node("Mul", ["z", "q"], ["c"]),
+                                   G.node("Add", ["z", "c"], ["a"])]))
+        }
+    }
+
     @Test func hardSwishIsRefusedByName() {
         expectInputError(["'hs'", "HardSwish", "piecewise quadratic"]) { () throws(InputError) in
             try G.load(Self.model([G.node("HardSwish", ["z"], ["a"], name: "hs")]))

@@ -631,6 +631,9 @@ struct ONNXImporter {
             return try scalar(t, in: describe(node))
         }
         let consumers = next.map { (index: $0, node: nodes[$0]) }
+        if let square = consumers.first(where: { $0.node.opType == "Mul" && $0.node.input == [x, x] }) {
+            throw InputError("\(source): \(describe(square.node)) squares '\(x)', which is not affine; torch writes GELU(approximate='tanh') this way below opset 20, which climep does not read (export at opset 20: a Gelu node with approximate=\"tanh\")")
+        }
         // A Mul of x by the Sigmoid of some other value: not SiLU.
         for c in consumers where c.node.opType == "Mul" {
             if let y = other(c.node, than: x), let p = producerOf[y], nodes[p].opType == "Sigmoid", nodes[p].input.first != x {
