@@ -61,6 +61,12 @@ public enum ActivationFit {
     ///   through the joints where the error reaches `+ε`, for the least `ε`
     ///   found by bisection.
     ///
+    /// SiLU and GELU (not monotone, not convex; ``InterpolationFitSearch``):
+    /// both methods give the same fit, `0` left of the first breakpoint,
+    /// `y = x` right of the last, and linear interpolation of `f` at the
+    /// breakpoints between, whose placement is searched in floating point.
+    /// No optimality is claimed; the error is certified as for every fit.
+    ///
     /// Fits are memoised: asking again for the same fit is a dictionary lookup.
     public static func fit(_ f: SmoothActivation, pieces n: Int, method: FitMethod) throws -> PiecewiseLinearFunction {
         guard n >= f.minimumPieces else {
@@ -72,6 +78,11 @@ public enum ActivationFit {
         let key = FitKey(f: f, pieces: n, method: method)
         if let known = fitMemo.withLock({ $0[key] }) { return known }
         let p: PiecewiseLinearFunction
+        if f.isNonMonotone {
+            p = try InterpolationFitSearch(f: f).fit(pieces: n)
+            fitMemo.withLock { $0[key] = p }
+            return p
+        }
         switch (method, f.isSigmoidal) {
         case (.algorithm1, true): p = try algorithm1(f, pieces: n)
         case (.equalError, true): p = try equalError(f, pieces: n)

@@ -35,6 +35,7 @@ extension SmoothActivation {
         case .tanh: 0.5 * Foundation.log(d / (2 - d))
         case .softplus: Foundation.log(Foundation.expm1(d))
         case .elu(let alpha): Foundation.log(d / alpha.nearestDouble)
+        case .silu, .gelu, .geluTanh: preconditionFailure("inverse(aboveLower:) is for monotone activations")
         }
     }
 
@@ -44,6 +45,7 @@ extension SmoothActivation {
         case .sigmoid, .tanh: -positiveSlopePoint(s)
         case .softplus: Foundation.log(s / (1 - s))
         case .elu(let alpha): Foundation.log(s / alpha.nearestDouble)
+        case .silu, .gelu, .geluTanh: preconditionFailure("convexSideSlopePoint is for monotone activations")
         }
     }
 
@@ -51,7 +53,7 @@ extension SmoothActivation {
     /// decreasing in `|x|`, so `−x` is the other solution). Sigmoid and tanh only.
     func positiveSlopePoint(_ s: Double) -> Double {
         switch self {
-        case .softplus, .elu:
+        case .softplus, .elu, .silu, .gelu, .geluTanh:
             preconditionFailure("positiveSlopePoint is for sigmoid and tanh")
         case .sigmoid:
             // σ = (1 + r)/2 with r = √(1 − 4s); x = log((1 + r)/(1 − r)), 1 − r = 4s/(1 + r).

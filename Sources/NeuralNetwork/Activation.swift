@@ -19,6 +19,17 @@ public enum Activation: Hashable, Sendable {
     case softplus
     /// `x` for `x ≥ 0`, `alpha · (e^x − 1)` below (ONNX `Elu`); `alpha > 0`.
     case elu(alpha: Rational)
+    /// SiLU (Swish) `x·σ(x)` (ONNX `Mul(x, Sigmoid(x))`).
+    case silu
+    /// GELU `x·(1 + erf(x/c))/2` with `c = divisor`, or `c = √2` (the exact
+    /// GELU `x·Φ(x)`, ONNX `Gelu`) when `divisor` is nil. A rational
+    /// `divisor` is what torch's legacy exporter writes below opset 20:
+    /// `Div(x, float32(√2))`, whose real-number meaning is that rational.
+    case gelu(divisor: Rational?)
+    /// GELU's tanh approximation `x·(1 + tanh(√(2/π)(x + 0.044715x³)))/2`
+    /// (ONNX `Gelu` with approximate="tanh"; the constants are the real
+    /// numbers the ONNX spec writes).
+    case geluTanh
 
     /// The name used by `inspect`, the JSON model format and error messages.
     public var name: String {
@@ -31,17 +42,20 @@ public enum Activation: Hashable, Sendable {
         case .tanh: "tanh"
         case .softplus: "softplus"
         case .elu: "elu"
+        case .silu: "silu"
+        case .gelu: "gelu"
+        case .geluTanh: "gelu-tanh"
         }
     }
 
     /// The names the JSON model format accepts.
-    public static let names = ["identity", "relu", "leaky-relu", "hard-tanh", "sigmoid", "tanh", "softplus", "elu"]
+    public static let names = ["identity", "relu", "leaky-relu", "hard-tanh", "sigmoid", "tanh", "softplus", "elu", "silu", "gelu", "gelu-tanh"]
 
     /// True for activations that are piecewise linear with rational pieces,
     /// so the network can be evaluated exactly.
     public var isPiecewiseLinear: Bool {
         switch self {
-        case .sigmoid, .tanh, .softplus, .elu: false
+        case .sigmoid, .tanh, .softplus, .elu, .silu, .gelu, .geluTanh: false
         default: true
         }
     }
@@ -57,6 +71,9 @@ public enum Activation: Hashable, Sendable {
         case .tanh: Foundation.tanh(x)
         case .softplus: x > 0 ? x + Foundation.log1p(Foundation.exp(-x)) : Foundation.log1p(Foundation.exp(x))
         case .elu(let alpha): x >= 0 ? x : alpha.nearestDouble * Foundation.expm1(x)
+        case .silu: x >= 0 ? x / (1 + Foundation.exp(-x)) : x * Foundation.exp(x) / (1 + Foundation.exp(x))
+        case .gelu(let divisor): 0.5 * x * (1 + Foundation.erf(x / (divisor?.nearestDouble ?? 2.0.squareRoot())))
+        case .geluTanh: 0.5 * x * (1 + Foundation.tanh((2 / Double.pi).squareRoot() * (x + 0.044715 * x * x * x)))
         }
     }
 
@@ -72,6 +89,15 @@ public enum Activation: Hashable, Sendable {
         case .tanh: { let t = Foundation.tanh(x); return 1 - t * t }()
         case .softplus: x >= 0 ? 1 / (1 + Foundation.exp(-x)) : Foundation.exp(x) / (1 + Foundation.exp(x))
         case .elu(let alpha): x >= 0 ? 1 : alpha.nearestDouble * Foundation.exp(x)
+        case .silu: { let s = Activation.sigmoid.callAsFunction(x); return s * (1 + x * (1 - s)) }()
+        case .gelu(let divisor): {
+            let c = divisor?.nearestDouble ?? 2.0.squareRoot()
+            return 0.5 * (1 + Foundation.erf(x / c)) + x * Foundation.exp(-(x / c) * (x / c)) / (c * Double.pi.squareRoot())
+        }()
+        case .geluTanh: {
+            let c = (2 / Double.pi).squareRoot(), t = Foundation.tanh(c * (x + 0.044715 * x * x * x))
+            return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)
+        }()
         }
     }
 
@@ -83,7 +109,7 @@ public enum Activation: Hashable, Sendable {
         case .relu: x.sign > 0 ? x : .zero
         case .leakyReLU(let slope): x.sign >= 0 ? x : slope * x
         case .hardTanh(let lower, let upper): Swift.min(Swift.max(x, lower), upper)
-        case .sigmoid, .tanh, .softplus, .elu: nil
+        case .sigmoid, .tanh, .softplus, .elu, .silu, .gelu, .geluTanh: nil
         }
     }
 }

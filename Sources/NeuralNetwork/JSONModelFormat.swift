@@ -15,7 +15,8 @@ import Foundation
 /// digits than can be read exactly is rejected. Activations: identity, relu,
 /// leaky-relu (with `"slope"`), hard-tanh (optional `"lower"`, `"upper"`,
 /// default −1 and 1), sigmoid, tanh, softplus, elu (optional `"alpha"` > 0,
-/// default 1). `"inputs"` is optional and checked.
+/// default 1), silu, gelu (the exact `x·Φ(x)`; with `"divisor"` c > 0,
+/// `x·(1 + erf(x/c))/2`), gelu-tanh. `"inputs"` is optional and checked.
 ///
 /// The file has one meaning: it must pass `StrictJSON.validate` (one JSON
 /// value, UTF-8, no key twice), and a key the format does not define is an
@@ -62,6 +63,12 @@ public enum JSONModelFormat {
                 let alpha = layer.alpha?.value ?? .one
                 guard alpha.sign > 0 else { throw InputError("\(place): elu needs \"alpha\" > 0, got \(alpha)") }
                 activation = .elu(alpha: alpha)
+            case "silu": activation = .silu
+            case "gelu-tanh": activation = .geluTanh
+            case "gelu":
+                let divisor = layer.divisor?.value
+                if let divisor, divisor.sign <= 0 { throw InputError("\(place): gelu needs \"divisor\" > 0, got \(divisor)") }
+                activation = .gelu(divisor: divisor)
             case "leaky-relu":
                 guard let slope = layer.slope else { throw InputError("\(place): leaky-relu needs \"slope\"") }
                 activation = .leakyReLU(slope: slope.value)
@@ -116,6 +123,7 @@ public enum JSONModelFormat {
                 case .leakyReLU(let slope): entry.slope = ExactNumber(slope)
                 case .hardTanh(let lower, let upper): entry.lower = ExactNumber(lower); entry.upper = ExactNumber(upper)
                 case .elu(let alpha): entry.alpha = ExactNumber(alpha)
+                case .gelu(let divisor?): entry.divisor = ExactNumber(divisor)
                 default: break
                 }
                 if let radius = layer.weightRadius {
@@ -141,6 +149,8 @@ public enum JSONModelFormat {
             var upper: ExactNumber?
             /// ELU's `α` (default 1).
             var alpha: ExactNumber?
+            /// GELU's divisor `c` (absent: √2, the exact GELU).
+            var divisor: ExactNumber?
             /// A layer whose weights are a rational within a rigorous radius of
             /// the model's (`DenseLayer.weightRadius`), row by row like `weights`.
             var weightRadius: [[ExactNumber]]?
@@ -267,6 +277,7 @@ extension JSONModelFormat.Document.Layer {
         lower = try container.decodeIfPresent(JSONModelFormat.ExactNumber.self, forKey: .lower)
         upper = try container.decodeIfPresent(JSONModelFormat.ExactNumber.self, forKey: .upper)
         alpha = try container.decodeIfPresent(JSONModelFormat.ExactNumber.self, forKey: .alpha)
+        divisor = try container.decodeIfPresent(JSONModelFormat.ExactNumber.self, forKey: .divisor)
         weightRadius = try container.decodeIfPresent([[JSONModelFormat.ExactNumber]].self, forKey: .weightRadius)
         biasRadius = try container.decodeIfPresent([JSONModelFormat.ExactNumber].self, forKey: .biasRadius)
     }

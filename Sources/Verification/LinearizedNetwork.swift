@@ -107,7 +107,7 @@ extension PiecewiseLinearFunction {
             result = try? PiecewiseLinearFunction(breakpoints: [0], slopes: [slope, 1], intercepts: [0, 0])
         case .hardTanh(let lower, let upper):
             result = try? PiecewiseLinearFunction(breakpoints: [lower, upper], slopes: [0, 1, 0], intercepts: [lower, 0, upper])
-        case .sigmoid, .tanh, .softplus, .elu:
+        case .sigmoid, .tanh, .softplus, .elu, .silu, .gelu, .geluTanh:
             result = nil
         }
         guard let result else { return nil }

@@ -22,6 +22,15 @@ import NeuralNetwork
 ///   asymptotes `y = −α` at −∞ and `y = x` (exactly, for `x ≥ 0`); convex on
 ///   ℝ when `α ≤ 1`, not when `α > 1`, so 0 is always a curvature change
 ///   point and never straddled by an error cell (Lemma 8).
+/// - SiLU `x·σ(x)`, GELU `x·(1 + erf(x/c))/2` (`c = √2`: the exact GELU) and
+///   GELU's tanh approximation:
+///   not monotone (one minimum, enclosed), convex between their two
+///   inflection points `±r` and concave outside, asymptotes `y = 0` at −∞ and
+///   `y = x` at +∞ (Lemmas 10–11). The inflection points are irrational (for
+///   GELU with a rational `c`, they are `±c`), so they are enclosed by exact
+///   rational intervals (``inflectionZones``): the ends of each zone are
+///   curvature change points, and a cell inside a zone has no known curvature
+///   (a mean-value bound, Lemma 9).
 public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
     /// `σ(x) = 1 / (1 + e^−x)`.
     case sigmoid
@@ -31,6 +40,13 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
     case softplus
     /// `x` for `x ≥ 0`, `α(e^x − 1)` below; `alpha > 0`.
     case elu(alpha: Rational)
+    /// SiLU (Swish) `x·σ(x)`.
+    case silu
+    /// GELU `x·(1 + erf(x/c))/2` with `c = divisor`; `c = √2` (the exact
+    /// GELU `x·Φ(x)`) when `divisor` is nil. `divisor > 0`.
+    case gelu(divisor: Rational?)
+    /// GELU's tanh approximation `x·(1 + tanh(√(2/π)(x + 0.044715x³)))/2`.
+    case geluTanh
 
     /// The smooth activation of a layer; nil for piecewise-linear ones.
     public init?(_ activation: Activation) {
@@ -39,6 +55,9 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
         case .tanh: self = .tanh
         case .softplus: self = .softplus
         case .elu(let alpha): self = .elu(alpha: alpha)
+        case .silu: self = .silu
+        case .gelu(let divisor): self = .gelu(divisor: divisor)
+        case .geluTanh: self = .geluTanh
         default: return nil
         }
     }
@@ -48,13 +67,24 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
     public static let sigmoidal: [SmoothActivation] = [.sigmoid, .tanh]
 
     /// One of each kind, ELU with `α` below, at and above 1 (tests and benchmarks).
-    public static let examples: [SmoothActivation] = [.sigmoid, .tanh, .softplus, .elu(alpha: Rational(1, 2)), .elu(alpha: .one), .elu(alpha: 2)]
+    public static let examples: [SmoothActivation] = [
+        .sigmoid, .tanh, .softplus, .elu(alpha: Rational(1, 2)), .elu(alpha: .one), .elu(alpha: 2), .silu, .gelu(divisor: nil), .geluTanh,
+    ]
+
+    /// The activations that are not monotone and change curvature at two
+    /// enclosed inflection points (SiLU and both GELUs).
+    public var isNonMonotone: Bool {
+        switch self {
+        case .silu, .gelu, .geluTanh: true
+        default: false
+        }
+    }
 
     /// True for sigmoid and tanh.
     public var isSigmoidal: Bool {
         switch self {
         case .sigmoid, .tanh: true
-        case .softplus, .elu: false
+        case .softplus, .elu, .silu, .gelu, .geluTanh: false
         }
     }
 
@@ -65,13 +95,39 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
         case .tanh: "tanh"
         case .softplus: "softplus"
         case .elu: "elu"
+        case .silu: "silu"
+        case .gelu: "gelu"
+        case .geluTanh: "gelu-tanh"
         }
     }
 
-    /// The name, with `α` for ELU: `elu(alpha 1/2)`.
+    /// The name, with `α` for ELU and a rational divisor for GELU:
+    /// `elu(alpha 1/2)`, `gelu(divisor 3/2)`.
     public var description: String {
         if case .elu(let alpha) = self { return "elu(alpha \(alpha))" }
+        if case .gelu(let divisor?) = self { return "gelu(divisor \(divisor))" }
         return name
+    }
+
+    /// GELU's divisor `c`, enclosed: a point for a rational `c`,
+    /// ``Enclosure/narrowSquareRootOfTwo`` for `√2`.
+    var geluDivisor: RationalInterval {
+        if case .gelu(let divisor?) = self { return RationalInterval(point: divisor) }
+        return Enclosure.narrowSquareRootOfTwo
+    }
+
+    /// SiLU and GELU: exact rational intervals holding the inflection points
+    /// `−r` and `r` (`r` = ``Enclosure/siluInflection`` for SiLU, the divisor
+    /// `c` for GELU, a point when `c` is rational), in increasing order;
+    /// empty for the other activations. The function is convex on
+    /// `[−r, r]` and concave outside (proofs/activation-error.md, Lemmas 10–11).
+    public var inflectionZones: [RationalInterval] {
+        switch self {
+        case .silu: [-Enclosure.siluInflection, Enclosure.siluInflection]
+        case .gelu: [-geluDivisor, geluDivisor]
+        case .geluTanh: [-Enclosure.geluTanhInflection, Enclosure.geluTanhInflection]
+        default: []
+        }
     }
 
     /// Whether the function is convex or concave on an interval.
@@ -89,15 +145,27 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .sigmoid, .tanh, .elu: [.zero]
         case .softplus: []
+        case .silu, .gelu, .geluTanh:
+            // Both ends of each zone (one point for a point zone).
+            inflectionZones.flatMap { $0.lower == $0.upper ? [$0.lower] : [$0.lower, $0.upper] }
         }
     }
 
     /// The curvature on `[a, b]`, an interval holding no curvature change
     /// point strictly inside; nil when it does (then only mean-value bounds
-    /// apply). Proofs: proofs/activation-error.md, Lemmas 1, 7, 8.
+    /// apply), and nil on a cell inside an inflection zone, where the
+    /// curvature is not known. Proofs: proofs/activation-error.md, Lemmas 1,
+    /// 7, 8, 10, 11.
     public func curvature(from a: Rational, to b: Rational) -> Curvature? {
         if curvatureChanges.contains(where: { a < $0 && $0 < b }) { return nil }
         switch self {
+        case .silu, .gelu, .geluTanh:
+            // No zone end strictly inside [a, b]: the cell is inside a zone,
+            // or wholly inside (−r, r) (convex), or wholly outside (concave).
+            let zones = inflectionZones, positive = zones[1]
+            if zones.contains(where: { $0.lower <= a && b <= $0.upper && $0.lower < $0.upper }) { return nil }
+            let middle = (a + b).timesPowerOfTwo(-1)
+            return -positive.lower <= middle && middle <= positive.lower ? .convex : .concave
         case .sigmoid, .tanh: return b.sign <= 0 ? .convex : .concave
         case .softplus: return .convex
         case .elu: return .convex  // convex on (−∞, 0], linear (so convex) on [0, ∞)
@@ -111,7 +179,7 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The line `f` approaches at +∞: `y = 1` for sigmoid and tanh, `y = x`
-    /// for softplus and ELU.
+    /// for softplus, ELU, SiLU and GELU.
     public var upperAsymptoteLine: PiecewiseLinearFunction.Line {
         isSigmoidal ? PiecewiseLinearFunction.Line(slope: .zero, intercept: upperAsymptote)
             : PiecewiseLinearFunction.Line(slope: .one, intercept: .zero)
@@ -124,11 +192,11 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
     ///
     /// Softplus: 2 (`max(0, x)`, its two asymptotes). ELU: 3 (the lower
     /// asymptote, a line through the origin, and `y = x`; 0 is a breakpoint
-    /// of every ELU fit).
+    /// of every ELU fit). SiLU and GELU: 2 (`max(0, x)`).
     public var minimumPieces: Int {
         switch self {
         case .sigmoid, .tanh, .elu: 3
-        case .softplus: 2
+        case .softplus, .silu, .gelu, .geluTanh: 2
         }
     }
 
@@ -139,6 +207,9 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
         case .tanh: Foundation.tanh(x)
         case .softplus: Activation.softplus.callAsFunction(x)
         case .elu(let alpha): Activation.elu(alpha: alpha).callAsFunction(x)
+        case .silu: Activation.silu.callAsFunction(x)
+        case .gelu(let divisor): Activation.gelu(divisor: divisor).callAsFunction(x)
+        case .geluTanh: Activation.geluTanh.callAsFunction(x)
         }
     }
 
@@ -156,6 +227,12 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
             return Activation.softplus.derivative(x)
         case .elu(let alpha):
             return x > 0 ? 1 : alpha.nearestDouble * Foundation.exp(x)
+        case .silu:
+            return Activation.silu.derivative(x)
+        case .gelu(let divisor):
+            return Activation.gelu(divisor: divisor).derivative(x)
+        case .geluTanh:
+            return Activation.geluTanh.derivative(x)
         }
     }
 
@@ -167,6 +244,9 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
         case .tanh: Enclosure.tanh(x, bits: bits)
         case .softplus: Enclosure.softplus(x, bits: bits)
         case .elu(let alpha): Enclosure.elu(x, alpha: alpha, bits: bits)
+        case .silu: Enclosure.silu(x, bits: bits)
+        case .gelu: Enclosure.gelu(x, divisor: geluDivisor, bits: bits)
+        case .geluTanh: Enclosure.geluTanh(x, bits: bits)
         }
     }
 
@@ -178,23 +258,29 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
         case .tanh: Enclosure.tanhDerivative(x, bits: bits)
         case .softplus: Enclosure.softplusDerivative(x, bits: bits)
         case .elu(let alpha): Enclosure.eluDerivative(x, alpha: alpha, bits: bits)
+        case .silu: Enclosure.siluDerivative(x, bits: bits)
+        case .gelu: Enclosure.geluDerivative(x, divisor: geluDivisor, bits: bits)
+        case .geluTanh: Enclosure.geluTanhDerivative(x, bits: bits)
         }
     }
 
     /// The global Lipschitz constant `sup |σ'|`: 1/4 for sigmoid, 1 for tanh
-    /// and softplus, `max(α, 1)` for ELU.
+    /// and softplus, `max(α, 1)` for ELU; for SiLU and GELU an upper bound
+    /// on `f'(r)` (`f'` is largest at the inflection point `r`, and
+    /// `f'(−x) = 1 − f'(x)`, so `|f'| ≤ f'(r)`; Lemmas 10–11).
     public var lipschitz: Rational {
         switch self {
         case .sigmoid: Rational(1, 4)
         case .tanh, .softplus: .one
         case .elu(let alpha): max(alpha, .one)
+        case .silu, .gelu, .geluTanh: derivativeEnclosure(inflectionZones[1]).upper
         }
     }
 
     /// `lim σ(x)` as `x → −∞`: 0 for sigmoid and softplus, −1 for tanh, −α for ELU.
     public var lowerAsymptote: Rational {
         switch self {
-        case .sigmoid, .softplus: .zero
+        case .sigmoid, .softplus, .silu, .gelu, .geluTanh: .zero
         case .tanh: -1
         case .elu(let alpha): -alpha
         }
@@ -209,7 +295,7 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
     public var exactValueAtZero: Rational? {
         switch self {
         case .sigmoid: Rational(1, 2)
-        case .tanh, .elu: .zero
+        case .tanh, .elu, .silu, .gelu, .geluTanh: .zero
         case .softplus: nil
         }
     }
@@ -230,7 +316,7 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
     /// and tanh only (traps otherwise: use ``pointDerivative(at:value:)``).
     package func derivative(fromValue v: RationalInterval) -> RationalInterval {
         switch self {
-        case .softplus, .elu:
+        case .softplus, .elu, .silu, .gelu, .geluTanh:
             preconditionFailure("derivative(fromValue:) is for sigmoid and tanh")
         case .sigmoid:
             // h(s) = s(1 − s): increasing below 1/2, decreasing above, max 1/4.

@@ -74,6 +74,21 @@ import Testing
         #expect(try String(contentsOfFile: out, encoding: .utf8).contains("\"weightRadius\""))
     }
 
+    /// torch dynamo's thresholded Softplus certifies and checks, its
+    /// difference from softplus carried as a bias radius in the certificate.
+    @Test func theSoftplusThresholdCertifiesAndChecks() throws {
+        let model = Self.path("torch_dynamo_softplus")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("climep-sp-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let certified = try Climep.run(["certify", model, "--box=-0.5:0.5", "--pieces", "4", "--splits", "0", "--out", out, "--json"])
+        #expect(certified.status == 0, "\(certified.stderr)")
+        let checked = try Climep.run(["check", out, "--model", model])
+        #expect(checked.status == 0, "\(checked.stderr)")
+        #expect(try String(contentsOfFile: out, encoding: .utf8).contains("\"biasRadius\""))
+        let summary = try Self.inspect(model)
+        #expect(summary.foldedNormalisation.map(\.op) == ["Where", "Where"] && !summary.exact)
+    }
+
     @Test func externalDataOutsideTheModelsFolderIsBadInput() throws {
         // The torch export beside a symbolic link to its data file one folder up.
         let outside = FileManager.default.temporaryDirectory.appendingPathComponent("climep-cli-\(UUID().uuidString)")

@@ -40,12 +40,36 @@ of that exporter gets:
 * torch_legacy_transpose_nofold: x @ W.t() + b, legacy exporter with
   do_constant_folding=False: Transpose of a weight initializer, MatMul, Add.
 * torch_legacy_softplus: Linear -> Softplus -> Linear -> Softplus -> Linear
-  (nn.Softplus()), legacy exporter: ONNX Softplus nodes. (The dynamo
-  exporter writes torch's threshold, Where(Greater(x, 20), x, Softplus(x)),
-  which is not softplus — it jumps by about 2e-9 at 20 — so climep refuses
-  it and it is not a fixture.)
+  (nn.Softplus()), legacy exporter: ONNX Softplus nodes.
+* torch_dynamo_softplus: the same model by the dynamo exporter, which writes
+  torch's threshold, Where(Greater(x, 20), x, Softplus(x)) — not softplus:
+  x above 20, off by at most log(1 + e^-20) ~ 2e-9 (climep: softplus, with
+  that difference as a rigorous bias radius of the next layer).
 * torch_legacy_elu_half, torch_dynamo_elu_half: the same shape with
   nn.ELU(alpha=0.5): Elu nodes with alpha 0.5.
+* torch_legacy_silu, torch_dynamo_silu: nn.SiLU(), written by both
+  exporters as Sigmoid(x) and Mul(x, Sigmoid(x)).
+* torch_legacy_gelu, torch_dynamo_gelu: nn.GELU() at opset 20: Gelu nodes
+  with approximate="none".
+* torch_legacy_gelu_tanh, torch_dynamo_gelu_tanh: nn.GELU(approximate="tanh")
+  at opset 20: Gelu nodes with approximate="tanh".
+* torch_legacy_opset18_gelu: the same model, legacy exporter at opset 18:
+  torch's chain Div(x, float32(sqrt 2)) -> Erf -> Add(1) -> Mul(x) -> Mul(0.5).
+* torch_legacy_hardsigmoid, torch_dynamo_hardsigmoid: nn.Hardsigmoid():
+  HardSigmoid nodes with alpha float32(1/6), beta 0.5 (climep: the exact
+  affine map alpha*x + beta, then hard-tanh on [0, 1]).
+* tf2onnx_swish, tf2onnx_hard_sigmoid: Keras 3 MLPs (two Dense layers of 8
+  with activation "swish" / "hard_sigmoid") converted by
+  tf2onnx.convert.from_keras at opset 17: Sigmoid and Mul (SiLU), and
+  Add(3) -> Clip(0, 6) -> Mul(1/6) (Keras 3's hard_sigmoid, relu6(x + 3)/6).
+  TensorFlow and tf2onnx conflict with torch's protobuf, so they live in their
+  own virtual environment, named by TF2ONNX_PYTHON (its python executable):
+      python3 -m venv /tmp/tfenv && /tmp/tfenv/bin/pip install tf2onnx tensorflow-cpu
+      TF2ONNX_PYTHON=/tmp/tfenv/bin/python python3 Tests/Fixtures/make_exporter_fixtures.py
+  Without TF2ONNX_PYTHON these two are not written. (Keras's "gelu" converts
+  to an Erfc node, which is not an ONNX operator: tf2onnx itself reports it
+  unsupported, so there is no tf2onnx GELU fixture.) Versions used:
+  tensorflow-cpu 2.21.0 with keras 3.15.1, tf2onnx 1.17.0.
 * sk_pipeline_scaler_mlp: Pipeline(StandardScaler(), MLPClassifier()) by
   skl2onnx: ai.onnx.ml.Scaler before the MLP.
 
@@ -230,12 +254,81 @@ def torch_models():
         X, y = dataset(seed)
         m = train(smooth_mlp(4, 8, 3, seed, act), X, y, seed)
         for how, exporter, dynamic in [(legacy, "legacy", True), (dynamo, "dynamo", False)]:
+            e = export(m, "torch_%s_%s" % (exporter, tag), (4,), how, seed, X, dynamic=dynamic)
+            assert op in e["ops"], e["ops"]
             if tag == "softplus" and exporter == "dynamo":
-                continue  # the threshold's Greater/Where (see above)
+                assert "Where" in e["ops"] and "Greater" in e["ops"], e["ops"]
+            e["layers"] = smooth_layers(4, 8, 3, name)
+            out.append(e)
+
+    legacy18 = lambda mod, x, p: torch.onnx.export(mod, (x,), p, dynamo=False, opset_version=18, input_names=["x"],
+                                                   dynamic_axes={"x": {0: "batch"}})
+    for seed, tag, act, op, name, ways in [
+            (18, "silu", torch.nn.SiLU(), "Mul", "silu", [(legacy, "legacy", True), (dynamo, "dynamo", False)]),
+            (19, "gelu", torch.nn.GELU(), "Gelu", "gelu", [(legacy, "legacy", True), (dynamo, "dynamo", False)]),
+            (19, "gelu", torch.nn.GELU(), "Erf", "gelu", [(legacy18, "legacy_opset18", True)]),
+            (21, "gelu_tanh", torch.nn.GELU(approximate="tanh"), "Gelu", "gelu-tanh",
+             [(legacy, "legacy", True), (dynamo, "dynamo", False)]),
+            (20, "hardsigmoid", torch.nn.Hardsigmoid(), "HardSigmoid", "hard-tanh",
+             [(legacy, "legacy", True), (dynamo, "dynamo", False)])]:
+        X, y = dataset(seed)
+        m = train(smooth_mlp(4, 8, 3, seed, act), X, y, seed)
+        for how, exporter, dynamic in ways:
             e = export(m, "torch_%s_%s" % (exporter, tag), (4,), how, seed, X, dynamic=dynamic)
             assert op in e["ops"], e["ops"]
             e["layers"] = smooth_layers(4, 8, 3, name)
             out.append(e)
+    return out
+
+
+TF_EXPORT = r'''
+import os, sys
+os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+import numpy as np, tensorflow as tf, tf2onnx
+act, seed, path, data = sys.argv[1], int(sys.argv[2]), sys.argv[3], np.load(sys.argv[4])
+X, y = data["X"], data["y"]
+tf.keras.utils.set_random_seed(seed)
+inp = tf.keras.Input(shape=(X.shape[1],), name="x")
+h = tf.keras.layers.Dense(8, activation=act)(inp)
+h = tf.keras.layers.Dense(8, activation=act)(h)
+m = tf.keras.Model(inp, tf.keras.layers.Dense(3)(h))
+m.compile(optimizer=tf.keras.optimizers.Adam(0.02),
+          loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+m.fit(X, y, epochs=40, batch_size=300, verbose=0)
+spec = (tf.TensorSpec((None, X.shape[1]), tf.float32, name="x"),)
+proto, _ = tf2onnx.convert.from_keras(m, input_signature=spec, opset=17)
+with open(path, "wb") as f:
+    f.write(proto.SerializeToString())
+print(tf.__version__, tf2onnx.__version__)
+'''
+
+
+def tf2onnx_models():
+    import subprocess
+    import tempfile
+    python = os.environ.get("TF2ONNX_PYTHON")
+    if not python:
+        print("exporters: TF2ONNX_PYTHON not set, tf2onnx fixtures skipped")
+        return []
+    out = []
+    for seed, act, name, op in [(22, "swish", "silu", "Mul"), (23, "hard_sigmoid", "hard-tanh", "Clip")]:
+        X, y = dataset(seed)
+        with tempfile.TemporaryDirectory() as tmp:
+            data = os.path.join(tmp, "data.npz")
+            np.savez(data, X=X, y=y)
+            versions = []
+
+            def how(_model, _example, path):
+                r = subprocess.run([python, "-c", TF_EXPORT, act, str(seed), path, data],
+                                   capture_output=True, text=True, check=True)
+                versions.append(r.stdout.split()[-2:])
+
+            e = export(None, "tf2onnx_%s" % act, (4,), how, seed, X, dynamic=True)
+        assert op in e["ops"], e["ops"]
+        e["exporter"] = "tf2onnx %s (tensorflow %s)" % (versions[0][1], versions[0][0])
+        e["layers"] = [{"inputs": 4, "outputs": 8, "activation": name}, {"inputs": 8, "outputs": 8, "activation": name},
+                       {"inputs": 8, "outputs": 3, "activation": "identity"}]
+        out.append(e)
     return out
 
 
@@ -272,7 +365,7 @@ def main():
     if os.path.isdir(OUT):
         shutil.rmtree(OUT)
     os.makedirs(OUT)
-    manifest = torch_models() + sklearn_models()
+    manifest = torch_models() + tf2onnx_models() + sklearn_models()
     for e in manifest:
         print("exporters: %-40s %s%s" % (e["name"], " ".join(e["ops"]),
                                          "  external: %s" % e["externalData"] if e["externalData"] else ""))

@@ -823,7 +823,8 @@ def part_bad():
     save("unsupported_conv.onnx", m, "unsupported op: a Conv node '/conv1/Conv' (convolutional network)",
          ["Conv", "/conv1/Conv"])
 
-    # Erf (GELU as torch writes it: x * 0.5 * (1 + erf(x / sqrt(2))))
+    # torch's GELU chain x * 0.5 * (1 + erf(x / sqrt(2))), broken: the Add adds 2, not 1
+    # (the chain itself is read as GELU; see make_exporter_fixtures.py's torch_legacy_opset18_gelu)
     m = base_chain(np.random.default_rng(301))
     g = m.graph
     # replace /relu1/Relu by the GELU decomposition
@@ -835,7 +836,7 @@ def part_bad():
     gelu = [c("/act/Constant", 1.4142135381698608),
             helper.make_node("Div", [x, "/act/Constant_output_0"], ["/act/Div_output_0"], name="/act/Div"),
             helper.make_node("Erf", ["/act/Div_output_0"], ["/act/Erf_output_0"], name="/act/Erf"),
-            c("/act/Constant_1", 1.0),
+            c("/act/Constant_1", 2.0),
             helper.make_node("Add", ["/act/Erf_output_0", "/act/Constant_1_output_0"], ["/act/Add_output_0"],
                              name="/act/Add"),
             helper.make_node("Mul", [x, "/act/Add_output_0"], ["/act/Mul_output_0"], name="/act/Mul"),
@@ -844,8 +845,8 @@ def part_bad():
     del g.node[idx]
     for k, n in enumerate(gelu):
         g.node.insert(idx + k, n)
-    save("unsupported_erf_gelu.onnx", m, "unsupported op: Erf node '/act/Erf' (GELU activation as torch "
-         "exports it: Div, Erf, Add, Mul, Mul)", ["Erf", "/act/Erf"])
+    save("erf_chain_adds_two.onnx", m, "not GELU: torch's Div, Erf, Add, Mul, Mul chain with Add node '/act/Add' "
+         "adding 2, not 1, to Erf's output", ["/act/Add", "does not add 1"])
 
     # non-chain: two branches added together
     rng2 = np.random.default_rng(302)

@@ -8,7 +8,10 @@ import Testing
 /// themselves, in the patterns of issue 13: external data, BatchNorm1d,
 /// `x.view(x.size(0), -1)` with a dynamic batch, a Transpose of a weight,
 /// a Reshape of a Concat of Constants, skl2onnx's Scaler, and torch's
-/// Softplus and ELU (α = 0.5) as ONNX Softplus and Elu nodes. Each loads
+/// Softplus and ELU (α = 0.5) as ONNX Softplus and Elu nodes, SiLU, GELU
+/// (opset 20's Gelu, both forms, and opset 18's Erf chain), HardSigmoid,
+/// dynamo's thresholded Softplus, and tf2onnx's Keras swish and
+/// hard_sigmoid (Add, Clip, Mul). Each loads
 /// through the public path and gives onnxruntime's label on every stored point.
 @Suite struct ExporterFixtureTests {
     @Test func everyPatternIsPresent() {
@@ -16,7 +19,10 @@ import Testing
         for name in ["torch_dynamo_external_data", "torch_legacy_batchnorm1d", "torch_dynamo_batchnorm1d_noopt",
                      "torch_legacy_view_dynamic_batch", "torch_dynamo_view_noopt_dynamic_batch",
                      "torch_dynamo_view_noopt_static_batch", "torch_legacy_transpose_nofold", "sk_pipeline_scaler_mlp",
-                     "torch_legacy_softplus", "torch_legacy_elu_half", "torch_dynamo_elu_half"] {
+                     "torch_legacy_softplus", "torch_legacy_elu_half", "torch_dynamo_elu_half",
+                     "torch_legacy_silu", "torch_dynamo_silu", "torch_legacy_gelu", "torch_dynamo_gelu",
+                     "torch_legacy_opset18_gelu", "torch_legacy_hardsigmoid", "torch_dynamo_hardsigmoid", "torch_dynamo_softplus", "torch_legacy_gelu_tanh", "torch_dynamo_gelu_tanh",
+                     "tf2onnx_swish", "tf2onnx_hard_sigmoid"] {
             #expect(names.contains(name), "missing fixture \(name)")
         }
     }
@@ -59,6 +65,68 @@ import Testing
         }
         let softplus = try Network(contentsOf: Fixtures.path("exporters/torch_legacy_softplus.onnx"))
         #expect(softplus.layers.dropLast().allSatisfy { $0.activation == .softplus })
+    }
+
+    /// SiLU from Sigmoid and Mul; GELU from opset 20's Gelu (√2: no
+    /// divisor) and from opset 18's Erf chain, whose divisor is the file's
+    /// float32(√2) exactly; HardSigmoid as hard-tanh on [0, 1] after the
+    /// exact map αx + β (α = float32(1/6)), so the first layer's weights are
+    /// torch's times α — recounted here from the ONNX initializers' floats.
+    @Test func compositeActivationsKeepTheirMeaning() throws {
+        func load(_ name: String) throws -> Network { try Network(contentsOf: Fixtures.path("exporters/\(name).onnx")) }
+        for name in ["torch_legacy_silu", "torch_dynamo_silu"] {
+            #expect(try load(name).layers.dropLast().allSatisfy { $0.activation == .silu }, "\(name)")
+        }
+        for name in ["torch_legacy_gelu", "torch_dynamo_gelu"] {
+            #expect(try load(name).layers.dropLast().allSatisfy { $0.activation == .gelu(divisor: nil) }, "\(name)")
+        }
+        for name in ["torch_legacy_gelu_tanh", "torch_dynamo_gelu_tanh"] {
+            #expect(try load(name).layers.dropLast().allSatisfy { $0.activation == .geluTanh }, "\(name)")
+        }
+        let root2 = Rational(exactly: Float(2).squareRoot())!
+        #expect(root2 != 0 && root2 * root2 != 2)
+        let chain = try load("torch_legacy_opset18_gelu"), op = try load("torch_legacy_gelu")
+        #expect(chain.layers.dropLast().allSatisfy { $0.activation == .gelu(divisor: root2) })
+        // Same trained model: the chain's Mul(0.5) and ×2 cancel, so the weights equal the Gelu export's.
+        #expect(chain.layers.map(\.weights) == op.layers.map(\.weights) && chain.layers.map(\.bias) == op.layers.map(\.bias))
+        let alpha = Rational(exactly: Float(1) / Float(6))!
+        for name in ["torch_legacy_hardsigmoid", "torch_dynamo_hardsigmoid"] {
+            let network = try load(name)
+            #expect(network.isPiecewiseLinear && network.layers.dropLast().allSatisfy { $0.activation == .hardTanh(lower: 0, upper: 1) })
+            // Layer 1 computes α(Wx + b) + 1/2 with torch's float32 W and b: undoing the map gives float32s back.
+            for b in network.layers[0].bias {
+                let torch = (b - Rational(1, 2)) / alpha
+                #expect(Rational(exactly: Float(torch.nearestDouble)) == torch, "\(name): bias \(b)")
+            }
+            for w in network.layers[0].weights.entries {
+                #expect(Rational(exactly: Float((w / alpha).nearestDouble)) == w / alpha, "\(name): weight \(w)")
+            }
+        }
+    }
+
+    /// torch dynamo's Softplus, Where(Greater(x, 20), x, Softplus(x)), is
+    /// softplus within log(1 + e^−20) ≈ 2.06e−9 per neuron: layers 2 and 3
+    /// carry that times the row's |W| as their bias radius (recounted from
+    /// the weights and log1p in floating point), and the fold is recorded.
+    @Test func torchsSoftplusThresholdBecomesABiasRadius() throws {
+        let network = try Network(contentsOf: Fixtures.path("exporters/torch_dynamo_softplus.onnx"))
+        #expect(network.layers.dropLast().allSatisfy { $0.activation == .softplus })
+        #expect(!network.isExact)
+        #expect(network.provenance.foldedNormalisation.map(\.op) == ["Where", "Where"])
+        #expect(network.provenance.foldedNormalisation.map(\.layer) == [2, 3])
+        let delta = Foundation.log1p(Foundation.exp(-20.0))
+        for layer in network.layers.dropFirst() {
+            let radius = try #require(layer.biasRadius)
+            #expect(layer.weightRadius?.allSatisfy(\.isZero) ?? true)
+            for i in 0..<layer.outputCount {
+                let rowSum = (0..<layer.inputCount).reduce(Rational.zero) { $0 + layer.weights[i, $1].magnitude }
+                let ratio = (radius[i] / rowSum).nearestDouble
+                #expect(ratio >= delta && ratio <= delta * (1 + 1e-12), "row \(i): \(ratio) vs \(delta)")
+            }
+        }
+        // The legacy export of the same model (plain Softplus) has the same weights, exactly.
+        let legacy = try Network(contentsOf: Fixtures.path("exporters/torch_legacy_softplus.onnx"))
+        #expect(legacy.layers.map(\.weights) == network.layers.map(\.weights) && legacy.isExact)
     }
 
     @Test func theTorchExternalDataFileTruncatedIsRefused() throws {

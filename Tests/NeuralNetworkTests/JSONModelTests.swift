@@ -47,13 +47,29 @@ import Testing
         #expect(again.layers == network.layers)
     }
 
+    /// silu, gelu (exact) and gelu with a rational divisor read and round-trip.
+    @Test func readsSiLUAndGELU() throws {
+        let network = try load("""
+            { "format": "climep-model", "layers": [
+              { "weights": [["1"]], "bias": ["0"], "activation": "silu" },
+              { "weights": [["1"]], "bias": ["0"], "activation": "gelu" },
+              { "weights": [["1"]], "bias": ["0"], "activation": "gelu", "divisor": "3/2" },
+              { "weights": [["1"]], "bias": ["0"], "activation": "gelu-tanh" },
+              { "weights": [["1"], ["-1"]], "bias": ["0", "0"], "activation": "identity" } ] }
+            """)
+        #expect(network.layers.map(\.activation) == [.silu, .gelu(divisor: nil), .gelu(divisor: Rational(3, 2)), .geluTanh, .identity])
+        let again = try JSONModelFormat.network(from: try JSONModelFormat.data(for: network), source: "again")
+        #expect(again.layers == network.layers)
+    }
+
     @Test(arguments: [
         (#"{"format": "climep-model", "layers": [{"weights": [["1"]], "bias": ["0"], "activation": "elu", "alpha": "0"}]}"#, "elu needs \"alpha\" > 0"),
         (#"{"format": "climep-model", "layers": [{"weights": [["1"]], "bias": ["0"], "activation": "elu", "alpah": "1"}]}"#, "alpah"),
         ("{", "unterminated object at top level (line 1)"),
         (#"{"format": "onnx", "layers": []}"#, "expected \"climep-model\""),
         (#"{"format": "climep-model", "layers": []}"#, "no layers"),
-        (#"{"format": "climep-model", "layers": [{"weights": [["1"]], "bias": ["0"], "activation": "gelu"}]}"#, "unknown activation 'gelu'"),
+        (#"{"format": "climep-model", "layers": [{"weights": [["1"]], "bias": ["0"], "activation": "swish"}]}"#, "unknown activation 'swish'"),
+        (#"{"format": "climep-model", "layers": [{"weights": [["1"]], "bias": ["0"], "activation": "gelu", "divisor": "-2"}]}"#, "gelu needs \"divisor\" > 0"),
         (#"{"format": "climep-model", "layers": [{"weights": [["1", "2"], ["3"]], "bias": ["0", "0"], "activation": "relu"}]}"#, "weight row 2 has 1 entries"),
         (#"{"format": "climep-model", "layers": [{"weights": [["1"]], "bias": ["0", "1"], "activation": "relu"}]}"#, "1 outputs but 2 biases"),
         (#"{"format": "climep-model", "layers": [{"weights": [["nan"]], "bias": ["0"], "activation": "relu"}]}"#, "not finite"),

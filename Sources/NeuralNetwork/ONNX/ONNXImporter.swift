@@ -75,7 +75,10 @@ struct ONNXImporter {
         // Name the first operator climep does not know, wherever it sits.
         for node in graph.node {
             let known = node.domain.isEmpty || node.domain == "ai.onnx" || node.domain == "ai.onnx.ml"
-            guard known, node.opType == "Constant" || ONNXImporter.pathOps.contains(node.opType)
+            if node.opType == "HardSwish" && node.domain.isEmpty {
+                throw InputError("\(source): \(describe(node)) is HardSwish, x·HardSigmoid(x), which is piecewise quadratic: neither piecewise linear (exact) nor one of climep's smooth activations")
+            }
+            guard known, node.opType == "Constant" || ONNXImporter.pathOps.contains(node.opType) || ONNXImporter.patternOps.contains(node.opType)
                     || ONNXImporter.headOps.contains(node.opType) || ONNXConstantFolding.ops.contains(node.opType) else {
                 let op = node.domain.isEmpty ? node.opType : "\(node.domain).\(node.opType)"
                 throw InputError("\(source): unsupported operator \(op) in \(describe(node)); climep reads chains of Gemm/MatMul/Add and Relu/LeakyRelu/Sigmoid/Tanh/Clip")
@@ -142,6 +145,25 @@ struct ONNXImporter {
                 }
                 if next.isEmpty { break }
             }
+            // SiLU and torch's GELU chain span several nodes from one value.
+            if let composite = try compositeActivation(from: current, consumers: next, consumersOf: consumers) {
+                for k in composite.nodes where !onPath.insert(k).inserted {
+                    throw InputError("\(source): the graph has a cycle through \(describe(graph.node[k]))")
+                }
+                try closeLayer(activation: composite.activation)
+                if composite.scale != .one, let w = width {
+                    try composeDiagonal(scale: Array(repeating: composite.scale, count: w), shift: Array(repeating: .zero, count: w))
+                }
+                if let delta = composite.outputRadius, let w = width {
+                    // The file's output is the activation's plus d with |d| ≤ δ: a bias radius of the next layer.
+                    let zero = Array(repeating: Rational.zero, count: w), one = Array(repeating: Rational.one, count: w)
+                    try composeDiagonal(scale: one, shift: zero, radius: (scale: zero, shift: Array(repeating: delta, count: w)))
+                    foldedNormalisation.append(.init(op: "Where", node: nodeName(graph.node[composite.nodes.last!]), layer: layers.count + 1, exact: false))
+                }
+                lastActivation = nil
+                current = composite.output
+                continue
+            }
             let nodes = next.map { graph.node[$0] }
             if nodes.count > 1 || ONNXImporter.headOps.contains(nodes[0].opType) && !ONNXImporter.pathOps.contains(nodes[0].opType) {
                 if let stray = nodes.first(where: { !ONNXImporter.headOps.contains($0.opType) }) {
@@ -197,7 +219,9 @@ struct ONNXImporter {
 
     // MARK: - Operators
 
-    static let activationOps: Set<String> = ["Relu", "LeakyRelu", "Sigmoid", "Tanh", "Softplus", "Elu", "Clip"]
+    static let activationOps: Set<String> = ["Relu", "LeakyRelu", "Sigmoid", "Tanh", "Softplus", "Elu", "Clip", "Gelu", "HardSigmoid"]
+    /// Ops read only as part of a multi-node activation (torch's GELU chain).
+    static let patternOps: Set<String> = ["Erf", "Greater", "Where"]
     static let affineOps: Set<String> = ["Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "BatchNormalization", "Scaler"]
     static let shapeOps: Set<String> = ["Flatten", "Reshape", "Identity", "Dropout", "Cast"]
     static let pathOps = activationOps.union(affineOps).union(shapeOps)
@@ -317,6 +341,21 @@ struct ONNXImporter {
             let alpha = try floatAttribute(node, "alpha", default: .one)
             guard alpha.sign > 0 else { throw InputError("\(source): \(here) has alpha \(alpha); climep supports Elu with alpha > 0") }
             try closeLayer(activation: .elu(alpha: alpha))
+        case "Gelu":
+            let approximate = node.attribute.first(where: { $0.name == "approximate" }).map { String(decoding: $0.s, as: UTF8.self) } ?? "none"
+            switch approximate {
+            case "none": try closeLayer(activation: .gelu(divisor: nil))
+            case "tanh": try closeLayer(activation: .geluTanh)
+            default:
+                throw InputError("\(source): \(here) has approximate=\"\(approximate)\"; climep supports Gelu with approximate=\"none\" (the exact x·Φ(x)) or \"tanh\"")
+            }
+        case "HardSigmoid":
+            // max(0, min(1, αx + β)) = hard-tanh on [0, 1] after the exact affine map αx + β.
+            let alpha = try floatAttribute(node, "alpha", default: Rational(exactly: Float(0.2))!)
+            let beta = try floatAttribute(node, "beta", default: Rational(exactly: Float(0.5))!)
+            guard let w = width else { throw InputError("\(source): \(here) meets data of unknown width") }
+            try composeDiagonal(scale: Array(repeating: alpha, count: w), shift: Array(repeating: beta, count: w))
+            try closeLayer(activation: .hardTanh(lower: .zero, upper: .one))
         case "Clip":
             var lower = try node.attribute.first(where: { $0.name == "min" }).map { a throws(InputError) in try exactFloat(a.f, in: here) }
             var upper = try node.attribute.first(where: { $0.name == "max" }).map { a throws(InputError) in try exactFloat(a.f, in: here) }
@@ -550,6 +589,121 @@ struct ONNXImporter {
         try composeDiagonal(scale: scale, shift: shift, radius: exact ? nil : (scaleRadius, shiftRadius))
         if isFirst { folded.append("BatchNormalization") }
         foldedNormalisation.append(.init(op: "BatchNormalization", node: nodeName(node), layer: layers.count + 1, exact: exact))
+    }
+
+    /// A multi-node activation starting at the value `x`: its nodes, the
+    /// activation, the value it ends in, and a scale the chain's output
+    /// carries (torch's GELU chain computes `x·(1 + erf(x/c)) = 2·gelu_c(x)`
+    /// before its `Mul(0.5)`, which then composes like any affine node).
+    struct CompositeActivation {
+        let nodes: [Int]
+        let activation: Activation
+        let output: String
+        let scale: Rational
+        /// A bound on |the file's output − the activation's|, per neuron, when
+        /// the spelling is not exactly the activation (torch's Softplus threshold).
+        var outputRadius: Rational? = nil
+    }
+
+    /// Recognises, from the consumers of `x`:
+    /// - SiLU: `Sigmoid(x)` and `Mul(x, Sigmoid(x))` (either operand order);
+    /// - GELU as torch's legacy exporter writes it below opset 20:
+    ///   `Div(x, c)` (or `Mul(x, 1/c)`) → `Erf` → `Add(·, 1)` → `Mul(x, ·)`,
+    ///   operands in either order, `c > 0` a scalar constant: `2·gelu_c(x)`
+    ///   with the file's exact `c` (float32(√2) is not √2).
+    /// Returns nil when `x` starts neither; throws, naming the node, when a
+    /// pattern is begun but broken (a Mul by the Sigmoid of another value,
+    /// an intermediate value used elsewhere, a wrong constant).
+    private func compositeActivation(from x: String, consumers next: [Int], consumersOf: [String: [Int]]) throws(InputError) -> CompositeActivation? {
+        func only(_ value: String, in here: Onnx_NodeProto) throws(InputError) -> Int {
+            let users = consumersOf[value]?.filter { !foldedNodes.contains($0) } ?? []
+            guard users.count == 1 else {
+                throw InputError("\(source): \(describe(here))'s output '\(value)' is used by \(users.count) nodes; in an activation pattern it must feed exactly the next node")
+            }
+            return users[0]
+        }
+        func other(_ node: Onnx_NodeProto, than value: String) -> String? {
+            guard node.input.count == 2 else { return nil }
+            return node.input[0] == value ? node.input[1] : (node.input[1] == value ? node.input[0] : nil)
+        }
+        func scalarConstant(_ name: String, in node: Onnx_NodeProto) throws(InputError) -> Rational? {
+            guard let t = constants[name] else { return nil }
+            return try scalar(t, in: describe(node))
+        }
+        let consumers = next.map { (index: $0, node: nodes[$0]) }
+        if let square = consumers.first(where: { $0.node.opType == "Mul" && $0.node.input == [x, x] }) {
+            throw InputError("\(source): \(describe(square.node)) squares '\(x)', which is not affine; torch writes GELU(approximate='tanh') this way below opset 20, which climep does not read (export at opset 20: a Gelu node with approximate=\"tanh\")")
+        }
+        // A Mul of x by the Sigmoid of some other value: not SiLU.
+        for c in consumers where c.node.opType == "Mul" {
+            if let y = other(c.node, than: x), let p = producerOf[y], nodes[p].opType == "Sigmoid", nodes[p].input.first != x {
+                throw InputError("\(source): \(describe(c.node)) multiplies '\(x)' by the Sigmoid of '\(nodes[p].input.first ?? "")', not of '\(x)'; climep reads SiLU as Mul(x, Sigmoid(x))")
+            }
+        }
+        if consumers.count == 3, let sp = consumers.first(where: { $0.node.opType == "Softplus" }),
+           let gt = consumers.first(where: { $0.node.opType == "Greater" }), let wh = consumers.first(where: { $0.node.opType == "Where" }) {
+            return try softplusThreshold(x, softplus: sp, greater: gt, where: wh, only: only)
+        }
+        guard consumers.count == 2 else { return nil }
+        if let s = consumers.first(where: { $0.node.opType == "Sigmoid" }), let m = consumers.first(where: { $0.node.opType == "Mul" }) {
+            guard s.node.input == [x], let sOut = s.node.output.first, other(m.node, than: x) == sOut else {
+                throw InputError("\(source): \(describe(m.node)) does not multiply '\(x)' by \(describe(s.node))'s output; climep reads SiLU as Mul(x, Sigmoid(x))")
+            }
+            guard try only(sOut, in: s.node) == m.index, let out = m.node.output.first else { return nil }
+            return CompositeActivation(nodes: [s.index, m.index], activation: .silu, output: out, scale: .one)
+        }
+        guard let d = consumers.first(where: { ($0.node.opType == "Div" || $0.node.opType == "Mul") && other($0.node, than: x).map { constants[$0] != nil } == true }),
+              let m = consumers.first(where: { $0.index != d.index && $0.node.opType == "Mul" }),
+              let dOut = d.node.output.first else { return nil }
+        let e = try only(dOut, in: d.node)
+        guard nodes[e].opType == "Erf", let eOut = nodes[e].output.first else { return nil }
+        let constant = try scalarConstant(other(d.node, than: x)!, in: d.node)!
+        if d.node.opType == "Div" && d.node.input[0] != x {
+            throw InputError("\(source): \(describe(d.node)) divides a constant by '\(x)'; GELU's chain divides '\(x)' by a constant")
+        }
+        guard constant.sign > 0 else {
+            throw InputError("\(source): \(describe(d.node)) scales '\(x)' by \(constant) before Erf; climep reads GELU's chain with a positive constant")
+        }
+        let divisor = d.node.opType == "Div" ? constant : constant.reciprocal
+        let a = try only(eOut, in: nodes[e])
+        guard nodes[a].opType == "Add", let one = other(nodes[a], than: eOut), let aOut = nodes[a].output.first,
+              try scalarConstant(one, in: nodes[a]) == .one else {
+            throw InputError("\(source): \(describe(nodes[a])) does not add 1 to \(describe(nodes[e]))'s output; climep reads GELU's chain x·(1 + erf(x/c))")
+        }
+        guard try only(aOut, in: nodes[a]) == m.index, other(m.node, than: x) == aOut, let out = m.node.output.first else {
+            throw InputError("\(source): \(describe(m.node)) does not multiply '\(x)' by 1 + erf(x/c); climep reads GELU's chain x·(1 + erf(x/c))")
+        }
+        return CompositeActivation(nodes: [d.index, e, a, m.index], activation: .gelu(divisor: divisor), output: out, scale: 2)
+    }
+
+    /// torch dynamo's Softplus: `Where(Greater(x, T), x, Softplus(x))`, which
+    /// is `x` above the threshold `T`, not softplus. Read as softplus with
+    /// output radius `δ ≥ log(1 + e^−T) = sup over z > T of |z − softplus(z)|`
+    /// (softplus(z) − z = log(1 + e^−z) decreases), enclosed by
+    /// `Enclosure.softplus` at `−T`; the radius becomes the next layer's bias
+    /// radius, carried into every bound like a folded BatchNorm's
+    /// (proofs/activation-error.md §8, torch's Softplus threshold).
+    private func softplusThreshold(
+        _ x: String, softplus sp: (index: Int, node: Onnx_NodeProto), greater gt: (index: Int, node: Onnx_NodeProto),
+        where wh: (index: Int, node: Onnx_NodeProto), only: (String, Onnx_NodeProto) throws(InputError) -> Int
+    ) throws(InputError) -> CompositeActivation {
+        let shape = "climep reads torch's thresholded Softplus as Where(Greater(x, T), x, Softplus(x))"
+        guard sp.node.input == [x], sp.node.attribute.isEmpty, let spOut = sp.node.output.first else {
+            throw InputError("\(source): \(describe(sp.node)) is not Softplus of '\(x)' alone; \(shape)")
+        }
+        guard gt.node.input.count == 2, gt.node.input[0] == x, let t = constants[gt.node.input[1]], let gtOut = gt.node.output.first else {
+            throw InputError("\(source): \(describe(gt.node)) does not compare '\(x)' with a constant threshold; \(shape)")
+        }
+        let threshold = try scalar(t, in: describe(gt.node))
+        guard wh.node.input == [gtOut, x, spOut], let out = wh.node.output.first else {
+            throw InputError("\(source): \(describe(wh.node)) does not select '\(x)' where \(describe(gt.node)) holds and \(describe(sp.node))'s output elsewhere; \(shape)")
+        }
+        guard try only(spOut, sp.node) == wh.index, try only(gtOut, gt.node) == wh.index else {
+            throw InputError("\(source): \(describe(wh.node)) is not the only reader of the threshold's values; \(shape)")
+        }
+        let delta = Enclosure.softplus(RationalInterval(point: -threshold), bits: 100).upper
+        return CompositeActivation(nodes: [sp.index, gt.index, wh.index], activation: .softplus, output: out, scale: .one,
+                                   outputRadius: delta)
     }
 
     /// The node's name, or its first output's when it has none.
