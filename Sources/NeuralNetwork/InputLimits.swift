@@ -51,7 +51,7 @@ public enum InputLimits {
     }
 
     /// `1000000` as `1,000,000`.
-    static func grouped(_ n: Int) -> String {
+    public static func grouped(_ n: Int) -> String {
         let digits = String(n.magnitude)
         var out = ""
         for (k, c) in digits.enumerated() {

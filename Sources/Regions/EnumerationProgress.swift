@@ -1,3 +1,5 @@
+import NeuralNetwork
+
 /// How far a complete enumeration has come, for a person watching a long run.
 ///
 /// The share of the split tree's top-level subtrees finished is the honest
@@ -29,22 +31,12 @@ public struct EnumerationProgress: Sendable, Equatable {
 
     /// One line, e.g. `enumerating: 12,345 regions · 210/s · 58 s · 17 of 64 subtrees done (26 %)`.
     public var description: String {
-        var line = Self.linePrefix + "\(grouped(regions)) regions · \(grouped(Int(regionsPerSecond.rounded())))/s · \(grouped(Int(seconds.rounded()))) s"
+        var line = Self.linePrefix + "\(InputLimits.grouped(regions)) regions · \(InputLimits.grouped(Int(regionsPerSecond.rounded())))/s · \(InputLimits.grouped(Int(seconds.rounded()))) s"
         if subtrees > 0 {
             line += " · \(subtreesFinished) of \(subtrees) subtrees done (\(100 * subtreesFinished / subtrees) %)"
         } else {
             line += " · walking the top of the split tree"
         }
         return line
-    }
-
-    private func grouped(_ n: Int) -> String {
-        let digits = String(n.magnitude)
-        var out = ""
-        for (k, c) in digits.enumerated() {
-            if k > 0 && (digits.count - k) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return n < 0 ? "-" + out : out
     }
 }
