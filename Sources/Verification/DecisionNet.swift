@@ -26,6 +26,9 @@ public struct DecisionNet: Sendable {
     private let filter: [FilteredHyperplane]
     /// `fallback` in binary64 with rounding bounds, tried before its exact evaluation.
     private let filteredFallback: FilteredForwardPass
+    /// `table` keyed by bit-packed patterns (bit k set: positive side of hyperplane k),
+    /// so a lookup hashes a few words instead of one `Bool` per hyperplane.
+    private let packedTable: [PackedSigns: Int]
 
     /// A DecisionNet from its parts (not checked here: `CertificateChecker`
     /// proves a certified one consistent with `g`).
@@ -35,6 +38,7 @@ public struct DecisionNet: Sendable {
         self.fallback = fallback
         filter = hyperplanes.map(FilteredHyperplane.init)
         filteredFallback = FilteredForwardPass(fallback)
+        packedTable = Dictionary(table.map { (PackedSigns($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// `strictSigns(of: x, hyperplanes)`, deciding each sign in binary64 with
@@ -72,10 +76,29 @@ public struct DecisionNet: Sendable {
     /// The DecisionNet's answer at `x`, and whether the table gave it (false:
     /// the pattern was unseen or `x` lies on a hyperplane, and `g` answered).
     public func predict(_ x: [Rational]) -> (label: Int, fromTable: Bool) {
-        if let signs = filteredSigns(of: x), let label = table[signs] {
+        if let signs = filteredPackedSigns(of: x), let label = packedTable[signs] {
             return (label, true)
         }
         return (fallbackLabel(x), false)
+    }
+
+    /// `filteredSigns(of: x)`, packed: the same signs, decided the same way.
+    func filteredPackedSigns(of x: [Rational]) -> PackedSigns? {
+        let point = x.map(\.nearestDouble)
+        guard point.allSatisfy(\.isFinite) else { return DecisionNet.strictSigns(of: x, hyperplanes).map(PackedSigns.init) }
+        var words = [UInt64](repeating: 0, count: (hyperplanes.count + 63) / 64)
+        for k in hyperplanes.indices {
+            let positive: Bool
+            if let decided = filter[k].sign(at: point) {
+                positive = decided
+            } else {
+                let s = (dot(hyperplanes[k].normal, x) + hyperplanes[k].offset).sign
+                if s == 0 { return nil }
+                positive = s > 0
+            }
+            if positive { words[k >> 6] |= 1 << UInt64(k & 63) }
+        }
+        return PackedSigns(words: words)
     }
 
     /// `g`'s exact label at `x`: decided in binary64 with rigorous rounding
@@ -174,5 +197,19 @@ struct FilteredHyperplane: Sendable {
         if value > bound { return true }
         if value < -bound { return false }
         return nil
+    }
+}
+
+/// A strict sign pattern as bits: bit `k` (word `k / 64`, bit `k % 64`) is
+/// set when the point is on the positive side of hyperplane `k`.
+struct PackedSigns: Hashable, Sendable {
+    let words: [UInt64]
+
+    init(words: [UInt64]) { self.words = words }
+
+    init(_ signs: [Bool]) {
+        var words = [UInt64](repeating: 0, count: (signs.count + 63) / 64)
+        for (k, positive) in signs.enumerated() where positive { words[k >> 6] |= 1 << UInt64(k & 63) }
+        self.words = words
     }
 }

@@ -1,5 +1,6 @@
 import ExactArithmetic
 import FixtureSupport
+import Foundation
 import NeuralNetwork
 import Testing
 @testable import Verification
@@ -95,5 +96,27 @@ import Testing
         #expect(decided > total * 9 / 10)
         // Within 2^-60 of a label change rounding cannot decide: exact arithmetic must.
         #expect(near == 0 || nearDecided < near)
+    }
+}
+
+/// The packed patterns `predict` looks up are the exact strict sign patterns, bit for bit.
+@Suite struct PackedSignsTests {
+    @Test func packedPatternsAreTheExactSigns() throws {
+        let text = try Data(contentsOf: URL(fileURLWithPath: Fixtures.root.appendingPathComponent("proofs/examples/moons-tanh.certificate.json").path))
+        let net = try DecisionNet(certificate: try Certificate.decode(text))
+        var rng = SeededGenerator(state: 5)
+        var compared = 0
+        for _ in 0..<400 {
+            let x = (0..<2).map { _ in Rational(Int.random(in: -3_000...3_000, using: &rng), 3000) }
+            let exact = DecisionNet.strictSigns(of: x, net.hyperplanes)
+            #expect(net.filteredPackedSigns(of: x) == exact.map(PackedSigns.init))
+            if let signs = exact {
+                compared += 1
+                // Recounted bit by bit.
+                let packed = PackedSigns(signs)
+                for (k, positive) in signs.enumerated() { #expect((packed.words[k / 64] >> UInt64(k % 64)) & 1 == (positive ? 1 : 0)) }
+            }
+        }
+        #expect(compared > 300)
     }
 }
