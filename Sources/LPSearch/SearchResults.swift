@@ -76,8 +76,8 @@ public struct LinearRange: Hashable, Sendable, Codable {
 /// The two sides of a polytope `P` cut by `z(x) = c·x + d`:
 /// `below = P ∩ {z ≤ 0}` = `P.adding(.nonpositive(c, plus: d))` and
 /// `above = P ∩ {z ≥ 0}` = `P.adding(.nonnegative(c, plus: d))`. Each side's
-/// result refers to that child polytope (its certificates have one multiplier
-/// per halfspace of `P` plus one for the new halfspace, last).
+/// result refers to that child polytope (its certificates index `P`'s
+/// halfspaces, then the new halfspace at `P.halfspaces.count`).
 ///
 /// Coded and compared by `below` and `above` only; the child polytopes are a
 /// convenience for recursion and decode as nil.

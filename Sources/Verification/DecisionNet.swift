@@ -45,20 +45,35 @@ public struct DecisionNet: Sendable {
     /// a rigorous error bound first and exactly only when the bound does not
     /// decide it (proofs/decision-net.md, "Filtered signs"). Same result.
     public func filteredSigns(of x: [Rational]) -> [Bool]? {
+        var signs = [Bool](repeating: false, count: hyperplanes.count)
+        guard forEachFilteredSign(of: x, { k, positive in signs[k] = positive }) else { return nil }
+        return signs
+    }
+
+    /// `filteredSigns(of: x)`, packed: the same signs, decided the same way.
+    func filteredPackedSigns(of x: [Rational]) -> PackedSigns? {
+        var words = [UInt64](repeating: 0, count: (hyperplanes.count + 63) / 64)
+        guard forEachFilteredSign(of: x, { k, positive in if positive { words[k >> 6] |= 1 << UInt64(k & 63) } })
+        else { return nil }
+        return PackedSigns(words: words)
+    }
+
+    /// Hands `body` each hyperplane's strict sign at `x` (true: positive),
+    /// filtered first, exact when the filter cannot decide; false (stopping)
+    /// when `x` lies on a hyperplane.
+    private func forEachFilteredSign(of x: [Rational], _ body: (Int, Bool) -> Void) -> Bool {
         let point = x.map(\.nearestDouble)
-        guard point.allSatisfy(\.isFinite) else { return DecisionNet.strictSigns(of: x, hyperplanes) }
-        var signs: [Bool] = []
-        signs.reserveCapacity(hyperplanes.count)
-        for (h, f) in zip(hyperplanes, filter) {
-            if let positive = f.sign(at: point) {
-                signs.append(positive)
+        let filtered = point.allSatisfy(\.isFinite)
+        for k in hyperplanes.indices {
+            if filtered, let positive = filter[k].sign(at: point) {
+                body(k, positive)
                 continue
             }
-            let s = (dot(h.normal, x) + h.offset).sign
-            if s == 0 { return nil }
-            signs.append(s > 0)
+            let s = (dot(hyperplanes[k].normal, x) + hyperplanes[k].offset).sign
+            if s == 0 { return false }
+            body(k, s > 0)
         }
-        return signs
+        return true
     }
 
     /// The sign of every hyperplane at `x`, or nil when `x` lies on one.
@@ -82,32 +97,10 @@ public struct DecisionNet: Sendable {
         return (fallbackLabel(x), false)
     }
 
-    /// `filteredSigns(of: x)`, packed: the same signs, decided the same way.
-    func filteredPackedSigns(of x: [Rational]) -> PackedSigns? {
-        let point = x.map(\.nearestDouble)
-        guard point.allSatisfy(\.isFinite) else { return DecisionNet.strictSigns(of: x, hyperplanes).map(PackedSigns.init) }
-        var words = [UInt64](repeating: 0, count: (hyperplanes.count + 63) / 64)
-        for k in hyperplanes.indices {
-            let positive: Bool
-            if let decided = filter[k].sign(at: point) {
-                positive = decided
-            } else {
-                let s = (dot(hyperplanes[k].normal, x) + hyperplanes[k].offset).sign
-                if s == 0 { return nil }
-                positive = s > 0
-            }
-            if positive { words[k >> 6] |= 1 << UInt64(k & 63) }
-        }
-        return PackedSigns(words: words)
-    }
-
     /// `g`'s exact label at `x`: decided in binary64 with rigorous rounding
     /// bounds where they suffice (`FilteredForwardPass`), exactly otherwise.
     public func fallbackLabel(_ x: [Rational]) -> Int {
-        let point = x.map(\.nearestDouble)
-        let radius = zip(x, point).map { exact, rounded in
-            Rational(exactly: rounded).map { (exact - $0).magnitude.doubleUp } ?? .infinity
-        }
+        let (point, radius) = nearestDoubles(x)
         if radius.allSatisfy(\.isFinite), let label = filteredFallback.label(at: point, radius: radius) { return label }
         return Network.label(ofLogits: fallback.exactLogits(x))
     }
@@ -160,13 +153,12 @@ struct FilteredHyperplane: Sendable {
     let usable: Bool
 
     init(_ h: Hyperplane) {
-        normal = h.normal.map(\.nearestDouble)
-        offset = h.offset.nearestDouble
-        let errors = zip(h.normal, normal).map { exact, rounded in
-            Rational(exactly: rounded).map { (exact - $0).magnitude.doubleUp } ?? .infinity
-        }
+        let (normal, errors) = nearestDoubles(h.normal)
+        let (offsets, offsetErrors) = nearestDoubles([h.offset])
+        self.normal = normal
+        offset = offsets[0]
         normalErrors = errors.allSatisfy { $0 == 0 } ? nil : errors
-        offsetError = Rational(exactly: offset).map { (h.offset - $0).magnitude.doubleUp } ?? .infinity
+        offsetError = offsetErrors[0]
         normalMass = normal.reduce(0.0) { DirectedDouble.addUp($0, Swift.abs($1)) }
         usable = normalMass.isFinite && offsetError.isFinite && errors.allSatisfy(\.isFinite)
     }
@@ -212,4 +204,15 @@ struct PackedSigns: Hashable, Sendable {
         for (k, positive) in signs.enumerated() where positive { words[k >> 6] |= 1 << UInt64(k & 63) }
         self.words = words
     }
+}
+
+/// The nearest doubles to `values` and upper bounds on their distances to
+/// them (`|v − d|` computed exactly and rounded up; `+∞` for a value beyond
+/// binary64's finite range).
+func nearestDoubles(_ values: [Rational]) -> (values: [Double], errors: [Double]) {
+    let rounded = values.map(\.nearestDouble)
+    let errors = zip(values, rounded).map { exact, d in
+        Rational(exactly: d).map { (exact - $0).magnitude.doubleUp } ?? .infinity
+    }
+    return (rounded, errors)
 }

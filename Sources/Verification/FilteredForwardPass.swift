@@ -28,10 +28,7 @@ struct FilteredForwardPass: Sendable {
     init(_ g: LinearizedNetwork) {
         var usable = true
         func nearest(_ values: [Rational]) -> ([Double], [Double]) {
-            let d = values.map(\.nearestDouble)
-            let e = zip(values, d).map { exact, rounded in
-                Rational(exactly: rounded).map { (exact - $0).magnitude.doubleUp } ?? .infinity
-            }
+            let (d, e) = nearestDoubles(values)
             if !(d + e).allSatisfy(\.isFinite) { usable = false }
             return (d, e)
         }
