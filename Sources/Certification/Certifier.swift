@@ -63,9 +63,7 @@ public enum Certifier {
         let coefficients = dnet.net.hyperplanes.count * (network.inputCount + 1)
         let certificate = Certificate(
             format: Certificate.formatName, version: Certificate.currentVersion,
-            model: .init(sha256: ModelFingerprint.sha256(file),
-                         externalData: file.externalFiles.isEmpty ? nil : file.externalFiles.map(\.location), inputs: network.inputCount,
-                         classes: network.classCount, parameters: network.parameterCount, network: network),
+            model: .init(network, file: file),
             box: .init(lower: box.lower, upper: box.upper),
             linearization: .init(layers: layers, subBoxes: bound.subBoxTree,
                                  errorBound: bound.perLogit),

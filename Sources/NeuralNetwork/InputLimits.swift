@@ -43,6 +43,9 @@ public enum InputLimits {
     public static let maximumJSONDepth = 64
     /// The deepest nesting of parentheses in a VNN-LIB file.
     public static let maximumVNNLIBDepth = 200
+    /// The most cases (conjunctions) a VNN-LIB property may expand to once
+    /// its `and`s of `or`s are multiplied out.
+    public static let maximumPropertyCases = 100_000
 
     /// "`what` `value` exceeds the supported `limit`", with the limit
     /// written with thousands separators; the shape every limit error takes.

@@ -1,8 +1,52 @@
 import Foundation
+import NeuralNetwork
 
 /// Locating where a JSON document departs from its canonical encoding, so
 /// that a rejected certificate's error names the place.
 enum CanonicalJSON {
+    /// Reads a document that has exactly one accepted spelling: `data` must be
+    /// strictly valid JSON without repeated keys (`StrictJSON.validate`), must
+    /// decode, must pass `validate` (format name and version), and must equal
+    /// the re-encoding `encode` gives of what was decoded. Throws `InputError`
+    /// naming what is malformed, and where (proofs/certificate.md §1).
+    static func decodeCanonical<Document: Decodable>(
+        _ type: Document.Type, from data: Data, what: String,
+        encode: (Document) throws -> Data, validate: (Document) throws(InputError) -> Void
+    ) throws(InputError) -> Document {
+        // Strict syntax first, so a repeated key is named by its place, not only by a byte offset.
+        try StrictJSON.validate(data, what: what)
+        let document: Document
+        do {
+            document = try JSONDecoder().decode(Document.self, from: data)
+        } catch let DecodingError.dataCorrupted(context) {
+            throw InputError("malformed \(what) at \(codingPath(context.codingPath)): \(context.debugDescription)")
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw InputError("malformed \(what): \(codingPath(context.codingPath + [key])) is missing")
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw InputError("malformed \(what) at \(codingPath(context.codingPath)): \(context.debugDescription)")
+        } catch let DecodingError.valueNotFound(_, context) {
+            throw InputError("malformed \(what) at \(codingPath(context.codingPath)): a value is missing")
+        } catch let error as InputError {
+            throw InputError("malformed \(what): \(error.message)")
+        } catch {
+            throw InputError("malformed \(what): \(error)")
+        }
+        try validate(document)
+        let canonical: Data
+        do { canonical = try encode(document) } catch {
+            throw InputError("malformed \(what): it cannot be re-encoded (\(error))")
+        }
+        if let offset = firstDifference(data, canonical) {
+            throw InputError("\(what) is not the canonical encoding climep writes: it differs at byte \(offset), "
+                             + "at \(path(at: offset, in: canonical)) (a changed spelling, an unknown, repeated or reordered key, or extra bytes)")
+        }
+        return document
+    }
+
+    private static func codingPath(_ keys: [any CodingKey]) -> String {
+        keys.isEmpty ? "the top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+    }
+
     /// The first byte offset at which `a` and `b` differ, or nil when they are equal.
     static func firstDifference(_ a: Data, _ b: Data) -> Int? {
         if a == b { return nil }

@@ -56,6 +56,13 @@ public struct Certificate: Codable, Sendable, Equatable {
                 && a.parameters == b.parameters && a.network.layers == b.network.layers
         }
 
+        /// The claims of `network` read from `file`: its fingerprint, data files, counts and layers.
+        public init(_ network: Network, file: ModelFile) {
+            self.init(sha256: ModelFingerprint.sha256(file),
+                      externalData: file.externalFiles.isEmpty ? nil : file.externalFiles.map(\.location), inputs: network.inputCount,
+                      classes: network.classCount, parameters: network.parameterCount, network: network)
+        }
+
         /// The value with these fields (checked only by `CertificateChecker`).
         public init(sha256: String, externalData: [String]? = nil, inputs: Int, classes: Int, parameters: Int, network: Network) {
             self.sha256 = sha256
@@ -261,49 +268,19 @@ public struct Certificate: Codable, Sendable, Equatable {
 
     /// Reads a certificate; throws `InputError` naming what is malformed.
     ///
-    /// Accepts only the canonical bytes `encoded()` writes: the data must be
-    /// strictly valid JSON without repeated keys (`StrictJSON.validate`), must decode, and must equal
-    /// the re-encoding of what was decoded. So every key is known, appears
-    /// once and in order, every value has its one spelling, and every JSON
-    /// reader sees the claims `check` verified (proofs/certificate.md §1).
+    /// Accepts only the canonical bytes `encoded()` writes
+    /// (`CanonicalJSON.decodeCanonical`): every key is known, appears once
+    /// and in order, every value has its one spelling, and every JSON reader
+    /// sees the claims `check` verified (proofs/certificate.md §1).
     public static func decode(_ data: Data) throws(InputError) -> Certificate {
-        // Strict syntax first, so a repeated key is named by its place, not only by a byte offset.
-        try StrictJSON.validate(data, what: "certificate")
-        let certificate: Certificate
-        do {
-            certificate = try JSONDecoder().decode(Certificate.self, from: data)
-        } catch let DecodingError.dataCorrupted(context) {
-            throw InputError("malformed certificate at \(path(context.codingPath)): \(context.debugDescription)")
-        } catch let DecodingError.keyNotFound(key, context) {
-            throw InputError("malformed certificate: \(path(context.codingPath + [key])) is missing")
-        } catch let DecodingError.typeMismatch(_, context) {
-            throw InputError("malformed certificate at \(path(context.codingPath)): \(context.debugDescription)")
-        } catch let DecodingError.valueNotFound(_, context) {
-            throw InputError("malformed certificate at \(path(context.codingPath)): a value is missing")
-        } catch let error as InputError {
-            throw InputError("malformed certificate: \(error.message)")
-        } catch {
-            throw InputError("malformed certificate: \(error)")
+        try CanonicalJSON.decodeCanonical(Certificate.self, from: data, what: "certificate", encode: { try $0.encoded() }) { certificate throws(InputError) in
+            guard certificate.format == formatName else {
+                throw InputError("not a climep certificate (format '\(certificate.format)')")
+            }
+            guard certificate.version == currentVersion else {
+                throw InputError("certificate version \(certificate.version) is not supported (this climep reads \(currentVersion))")
+            }
         }
-        guard certificate.format == formatName else {
-            throw InputError("not a climep certificate (format '\(certificate.format)')")
-        }
-        guard certificate.version == currentVersion else {
-            throw InputError("certificate version \(certificate.version) is not supported (this climep reads \(currentVersion))")
-        }
-        let canonical: Data
-        do { canonical = try certificate.encoded() } catch {
-            throw InputError("malformed certificate: it cannot be re-encoded (\(error))")
-        }
-        if let offset = CanonicalJSON.firstDifference(data, canonical) {
-            throw InputError("certificate is not the canonical encoding climep writes: it differs at byte \(offset), "
-                             + "at \(CanonicalJSON.path(at: offset, in: canonical)) (a changed spelling, an unknown, repeated or reordered key, or extra bytes)")
-        }
-        return certificate
-    }
-
-    private static func path(_ keys: [any CodingKey]) -> String {
-        keys.isEmpty ? "the top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
     }
 
     /// The value with these fields (checked only by `CertificateChecker`).

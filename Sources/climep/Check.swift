@@ -37,7 +37,11 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let modelFile = try ModelFile.read(model)
-        let certificate = try Certificate.read(path: certificatePath)
+        let certificate: Certificate
+        switch try CertificateDocument.read(path: certificatePath) {
+        case .regions(let read): certificate = read
+        case .property(let read): return try checkProperty(read, modelFile)
+        }
         // Requirements are bad input (exit 2) before any checking, like every other option.
         var requirements = try agreementThresholds.requirements(inputs: certificate.model.inputs)
         requirements.maxError = try maxError.map { text throws(InputError) in
@@ -67,6 +71,78 @@ struct Check: ParsableCommand {
         }
         for line in unmet { printError("climep: requirement not met: \(line)") }
         if !unmet.isEmpty { throw ExitCode(1) }
+    }
+}
+
+extension Check {
+    /// A certificate of `verify`: the property must be the one `--vnnlib`
+    /// states, when given; the region requirements do not apply.
+    func checkProperty(_ certificate: PropertyCertificate, _ modelFile: ModelFile) throws {
+        guard boxOptions.box == nil, maxError == nil, agreementThresholds.minAgreedArea == nil, agreementThresholds.minAgreedRegions == nil else {
+            throw InputError("a property certificate (from verify) is checked against --vnnlib only; --box, --max-error and --min-agreed-* apply to certify's certificates")
+        }
+        let required = try boxOptions.vnnlib.map { path throws(InputError) in PropertyCertificate.PropertyClaims(try VNNLIBProperty(vnnlibFile: path)) }
+        let start = ContinuousClock.now
+        let checked: CheckedProperty
+        do {
+            checked = try PropertyChecker.check(certificate, model: modelFile)
+        } catch {
+            if json { try printJSON(PropertyCheckReport(failure: error, seconds: (ContinuousClock.now - start).seconds)) }
+            printError("climep: check failed: \(error)")
+            throw ExitCode(1)
+        }
+        let seconds = (ContinuousClock.now - start).seconds
+        let unmet = required.map { $0 == certificate.property } == false ? ["the certificate is about another property than \(boxOptions.vnnlib!)"] : []
+        if json {
+            try printJSON(PropertyCheckReport(checked, unmet: unmet, seconds: seconds))
+        } else {
+            print("verified     the certificate's answer holds for \(model): the property \(checked.answer == "holds" ? "holds" : "is violated")")
+            print("model        sha256 \(checked.modelSHA256)")
+            print("property     \(checked.property.cases.count) case\(checked.property.cases.count == 1 ? "" : "s") on \(checked.property.inputCount) inputs and \(checked.property.outputCount) outputs")
+            if let c = checked.counterexample {
+                print("violation    case \(c.case) at " + c.input.map { VerifySummary.decimal($0) }.joined(separator: " "))
+            } else {
+                print("proof        \(checked.leaves) sub-boxes, each proven free of violations")
+            }
+            print("time         \(String(format: "%.2f", seconds)) s")
+        }
+        for line in unmet { printError("climep: requirement not met: \(line)") }
+        if !unmet.isEmpty { throw ExitCode(1) }
+    }
+}
+
+/// What `check` prints for a property certificate.
+struct PropertyCheckReport: Encodable {
+    struct Counterexample: Encodable { let `case`: Int, input: [Rational] }
+    let verified: Bool
+    let failure: CheckReport.Failure?
+    let unmet: [String]
+    let kind = "property"
+    let answer: String?
+    let modelSHA256: String?
+    let cases: Int?
+    let leaves: Int?
+    let counterexample: Counterexample?
+    let seconds: Double
+
+    init(failure: CertificateCheckFailure, seconds: Double) {
+        verified = false
+        self.failure = CheckReport.Failure(claim: failure.claim, reason: failure.reason)
+        unmet = []
+        (answer, modelSHA256, cases, leaves, counterexample) = (nil, nil, nil, nil, nil)
+        self.seconds = seconds
+    }
+
+    init(_ c: CheckedProperty, unmet: [String], seconds: Double) {
+        verified = true
+        failure = nil
+        self.unmet = unmet
+        answer = c.answer
+        modelSHA256 = c.modelSHA256
+        cases = c.property.cases.count
+        leaves = c.leaves
+        counterexample = c.counterexample.map { Counterexample(case: $0.case, input: $0.input) }
+        self.seconds = seconds
     }
 }
 

@@ -1,0 +1,403 @@
+import ExactArithmetic
+import Foundation
+import NeuralNetwork
+import Polyhedra
+import Synchronization
+import Verification
+
+/// Decides a VNN-LIB property: the search side of `climep verify`.
+///
+/// Cases that share a box are searched together by branch and bound over
+/// input bisections. On each sub-box the outputs' affine forms
+/// (`OutputForms`) bound every case still open; a case is closed on the
+/// sub-box by multipliers whose combination of its constraints is proven
+/// positive there (the same function `PropertyChecker` runs). Where a case
+/// stays open, the corner of the sub-box that minimises the combination
+/// and the centre are tried as counterexamples (proven exactly before they
+/// count), and the sub-box is halved across the input that moves the
+/// combination most. Sub-boxes are searched on every core. Everything this
+/// finds is re-verified by `PropertyChecker`; nothing here is trusted.
+public enum PropertyVerifier {
+    /// Limits of the search.
+    public struct Options: Sendable {
+        /// Seconds after which the answer is `unknown`; nil: no limit.
+        public var timeout: Double?
+        /// Sub-boxes after which the answer is `unknown`.
+        public var maximumSubBoxes: Int
+        /// Deepest bisection of a sub-box before it is given up (`unknown`).
+        public var maximumDepth: Int
+
+        public init(timeout: Double? = nil, maximumSubBoxes: Int = 50_000_000, maximumDepth: Int = 500) {
+            self.timeout = timeout
+            self.maximumSubBoxes = maximumSubBoxes
+            self.maximumDepth = maximumDepth
+        }
+    }
+
+    /// The answer with its certificate (none for `unknown`).
+    public struct Result: Sendable {
+        /// `"holds"`, `"violated"` or `"unknown"`.
+        public let answer: String
+        /// Why the answer is `unknown`.
+        public let reason: String?
+        public let certificate: PropertyCertificate?
+        /// Sub-boxes whose bounds were computed.
+        public let subBoxes: Int
+        /// Leaves of the certificate's trees (all cases).
+        public let leaves: Int
+        /// `violated`: the case and the input, and the outputs there (display).
+        public let counterexample: (case: Int, input: [Rational], outputs: [Double])?
+    }
+
+    /// Decides `property` for `network` (read from `file`). Throws
+    /// `InputError` when the property does not fit the model.
+    public static func verify(
+        _ network: Network, file: ModelFile, property: VNNLIBProperty, options: Options = Options(),
+        progress: @escaping @Sendable (String) -> Void = { _ in }
+    ) throws(InputError) -> Result {
+        guard property.inputCount == network.inputCount else {
+            throw InputError("the property declares \(property.inputCount) inputs, the model has \(network.inputCount)")
+        }
+        guard property.outputCount == network.logitCount else {
+            throw InputError("the property declares \(property.outputCount) outputs, the model has \(network.logitCount)")
+        }
+        guard network.provenance.strippedHead.isEmpty else {
+            throw InputError("the model's graph ends in \(network.provenance.strippedHead.joined(separator: ", ")); verify reads Y_j as the network's outputs, so the head must not be there")
+        }
+        let model = Certificate.ModelClaims(network, file: file)
+        let claims = PropertyCertificate.PropertyClaims(property)
+        let deadline = options.timeout.map { ContinuousClock.now + .milliseconds(Int64(($0 * 1000).rounded(.up))) }
+        let bounder = OutputForms(network)
+
+        // Cases sharing a box are searched in one tree.
+        var groups: [(box: InputBox, cases: [Int])] = []
+        for (k, c) in property.cases.enumerated() {
+            if let g = groups.firstIndex(where: { $0.box == c.box }) { groups[g].cases.append(k) } else { groups.append((c.box, [k])) }
+        }
+        var proofs = [PropertyCertificate.CaseProof?](repeating: nil, count: property.cases.count)
+        var subBoxes = 0
+        for group in groups {
+            let search = GroupSearch(bounder: bounder, property: property, cases: group.cases, deadline: deadline, options: options, progress: progress)
+            let outcome = search.run(group.box)
+            subBoxes += search.visited
+            switch outcome {
+            case .violated(let k, let x):
+                let outputs = network.logits(x.map(\.nearestDouble))
+                let certificate = PropertyCertificate(model: model, property: claims, answer: "violated", holds: nil,
+                                                      violation: .init(case: k, input: x))
+                return Result(answer: "violated", reason: nil, certificate: certificate, subBoxes: subBoxes, leaves: 0,
+                              counterexample: (k, x, outputs))
+            case .unknown(let reason):
+                return Result(answer: "unknown", reason: reason, certificate: nil, subBoxes: subBoxes, leaves: 0, counterexample: nil)
+            case .holds(let trees):
+                for (k, proof) in trees { proofs[k] = proof }
+            }
+        }
+        let all = proofs.map { $0! }
+        let certificate = PropertyCertificate(model: model, property: claims, answer: "holds", holds: all, violation: nil)
+        return Result(answer: "holds", reason: nil, certificate: certificate, subBoxes: subBoxes,
+                      leaves: all.reduce(0) { $0 + $1.leaves.count }, counterexample: nil)
+    }
+}
+
+/// Branch and bound over one box for the cases that share it.
+private final class GroupSearch: @unchecked Sendable {
+    enum Outcome {
+        case holds([(Int, PropertyCertificate.CaseProof)])
+        case violated(Int, [Rational])
+        case unknown(String)
+    }
+
+    /// A searched sub-box: the multipliers closing each case closed here,
+    /// and the cut and children when some case stayed open.
+    struct Node {
+        var closed: [Int: BoundCertificate] = [:]
+        var cut: (coordinate: Int, low: Int, high: Int)?
+    }
+
+    struct Pending {
+        let id: Int
+        let box: InputBox
+        let open: [Int]
+        let depth: Int
+    }
+
+    struct State {
+        var stack: [Pending] = []
+        var nodes: [Node] = []
+        var busy = 0
+        var stop: Outcome?
+    }
+
+    let bounder: OutputForms
+    let property: VNNLIBProperty
+    let cases: [Int]
+    let deadline: ContinuousClock.Instant?
+    let options: PropertyVerifier.Options
+    let progress: @Sendable (String) -> Void
+    private let state = Mutex(State())
+    private(set) var visited = 0
+
+    init(bounder: OutputForms, property: VNNLIBProperty, cases: [Int], deadline: ContinuousClock.Instant?,
+         options: PropertyVerifier.Options, progress: @escaping @Sendable (String) -> Void) {
+        self.bounder = bounder
+        self.property = property
+        self.cases = cases
+        self.deadline = deadline
+        self.options = options
+        self.progress = progress
+    }
+
+    func run(_ box: InputBox) -> Outcome {
+        state.withLock {
+            $0.nodes = [Node()]
+            $0.stack = [Pending(id: 0, box: box, open: cases, depth: 0)]
+        }
+        let started = ContinuousClock.now
+        let lastReport = Mutex(started)
+        let workers = ProcessInfo.processInfo.activeProcessorCount
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let item = take() {
+                let node = process(item)
+                finish(item, node)
+                let now = ContinuousClock.now
+                if lastReport.withLock({ last in
+                    guard now - last >= .seconds(1) else { return false }
+                    last = now
+                    return true
+                }) {
+                    let (done, open) = state.withLock { ($0.nodes.count, $0.stack.count) }
+                    progress("verifying: \(InputLimits.grouped(done)) sub-boxes, \(InputLimits.grouped(open)) open, \(Int((now - started).components.seconds)) s")
+                }
+            }
+        }
+        let final = state.withLock { $0 }
+        visited = final.nodes.count
+        if let stop = final.stop { return stop }
+        return .holds(cases.map { k in (k, proof(of: k, in: final.nodes)) })
+    }
+
+    /// The next sub-box to search, waiting while others may still add some; nil when the search is over.
+    private func take() -> Pending? {
+        while true {
+            let (item, over) = state.withLock { s -> (Pending?, Bool) in
+                if s.stop != nil { return (nil, true) }
+                if let item = s.stack.popLast() {
+                    s.busy += 1
+                    return (item, false)
+                }
+                return (nil, s.busy == 0)
+            }
+            if let item { return item }
+            if over { return nil }
+            usleep(200)
+        }
+    }
+
+    private func finish(_ item: Pending, _ result: (Node, Outcome?, (InputBox, InputBox)?)) {
+        let (node, stop, halves) = result
+        state.withLock { s in
+            s.busy -= 1
+            if s.stop == nil, let stop { s.stop = stop }
+            guard s.stop == nil else { return }
+            var node = node
+            if let (low, high) = halves, let cut = node.cut {
+                let open = item.open.filter { node.closed[$0] == nil }
+                let lowID = s.nodes.count, highID = lowID + 1
+                s.nodes.append(Node())
+                s.nodes.append(Node())
+                node.cut = (cut.coordinate, lowID, highID)
+                s.stack.append(Pending(id: highID, box: high, open: open, depth: item.depth + 1))
+                s.stack.append(Pending(id: lowID, box: low, open: open, depth: item.depth + 1))
+                if s.nodes.count > options.maximumSubBoxes {
+                    s.stop = .unknown("more than \(InputLimits.grouped(options.maximumSubBoxes)) sub-boxes")
+                }
+            }
+            s.nodes[item.id] = node
+        }
+    }
+
+    /// Bounds the open cases on the sub-box; tries counterexamples where one
+    /// stays open; picks the cut.
+    private func process(_ item: Pending) -> (Node, GroupSearch.Outcome?, (InputBox, InputBox)?) {
+        if let deadline, ContinuousClock.now >= deadline { return (Node(), .unknown("timeout"), nil) }
+        var node = Node()
+        guard let forms = bounder.forms(over: item.box) else {
+            return split(item, node, influence: nil)
+        }
+        var influence = [Double](repeating: 0, count: item.box.dimension)
+        for k in item.open {
+            let constraints = property.cases[k].constraints
+            let search = CombinationSearch(forms, constraints: constraints)
+            if let lambda = search.best, search.bestBound > 0 {
+                let multipliers = BoundCertificate(indices: lambda.indices.filter { lambda[$0] > 0 },
+                                                   values: lambda.filter { $0 > 0 }.map { Rational(exactly: $0)! })
+                if let bound = OutputForms.combinationLowerBound(forms, constraints: constraints, multipliers: multipliers), bound.sign > 0 {
+                    node.closed[k] = multipliers
+                    continue
+                }
+            }
+            // Still open: the corner minimising the combination, and the centre.
+            let direction = search.inputDirection(dimension: item.box.dimension)
+            let corner = item.box.lower.indices.map { direction[$0] > 0 ? item.box.lower[$0] : item.box.upper[$0] }
+            let centre = item.box.lower.indices.map { (item.box.lower[$0] + item.box.upper[$0]).timesPowerOfTwo(-1) }
+            for x in [corner, centre] where violates(k, x) { return (node, .violated(k, x), nil) }
+            for i in influence.indices { influence[i] += Swift.abs(direction[i]) }
+        }
+        if node.closed.count == item.open.count { return (node, nil, nil) }
+        return split(item, node, influence: influence)
+    }
+
+    private func split(_ item: Pending, _ node: Node, influence: [Double]?) -> (Node, GroupSearch.Outcome?, (InputBox, InputBox)?) {
+        guard item.depth < options.maximumDepth else { return (node, .unknown("a sub-box needed more than \(options.maximumDepth) bisections"), nil) }
+        let box = item.box
+        // Widest influence among the sides that can be halved; the widest side without forms.
+        let candidates = box.lower.indices.filter { box.lower[$0] < box.upper[$0] }
+        guard let j = candidates.max(by: { a, b in
+            if let influence { return influence[a] < influence[b] }
+            return (box.upper[a] - box.lower[a]) < (box.upper[b] - box.lower[b])
+        }), let halves = SubBoxTree.halves(of: box, across: j) else {
+            return (node, .unknown("a sub-box that cannot be halved stays open"), nil)
+        }
+        var node = node
+        node.cut = (j, -1, -1)
+        return (node, nil, halves)
+    }
+
+    /// Whether `x` provably violates case `k` (float screen, then the checker's exact test).
+    private func violates(_ k: Int, _ x: [Rational]) -> Bool {
+        let y = bounder.network.logits(x.map(\.nearestDouble))
+        for c in property.cases[k].constraints {
+            let slack = c.coefficients.reduce(-c.bound.nearestDouble) { $0 + $1.value.nearestDouble * y[$1.output] }
+            if slack > 1e-9 * max(1, Swift.abs(c.bound.nearestDouble)) { return false }
+        }
+        return PropertyChecker.violates(bounder.network, case: property.cases[k], at: x)
+    }
+
+    /// Case `k`'s tree: preorder from the root, a leaf where the case was closed.
+    private func proof(of k: Int, in nodes: [Node]) -> PropertyCertificate.CaseProof {
+        var entries: [Int] = [], leaves: [BoundCertificate] = []
+        var pending = [0]
+        while let id = pending.popLast() {
+            let node = nodes[id]
+            if let multipliers = node.closed[k] {
+                entries.append(-1)
+                leaves.append(multipliers)
+            } else {
+                let cut = node.cut!
+                entries.append(cut.coordinate)
+                pending.append(cut.high)
+                pending.append(cut.low)
+            }
+        }
+        return PropertyCertificate.CaseProof(subBoxes: SubBoxTree(nodes: entries), leaves: leaves)
+    }
+}
+
+/// Multipliers `λ ≥ 0`, `Σλ = 1`, maximising the forms' lower bound on
+/// `Σ λ_i (a_i·y − b_i)`, in floating point (search only: the bound that
+/// counts is recomputed rigorously).
+private struct CombinationSearch {
+    /// Per constraint: centre, coefficients over the symbols, residual.
+    let centres: [Double]
+    let coefficients: [[Double]]
+    let residuals: [Double]
+    private(set) var best: [Double]?
+    private(set) var bestBound = -Double.infinity
+
+    init(_ forms: AffineForms, constraints: [VNNLIBProperty.OutputConstraint]) {
+        let t = forms.symbolCount
+        var centres: [Double] = [], coefficients: [[Double]] = [], residuals: [Double] = []
+        forms.coefficients.withUnsafeBufferPointer { a in
+            for c in constraints {
+                var centre = -c.bound.nearestDouble, residual = 0.0
+                var row = [Double](repeating: 0, count: t)
+                for (j, value) in c.coefficients {
+                    let w = value.nearestDouble
+                    centre += w * forms.centers[j]
+                    residual += Swift.abs(w) * forms.residuals[j]
+                    for s in 0..<t { row[s] += w * a[j * t + s] }
+                }
+                centres.append(centre)
+                coefficients.append(row)
+                residuals.append(residual)
+            }
+        }
+        self.centres = centres
+        self.coefficients = coefficients
+        self.residuals = residuals
+        guard !constraints.isEmpty else { return }
+        let m = constraints.count
+        for i in 0..<m {
+            var vertex = [Double](repeating: 0, count: m)
+            vertex[i] = 1
+            consider(vertex)
+        }
+        guard m > 1, bestBound <= 0 else { return }
+        // Projected subgradient ascent from the centre of the simplex.
+        var lambda = [Double](repeating: 1 / Double(m), count: m)
+        let scale = max(1e-12, centres.map(Swift.abs).max()!)
+        for iteration in 0..<60 {
+            consider(lambda)
+            let gradient = subgradient(lambda)
+            let norm = max(1e-300, gradient.map { $0 * $0 }.reduce(0, +).squareRoot())
+            let step = 0.5 / Double(iteration + 1) * scale / norm
+            lambda = Self.projectOntoSimplex(zip(lambda, gradient).map { $0 + step * $1 / scale })
+        }
+    }
+
+    /// `Σλc − Σ_t |Σ λ a_t| − Σ λ r`.
+    func bound(_ lambda: [Double]) -> Double {
+        var value = 0.0
+        for i in lambda.indices where lambda[i] != 0 { value += lambda[i] * (centres[i] - residuals[i]) }
+        for s in coefficients[0].indices {
+            var sum = 0.0
+            for i in lambda.indices where lambda[i] != 0 { sum += lambda[i] * coefficients[i][s] }
+            value -= Swift.abs(sum)
+        }
+        return value
+    }
+
+    private func subgradient(_ lambda: [Double]) -> [Double] {
+        var signs = [Double](repeating: 0, count: coefficients[0].count)
+        for s in signs.indices {
+            var sum = 0.0
+            for i in lambda.indices { sum += lambda[i] * coefficients[i][s] }
+            signs[s] = sum > 0 ? 1 : (sum < 0 ? -1 : 0)
+        }
+        return lambda.indices.map { i in
+            centres[i] - residuals[i] - zip(signs, coefficients[i]).reduce(0) { $0 + $1.0 * $1.1 }
+        }
+    }
+
+    private mutating func consider(_ lambda: [Double]) {
+        let value = bound(lambda)
+        if value > bestBound {
+            bestBound = value
+            best = lambda
+        }
+    }
+
+    /// Per input, the combination's coefficient on its symbol: positive means
+    /// the lower end of the input lowers the combination.
+    func inputDirection(dimension: Int) -> [Double] {
+        let lambda = best ?? []
+        return (0..<dimension).map { s in
+            var sum = 0.0
+            for i in lambda.indices where s < coefficients[i].count { sum += lambda[i] * coefficients[i][s] }
+            return sum
+        }
+    }
+
+    /// The Euclidean projection onto `{λ ≥ 0, Σλ = 1}`.
+    static func projectOntoSimplex(_ v: [Double]) -> [Double] {
+        let sorted = v.sorted(by: >)
+        var sum = 0.0, theta = 0.0
+        for (k, x) in sorted.enumerated() {
+            sum += x
+            let t = (sum - 1) / Double(k + 1)
+            if x - t > 0 { theta = t }
+        }
+        return v.map { max(0, $0 - theta) }
+    }
+}

@@ -1,0 +1,198 @@
+import ExactArithmetic
+import Foundation
+import NeuralNetwork
+import Polyhedra
+
+/// What a property certificate proves, as the checker verified it.
+public struct CheckedProperty: Sendable {
+    public let modelSHA256: String
+    /// The property the answer is about (read back from the certificate and checked against the model).
+    public let property: VNNLIBProperty
+    /// `"holds"` or `"violated"`.
+    public let answer: String
+    /// `holds`: leaves of all cases' sub-box trees, each proven free of violations.
+    public let leaves: Int
+    /// `violated`: the case and the input proven to violate it.
+    public let counterexample: (case: Int, input: [Rational])?
+}
+
+/// Re-verifies a `PropertyCertificate` from the model file in exact
+/// arithmetic (and binary64 with every rounding bounded, for the forms).
+/// One function per section of proofs/property.md §4, in its order.
+public enum PropertyChecker {
+    /// Checks `certificate` against every byte of the model. Throws the first claim that fails.
+    public static func check(_ certificate: PropertyCertificate, model file: ModelFile) throws(CertificateCheckFailure) -> CheckedProperty {
+        let network = try checkModel(certificate.model, file: file)
+        let property = try checkProperty(certificate.property, network: network)
+        switch certificate.answer {
+        case "holds":
+            guard certificate.violation == nil else { throw fail("violation", "a certificate that the property holds names a violation") }
+            guard let proofs = certificate.holds else { throw fail("holds", "missing") }
+            let leaves = try checkHolds(proofs, property: property, network: network)
+            return CheckedProperty(modelSHA256: certificate.model.sha256, property: property, answer: "holds", leaves: leaves, counterexample: nil)
+        case "violated":
+            guard certificate.holds == nil else { throw fail("holds", "a certificate of a violation has proofs that the property holds") }
+            guard let violation = certificate.violation else { throw fail("violation", "missing") }
+            try checkViolation(violation, property: property, network: network)
+            return CheckedProperty(modelSHA256: certificate.model.sha256, property: property, answer: "violated", leaves: 0,
+                                   counterexample: (violation.case, violation.input))
+        default:
+            throw fail("answer", "'\(certificate.answer)' is not one of \(PropertyCertificate.answers)")
+        }
+    }
+
+    private static func fail(_ claim: String, _ reason: String) -> CertificateCheckFailure {
+        CertificateCheckFailure(claim: claim, reason: reason)
+    }
+
+    // MARK: §4.1 model
+
+    /// As for a region certificate (hash, layers, counts), and the graph's
+    /// outputs must be the network's: a stripped head (ArgMax, Softmax, …)
+    /// changes the values `Y_j` name. Proof: proofs/property.md §4.1.
+    static func checkModel(_ claims: Certificate.ModelClaims, file: ModelFile) throws(CertificateCheckFailure) -> Network {
+        let network = try CertificateChecker.checkModel(claims, file: file)
+        guard network.provenance.strippedHead.isEmpty else {
+            throw fail("model", "the graph ends in \(network.provenance.strippedHead.joined(separator: ", ")), which climep strips, so its outputs are not the network's")
+        }
+        return network
+    }
+
+    // MARK: §4.2 property
+
+    /// The cases as a `VNNLIBProperty` of the model's shape. Proof: proofs/property.md §4.2.
+    static func checkProperty(_ claims: PropertyCertificate.PropertyClaims, network: Network) throws(CertificateCheckFailure) -> VNNLIBProperty {
+        guard claims.inputs == network.inputCount else { throw fail("property.inputs", "\(claims.inputs) for a model with \(network.inputCount) inputs") }
+        guard claims.outputs == network.logitCount else { throw fail("property.outputs", "\(claims.outputs) for a model with \(network.logitCount) outputs") }
+        var cases: [VNNLIBProperty.Case] = []
+        for (k, c) in claims.cases.enumerated() {
+            let box: InputBox
+            do { box = try InputBox(lower: c.box.lower, upper: c.box.upper) } catch { throw fail("property.cases[\(k)].box", "\(error)") }
+            var constraints: [VNNLIBProperty.OutputConstraint] = []
+            for (i, constraint) in c.constraints.enumerated() {
+                guard constraint.coefficients.count == claims.outputs else {
+                    throw fail("property.cases[\(k)].constraints[\(i)]", "\(constraint.coefficients.count) coefficients for \(claims.outputs) outputs")
+                }
+                let used = constraint.coefficients.indices.filter { !constraint.coefficients[$0].isZero }
+                do {
+                    constraints.append(try VNNLIBProperty.OutputConstraint(
+                        coefficients: used.map { ($0, constraint.coefficients[$0]) }, bound: constraint.bound, strict: constraint.strict))
+                } catch { throw fail("property.cases[\(k)].constraints[\(i)]", "\(error)") }
+            }
+            cases.append(VNNLIBProperty.Case(box: box, constraints: constraints))
+        }
+        guard !cases.isEmpty else { throw fail("property.cases", "no cases") }
+        do { return try VNNLIBProperty(inputCount: claims.inputs, outputCount: claims.outputs, cases: cases) } catch {
+            throw fail("property", "\(error)")
+        }
+    }
+
+    // MARK: §4.3 holds
+
+    /// Per case, the sub-box tree covers the case's box, and on every leaf
+    /// the multipliers' combination of the constraints is proven positive
+    /// (`OutputForms.combinationLowerBound`). Leaves are checked on every
+    /// core. Returns the number of leaves. Proof: proofs/property.md §4.3.
+    static func checkHolds(_ proofs: [PropertyCertificate.CaseProof], property: VNNLIBProperty, network: Network) throws(CertificateCheckFailure) -> Int {
+        guard proofs.count == property.cases.count else { throw fail("holds", "\(proofs.count) proofs for \(property.cases.count) cases") }
+        var leaves: [(caseIndex: Int, leaf: Int, box: InputBox)] = []
+        for (k, proof) in proofs.enumerated() {
+            let boxes: [InputBox]
+            do { boxes = try proof.subBoxes.leafBoxes(of: property.cases[k].box) } catch {
+                throw fail("holds[\(k)].subBoxes", error.description)
+            }
+            guard boxes.count == proof.leaves.count else {
+                throw fail("holds[\(k)].leaves", "\(proof.leaves.count) multiplier sets for \(boxes.count) leaves")
+            }
+            leaves += boxes.enumerated().map { (k, $0.offset, $0.element) }
+        }
+        let bounder = OutputForms(network)
+        let all = leaves
+        _ = try checkInParallel(all.count) { (n: Int) throws(CertificateCheckFailure) in
+            let (k, leaf, box) = all[n]
+            let claim = "holds[\(k)].leaves[\(leaf)]"
+            guard let forms = bounder.forms(over: box) else { throw fail(claim, "the output bounds on this sub-box are not finite") }
+            guard let bound = OutputForms.combinationLowerBound(forms, constraints: property.cases[k].constraints, multipliers: proofs[k].leaves[leaf]) else {
+                throw fail(claim, "the multipliers are not positive, increasing indices of the case's \(property.cases[k].constraints.count) constraints")
+            }
+            guard bound.sign > 0 else { throw fail(claim, "the combination is only proven ≥ \(bound.nearestDouble) on this sub-box, not > 0") }
+        }
+        return all.count
+    }
+
+    // MARK: §4.4 violated
+
+    /// The input lies in the case's box and the model's outputs there meet
+    /// every constraint of the case (strictly where it is strict): exactly
+    /// for an exact piecewise-linear model, otherwise with every output
+    /// enclosed (`IntervalPropagation.original` over the point) and each
+    /// constraint's upper end proven. Proof: proofs/property.md §4.4.
+    static func checkViolation(_ violation: PropertyCertificate.Counterexample, property: VNNLIBProperty, network: Network) throws(CertificateCheckFailure) {
+        let k = violation.case
+        guard k >= 0, k < property.cases.count else { throw fail("violation.case", "\(k) is not a case of the property") }
+        let box = property.cases[k].box
+        guard violation.input.count == box.dimension else { throw fail("violation.input", "\(violation.input.count) values for \(box.dimension) inputs") }
+        for i in 0..<box.dimension where !(box.lower[i] <= violation.input[i] && violation.input[i] <= box.upper[i]) {
+            throw fail("violation.input[\(i)]", "\(violation.input[i]) is outside the case's box")
+        }
+        let outputs = outputEnclosure(network, at: violation.input)
+        for (i, constraint) in property.cases[k].constraints.enumerated() {
+            let upper = slackUpperBound(constraint, outputs)
+            guard constraint.strict ? upper.sign < 0 : upper.sign <= 0 else {
+                throw fail("violation", "constraint \(i) of case \(k) is not proven to hold at the input (its slack is at most \(upper.nearestDouble))")
+            }
+        }
+    }
+
+    /// Whether the model's outputs at `x` provably meet every constraint of
+    /// `c` (the test of `checkViolation`, for the search to ask first).
+    package static func violates(_ network: Network, case c: VNNLIBProperty.Case, at x: [Rational]) -> Bool {
+        let outputs = outputEnclosure(network, at: x)
+        return c.constraints.allSatisfy { constraint in
+            let upper = slackUpperBound(constraint, outputs)
+            return constraint.strict ? upper.sign < 0 : upper.sign <= 0
+        }
+    }
+
+    /// The largest `Σ a_j y_j − b` over outputs in the intervals.
+    private static func slackUpperBound(_ constraint: VNNLIBProperty.OutputConstraint, _ outputs: [RationalInterval]) -> Rational {
+        constraint.coefficients.reduce(-constraint.bound) { $0 + ($1.value.sign > 0 ? $1.value * outputs[$1.output].upper : $1.value * outputs[$1.output].lower) }
+    }
+
+    /// An interval around each output of `f` at `x`: a point for an exact
+    /// piecewise-linear model, otherwise rigorous enclosures.
+    package static func outputEnclosure(_ network: Network, at x: [Rational]) -> [RationalInterval] {
+        if network.isExact, let exact = network.exactLogits(x) { return exact.map { RationalInterval(point: $0) } }
+        let point = try! InputBox(lower: x, upper: x)
+        let ranges = IntervalPropagation.original(network, over: point).preActivation.last!
+        let last = network.layers[network.layers.count - 1].activation
+        if last == .identity { return ranges }
+        return ranges.map { SmoothActivation(last)?.enclosure($0) ?? PiecewiseLinearFunction(exactly: last)!.image(of: $0) }
+    }
+}
+
+extension SubBoxTree {
+    /// The leaves' boxes in preorder. Throws when the tree is malformed (as `bound`).
+    package func leafBoxes(of box: InputBox) throws(Invalid) -> [InputBox] {
+        var leaves: [InputBox] = []
+        var index = 0
+        var pending = [box]
+        while let node = pending.popLast() {
+            guard index < nodes.count else { throw Invalid(description: "the sub-box tree ends early") }
+            let entry = nodes[index]
+            index += 1
+            if entry < 0 {
+                guard entry == -1 else { throw Invalid(description: "sub-box tree entry \(index - 1) is \(entry)") }
+                leaves.append(node)
+                continue
+            }
+            guard let (low, high) = SubBoxTree.halves(of: node, across: entry) else {
+                throw Invalid(description: "sub-box tree entry \(index - 1) cuts coordinate \(entry), which the box does not have or cannot halve")
+            }
+            pending.append(high)
+            pending.append(low)
+        }
+        guard index == nodes.count else { throw Invalid(description: "\(nodes.count - index) sub-box tree entries left over") }
+        return leaves
+    }
+}
