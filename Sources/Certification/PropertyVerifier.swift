@@ -24,15 +24,25 @@ public enum PropertyVerifier {
         public var timeout: Double?
         /// Sub-boxes after which the answer is `unknown`.
         public var maximumSubBoxes: Int
-        /// Deepest bisection of a sub-box before it is given up (`unknown`).
+        /// Most splits on one branch before it is given up (`unknown`).
         public var maximumDepth: Int
+        /// Whether neurons with a two-piece activation (ReLU, leaky ReLU) may
+        /// be split besides inputs; nil: only for more than
+        /// `PropertyVerifier.fewInputs` inputs. A neuron split removes the
+        /// neuron's relaxation but, unlike a halving, leaves the box as it
+        /// is, so on few inputs halvings close cases sooner.
+        public var neuronSplits: Bool?
 
-        public init(timeout: Double? = nil, maximumSubBoxes: Int = 50_000_000, maximumDepth: Int = 500) {
+        public init(timeout: Double? = nil, maximumSubBoxes: Int = 50_000_000, maximumDepth: Int = 500, neuronSplits: Bool? = nil) {
             self.timeout = timeout
             self.maximumSubBoxes = maximumSubBoxes
             self.maximumDepth = maximumDepth
+            self.neuronSplits = neuronSplits
         }
     }
+
+    /// Up to this many inputs, only inputs are split by default.
+    public static let fewInputs = 8
 
     /// The answer with its certificate (none for `unknown`).
     public struct Result: Sendable {
@@ -47,6 +57,10 @@ public enum PropertyVerifier {
         public let leaves: Int
         /// `violated`: the case and the input, and the outputs there (display).
         public let counterexample: (case: Int, input: [Rational], outputs: [Double])?
+        /// Per case, the best lower bound (floating point, display) of a
+        /// combination of its constraints over the whole box: how far the
+        /// root is from being closed (> 0 closes it).
+        public let rootBounds: [Double]
     }
 
     /// Decides `property` for `network` (read from `file`). Throws
@@ -76,19 +90,21 @@ public enum PropertyVerifier {
         }
         var proofs = [PropertyCertificate.CaseProof?](repeating: nil, count: property.cases.count)
         var subBoxes = 0
+        var rootBounds = [Double](repeating: -.infinity, count: property.cases.count)
         for group in groups {
             let search = GroupSearch(bounder: bounder, property: property, cases: group.cases, deadline: deadline, options: options, progress: progress)
             let outcome = search.run(group.box)
             subBoxes += search.visited
+            for (k, bound) in search.rootBounds { rootBounds[k] = bound }
             switch outcome {
             case .violated(let k, let x):
                 let outputs = network.logits(x.map(\.nearestDouble))
                 let certificate = PropertyCertificate(model: model, property: claims, answer: "violated", holds: nil,
                                                       violation: .init(case: k, input: x))
                 return Result(answer: "violated", reason: nil, certificate: certificate, subBoxes: subBoxes, leaves: 0,
-                              counterexample: (k, x, outputs))
+                              counterexample: (k, x, outputs), rootBounds: rootBounds)
             case .unknown(let reason):
-                return Result(answer: "unknown", reason: reason, certificate: nil, subBoxes: subBoxes, leaves: 0, counterexample: nil)
+                return Result(answer: "unknown", reason: reason, certificate: nil, subBoxes: subBoxes, leaves: 0, counterexample: nil, rootBounds: rootBounds)
             case .holds(let trees):
                 for (k, proof) in trees { proofs[k] = proof }
             }
@@ -96,7 +112,7 @@ public enum PropertyVerifier {
         let all = proofs.map { $0! }
         let certificate = PropertyCertificate(model: model, property: claims, answer: "holds", holds: all, violation: nil)
         return Result(answer: "holds", reason: nil, certificate: certificate, subBoxes: subBoxes,
-                      leaves: all.reduce(0) { $0 + $1.leaves.count }, counterexample: nil)
+                      leaves: all.reduce(0) { $0 + $1.leaves.count }, counterexample: nil, rootBounds: rootBounds)
     }
 }
 
@@ -118,6 +134,7 @@ private final class GroupSearch: @unchecked Sendable {
     struct Pending {
         let id: Int
         let box: InputBox
+        let pieces: PropertySplitTree.Pieces
         let open: [Int]
         let depth: Int
     }
@@ -135,8 +152,11 @@ private final class GroupSearch: @unchecked Sendable {
     let deadline: ContinuousClock.Instant?
     let options: PropertyVerifier.Options
     let progress: @Sendable (String) -> Void
+    let splittable: [Int: (layer: Int, neuron: Int)]
     private let state = Mutex(State())
     private(set) var visited = 0
+    private let root = Mutex<[Int: Double]>([:])
+    var rootBounds: [Int: Double] { root.withLock { $0 } }
 
     init(bounder: OutputForms, property: VNNLIBProperty, cases: [Int], deadline: ContinuousClock.Instant?,
          options: PropertyVerifier.Options, progress: @escaping @Sendable (String) -> Void) {
@@ -146,12 +166,13 @@ private final class GroupSearch: @unchecked Sendable {
         self.deadline = deadline
         self.options = options
         self.progress = progress
+        splittable = PropertySplitTree.splittableNeurons(bounder.network)
     }
 
     func run(_ box: InputBox) -> Outcome {
         state.withLock {
             $0.nodes = [Node()]
-            $0.stack = [Pending(id: 0, box: box, open: cases, depth: 0)]
+            $0.stack = [Pending(id: 0, box: box, pieces: [:], open: cases, depth: 0)]
         }
         let started = ContinuousClock.now
         let lastReport = Mutex(started)
@@ -194,21 +215,24 @@ private final class GroupSearch: @unchecked Sendable {
         }
     }
 
-    private func finish(_ item: Pending, _ result: (Node, Outcome?, (InputBox, InputBox)?)) {
-        let (node, stop, halves) = result
+    /// The children of a node that stays open: the cut's tree entry and each child's box and pieces.
+    typealias Children = (entry: Int, low: (InputBox, PropertySplitTree.Pieces), high: (InputBox, PropertySplitTree.Pieces))
+
+    private func finish(_ item: Pending, _ result: (Node, Outcome?, Children?)) {
+        let (node, stop, children) = result
         state.withLock { s in
             s.busy -= 1
             if s.stop == nil, let stop { s.stop = stop }
             guard s.stop == nil else { return }
             var node = node
-            if let (low, high) = halves, let cut = node.cut {
+            if let children {
                 let open = item.open.filter { node.closed[$0] == nil }
                 let lowID = s.nodes.count, highID = lowID + 1
                 s.nodes.append(Node())
                 s.nodes.append(Node())
-                node.cut = (cut.coordinate, lowID, highID)
-                s.stack.append(Pending(id: highID, box: high, open: open, depth: item.depth + 1))
-                s.stack.append(Pending(id: lowID, box: low, open: open, depth: item.depth + 1))
+                node.cut = (children.entry, lowID, highID)
+                s.stack.append(Pending(id: highID, box: children.high.0, pieces: children.high.1, open: open, depth: item.depth + 1))
+                s.stack.append(Pending(id: lowID, box: children.low.0, pieces: children.low.1, open: open, depth: item.depth + 1))
                 if s.nodes.count > options.maximumSubBoxes {
                     s.stop = .unknown("more than \(InputLimits.grouped(options.maximumSubBoxes)) sub-boxes")
                 }
@@ -217,18 +241,21 @@ private final class GroupSearch: @unchecked Sendable {
         }
     }
 
-    /// Bounds the open cases on the sub-box; tries counterexamples where one
+    /// Bounds the open cases on the node; tries counterexamples where one
     /// stays open; picks the cut.
-    private func process(_ item: Pending) -> (Node, GroupSearch.Outcome?, (InputBox, InputBox)?) {
+    private func process(_ item: Pending) -> (Node, GroupSearch.Outcome?, Children?) {
         if let deadline, ContinuousClock.now >= deadline { return (Node(), .unknown("timeout"), nil) }
         var node = Node()
-        guard let forms = bounder.forms(over: item.box) else {
+        let d = item.box.dimension
+        guard let (forms, freshNeurons) = bounder.forms(over: item.box, pieces: item.pieces) else {
             return split(item, node, influence: nil)
         }
-        var influence = [Double](repeating: 0, count: item.box.dimension)
+        // How much each symbol widens the open cases' combinations: inputs first, then fresh symbols.
+        var influence = [Double](repeating: 0, count: forms.symbolCount)
         for k in item.open {
             let constraints = property.cases[k].constraints
             let search = CombinationSearch(forms, constraints: constraints)
+            if item.id == 0 { root.withLock { $0[k] = search.bestBound } }
             if let lambda = search.best, search.bestBound > 0 {
                 let multipliers = BoundCertificate(indices: lambda.indices.filter { lambda[$0] > 0 },
                                                    values: lambda.filter { $0 > 0 }.map { Rational(exactly: $0)! })
@@ -238,30 +265,45 @@ private final class GroupSearch: @unchecked Sendable {
                 }
             }
             // Still open: the corner minimising the combination, and the centre.
-            let direction = search.inputDirection(dimension: item.box.dimension)
+            let direction = search.symbolDirection()
             let corner = item.box.lower.indices.map { direction[$0] > 0 ? item.box.lower[$0] : item.box.upper[$0] }
             let centre = item.box.lower.indices.map { (item.box.lower[$0] + item.box.upper[$0]).timesPowerOfTwo(-1) }
             for x in [corner, centre] where violates(k, x) { return (node, .violated(k, x), nil) }
-            for i in influence.indices { influence[i] += Swift.abs(direction[i]) }
+            for t in influence.indices { influence[t] += Swift.abs(direction[t]) }
         }
         if node.closed.count == item.open.count { return (node, nil, nil) }
-        return split(item, node, influence: influence)
+        // Halving input i removes about half its symbol's share; splitting a neuron removes its fresh symbol's.
+        for i in 0..<d { influence[i] /= 2 }
+        var scores: [(entry: Int, score: Double)] = (0..<d).filter { item.box.lower[$0] < item.box.upper[$0] }.map { ($0, influence[$0]) }
+        if options.neuronSplits ?? (d > PropertyVerifier.fewInputs) {
+            for (t, n) in freshNeurons.enumerated() where splittable[n] != nil { scores.append((d + n, influence[d + t])) }
+        }
+        return split(item, node, choice: scores.max { $0.score < $1.score }?.entry)
     }
 
-    private func split(_ item: Pending, _ node: Node, influence: [Double]?) -> (Node, GroupSearch.Outcome?, (InputBox, InputBox)?) {
-        guard item.depth < options.maximumDepth else { return (node, .unknown("a sub-box needed more than \(options.maximumDepth) bisections"), nil) }
+    private func split(_ item: Pending, _ node: Node, influence: [Double]?) -> (Node, GroupSearch.Outcome?, Children?) {
+        // No forms: halve the widest side.
         let box = item.box
-        // Widest influence among the sides that can be halved; the widest side without forms.
-        let candidates = box.lower.indices.filter { box.lower[$0] < box.upper[$0] }
-        guard let j = candidates.max(by: { a, b in
-            if let influence { return influence[a] < influence[b] }
-            return (box.upper[a] - box.lower[a]) < (box.upper[b] - box.lower[b])
-        }), let halves = SubBoxTree.halves(of: box, across: j) else {
-            return (node, .unknown("a sub-box that cannot be halved stays open"), nil)
-        }
+        let widest = box.lower.indices.filter { box.lower[$0] < box.upper[$0] }.max { box.upper[$0] - box.lower[$0] < box.upper[$1] - box.lower[$1] }
+        return split(item, node, choice: widest)
+    }
+
+    private func split(_ item: Pending, _ node: Node, choice: Int?) -> (Node, GroupSearch.Outcome?, Children?) {
+        guard item.depth < options.maximumDepth else { return (node, .unknown("a branch needed more than \(options.maximumDepth) splits"), nil) }
+        guard let entry = choice else { return (node, .unknown("a sub-box that cannot be divided further stays open"), nil) }
         var node = node
-        node.cut = (j, -1, -1)
-        return (node, nil, halves)
+        node.cut = (entry, -1, -1)
+        let d = item.box.dimension
+        if entry < d {
+            guard let (low, high) = SubBoxTree.halves(of: item.box, across: entry) else {
+                return (node, .unknown("a sub-box that cannot be divided further stays open"), nil)
+            }
+            return (node, nil, (entry, (low, item.pieces), (high, item.pieces)))
+        }
+        var lower = item.pieces, upper = item.pieces
+        lower[entry - d] = false
+        upper[entry - d] = true
+        return (node, nil, (entry, (item.box, lower), (item.box, upper)))
     }
 
     /// Whether `x` provably violates case `k` (float screen, then the checker's exact test).
@@ -290,7 +332,7 @@ private final class GroupSearch: @unchecked Sendable {
                 pending.append(cut.low)
             }
         }
-        return PropertyCertificate.CaseProof(subBoxes: SubBoxTree(nodes: entries), leaves: leaves)
+        return PropertyCertificate.CaseProof(splitTree: PropertySplitTree(nodes: entries), leaves: leaves)
     }
 }
 
@@ -378,13 +420,14 @@ private struct CombinationSearch {
         }
     }
 
-    /// Per input, the combination's coefficient on its symbol: positive means
-    /// the lower end of the input lowers the combination.
-    func inputDirection(dimension: Int) -> [Double] {
+    /// Per symbol, the best combination's coefficient (for an input's
+    /// symbol: positive means the input's lower end lowers the combination).
+    func symbolDirection() -> [Double] {
         let lambda = best ?? []
-        return (0..<dimension).map { s in
+        let t = coefficients.first?.count ?? 0
+        return (0..<t).map { s in
             var sum = 0.0
-            for i in lambda.indices where s < coefficients[i].count { sum += lambda[i] * coefficients[i][s] }
+            for i in lambda.indices { sum += lambda[i] * coefficients[i][s] }
             return sum
         }
     }

@@ -9,7 +9,10 @@ import Polyhedra
 /// smooth one), each adding a fresh symbol for what it leaves over. Every
 /// step is rigorous in binary64 (proofs/symbolic-error-bound.md §1–§3), and
 /// a layer's weight radius is included, so the forms hold for the model
-/// file's real weights (proofs/property.md §2).
+/// file's real weights (proofs/property.md §2). A neuron held to one piece
+/// of a two-piece activation (`PropertySplitTree.Pieces`) gets that piece's
+/// line: the forms then hold for the inputs where the neuron's pre-activation
+/// lies on that side.
 package struct OutputForms: Sendable {
     package let network: Network
     private let rounded: [RoundedLayer]
@@ -20,10 +23,15 @@ package struct OutputForms: Sendable {
         rounded = network.layers.map { RoundedLayer($0, includingRadius: true) }
     }
 
-    /// The outputs' forms over `box`; nil when a bound is not finite.
-    package func forms(over box: InputBox) -> AffineForms? {
+    /// The outputs' forms over `box`, with the neurons in `pieces` held to
+    /// their piece, and the neuron (global index) that owns each fresh symbol
+    /// after the `d` input symbols; nil when a bound is not finite.
+    package func forms(over box: InputBox, pieces: PropertySplitTree.Pieces = [:]) -> (forms: AffineForms, freshNeurons: [Int])? {
         var forms = AffineForms.box(box)
+        var freshNeurons: [Int] = []
+        var offset = 0
         for (layer, map) in zip(network.layers, rounded) {
+            defer { offset += layer.outputCount }
             forms = forms.affine(map)
             guard forms.isFinite else { return nil }
             if layer.activation == .identity { continue }
@@ -32,13 +40,21 @@ package struct OutputForms: Sendable {
             let smooth = SmoothActivation(layer.activation)
             let piecewise = smooth == nil ? PiecewiseLinearFunction(exactly: layer.activation) : nil
             for j in 0..<forms.count {
+                if let upper = pieces[offset + j], let p = piecewise, p.pieceCount == 2 {
+                    // The piece's line exactly: slope and intercept are points, |z| ≤ magnitude.
+                    let piece = upper ? 1 : 0
+                    steps.append(Relaxation(slopes: RationalInterval(point: p.slopes[piece]), offsets: RationalInterval(point: p.intercepts[piece]),
+                                            reach: forms.magnitude(j)))
+                    continue
+                }
                 guard let range = forms.range(j) else { return nil }
                 steps.append(smooth.map { Relaxation(smooth: $0, on: range) } ?? Relaxation(piecewise!, on: range))
             }
+            freshNeurons += steps.indices.filter { steps[$0].fresh > 0 }.map { offset + $0 }
             forms = forms.relaxed(steps)
             guard forms.isFinite else { return nil }
         }
-        return forms
+        return (forms, freshNeurons)
     }
 
     /// A lower bound, proven for every input the forms hold for, on

@@ -76,15 +76,16 @@ public struct PropertyCertificate: Codable, Sendable, Equatable {
         }
     }
 
-    /// No input of a case's box violates it: the box bisected by `subBoxes`;
-    /// on leaf `k` (preorder), multipliers `leaves[k]` over the case's
-    /// constraints whose combination is proven positive on the whole leaf.
+    /// No input of a case's box violates it: the box divided by `splitTree`
+    /// (input halvings and neuron splits); on leaf `k` (preorder),
+    /// multipliers `leaves[k]` over the case's constraints whose combination
+    /// is proven positive on the whole leaf.
     public struct CaseProof: Codable, Sendable, Equatable {
-        public var subBoxes: SubBoxTree
+        public var splitTree: PropertySplitTree
         public var leaves: [BoundCertificate]
 
-        public init(subBoxes: SubBoxTree, leaves: [BoundCertificate]) {
-            self.subBoxes = subBoxes
+        public init(splitTree: PropertySplitTree, leaves: [BoundCertificate]) {
+            self.splitTree = splitTree
             self.leaves = leaves
         }
     }

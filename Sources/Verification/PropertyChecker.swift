@@ -10,7 +10,7 @@ public struct CheckedProperty: Sendable {
     public let property: VNNLIBProperty
     /// `"holds"` or `"violated"`.
     public let answer: String
-    /// `holds`: leaves of all cases' sub-box trees, each proven free of violations.
+    /// `holds`: leaves of all cases' split trees, each proven free of violations.
     public let leaves: Int
     /// `violated`: the case and the input proven to violate it.
     public let counterexample: (case: Int, input: [Rational])?
@@ -89,33 +89,34 @@ public enum PropertyChecker {
 
     // MARK: §4.3 holds
 
-    /// Per case, the sub-box tree covers the case's box, and on every leaf
-    /// the multipliers' combination of the constraints is proven positive
+    /// Per case, the split tree covers the case's box, and on every leaf
+    /// (a sub-box, with some neurons held to a piece) the multipliers'
+    /// combination of the constraints is proven positive
     /// (`OutputForms.combinationLowerBound`). Leaves are checked on every
     /// core. Returns the number of leaves. Proof: proofs/property.md §4.3.
     static func checkHolds(_ proofs: [PropertyCertificate.CaseProof], property: VNNLIBProperty, network: Network) throws(CertificateCheckFailure) -> Int {
         guard proofs.count == property.cases.count else { throw fail("holds", "\(proofs.count) proofs for \(property.cases.count) cases") }
-        var leaves: [(caseIndex: Int, leaf: Int, box: InputBox)] = []
+        var leaves: [(caseIndex: Int, leaf: Int, box: InputBox, pieces: PropertySplitTree.Pieces)] = []
         for (k, proof) in proofs.enumerated() {
-            let boxes: [InputBox]
-            do { boxes = try proof.subBoxes.leafBoxes(of: property.cases[k].box) } catch {
-                throw fail("holds[\(k)].subBoxes", error.description)
+            let cover: [(box: InputBox, pieces: PropertySplitTree.Pieces)]
+            do { cover = try proof.splitTree.leaves(of: property.cases[k].box, network: network) } catch {
+                throw fail("holds[\(k)].splitTree", error.description)
             }
-            guard boxes.count == proof.leaves.count else {
-                throw fail("holds[\(k)].leaves", "\(proof.leaves.count) multiplier sets for \(boxes.count) leaves")
+            guard cover.count == proof.leaves.count else {
+                throw fail("holds[\(k)].leaves", "\(proof.leaves.count) multiplier sets for \(cover.count) leaves")
             }
-            leaves += boxes.enumerated().map { (k, $0.offset, $0.element) }
+            leaves += cover.enumerated().map { (k, $0.offset, $0.element.box, $0.element.pieces) }
         }
         let bounder = OutputForms(network)
         let all = leaves
         _ = try checkInParallel(all.count) { (n: Int) throws(CertificateCheckFailure) in
-            let (k, leaf, box) = all[n]
+            let (k, leaf, box, pieces) = all[n]
             let claim = "holds[\(k)].leaves[\(leaf)]"
-            guard let forms = bounder.forms(over: box) else { throw fail(claim, "the output bounds on this sub-box are not finite") }
+            guard let forms = bounder.forms(over: box, pieces: pieces)?.forms else { throw fail(claim, "the output bounds on this leaf are not finite") }
             guard let bound = OutputForms.combinationLowerBound(forms, constraints: property.cases[k].constraints, multipliers: proofs[k].leaves[leaf]) else {
                 throw fail(claim, "the multipliers are not positive, increasing indices of the case's \(property.cases[k].constraints.count) constraints")
             }
-            guard bound.sign > 0 else { throw fail(claim, "the combination is only proven ≥ \(bound.nearestDouble) on this sub-box, not > 0") }
+            guard bound.sign > 0 else { throw fail(claim, "the combination is only proven ≥ \(bound.nearestDouble) on this leaf, not > 0") }
         }
         return all.count
     }
@@ -168,31 +169,5 @@ public enum PropertyChecker {
         let last = network.layers[network.layers.count - 1].activation
         if last == .identity { return ranges }
         return ranges.map { SmoothActivation(last)?.enclosure($0) ?? PiecewiseLinearFunction(exactly: last)!.image(of: $0) }
-    }
-}
-
-extension SubBoxTree {
-    /// The leaves' boxes in preorder. Throws when the tree is malformed (as `bound`).
-    package func leafBoxes(of box: InputBox) throws(Invalid) -> [InputBox] {
-        var leaves: [InputBox] = []
-        var index = 0
-        var pending = [box]
-        while let node = pending.popLast() {
-            guard index < nodes.count else { throw Invalid(description: "the sub-box tree ends early") }
-            let entry = nodes[index]
-            index += 1
-            if entry < 0 {
-                guard entry == -1 else { throw Invalid(description: "sub-box tree entry \(index - 1) is \(entry)") }
-                leaves.append(node)
-                continue
-            }
-            guard let (low, high) = SubBoxTree.halves(of: node, across: entry) else {
-                throw Invalid(description: "sub-box tree entry \(index - 1) cuts coordinate \(entry), which the box does not have or cannot halve")
-            }
-            pending.append(high)
-            pending.append(low)
-        }
-        guard index == nodes.count else { throw Invalid(description: "\(nodes.count - index) sub-box tree entries left over") }
-        return leaves
     }
 }

@@ -87,6 +87,8 @@ struct VerifySummary: Encodable {
     let cases: Int
     let subBoxes: Int
     let leaves: Int
+    /// Per case, the best lower bound of a combination of its constraints over the whole box (> 0 closes the case).
+    let rootBounds: [Double?]
     let counterexample: Counterexample?
     let certificate: String?
     let seconds: Double
@@ -97,6 +99,7 @@ struct VerifySummary: Encodable {
         self.cases = cases
         subBoxes = r.subBoxes
         leaves = r.leaves
+        rootBounds = r.rootBounds.map { $0.isFinite ? $0 : nil }
         counterexample = r.counterexample.map { Counterexample(case: $0.case, input: $0.input, inputDecimal: $0.input.map(\.nearestDouble), outputs: $0.outputs) }
         self.certificate = certificate
         self.seconds = seconds
@@ -106,7 +109,11 @@ struct VerifySummary: Encodable {
         switch answer {
         case "holds": print("holds        no input of the property's box violates it (\(leaves) sub-boxes proven, \(cases) case\(cases == 1 ? "" : "s"))")
         case "violated": print("violated     case \(counterexample!.case) is met at the input below, proven exactly")
-        default: print("unknown      \(reason ?? "")  (\(subBoxes) sub-boxes searched)")
+        default:
+            print("unknown      \(reason ?? "")  (\(subBoxes) sub-boxes searched)")
+            if let worst = rootBounds.compactMap({ $0 }).min() {
+                print("root bound   \(String(format: "%.4g", worst)) for the hardest case over the whole box (a case closes at > 0)")
+            }
         }
         if let c = counterexample {
             print("input        " + c.input.map { VerifySummary.decimal($0) }.joined(separator: " "))

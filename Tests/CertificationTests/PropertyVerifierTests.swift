@@ -204,7 +204,7 @@ struct OneInputReference {
         #expect(Self.rejects(negative, file))
 
         var shortTree = genuine
-        shortTree.holds![0].subBoxes = SubBoxTree(nodes: Array(genuine.holds![0].subBoxes.nodes.dropLast()))
+        shortTree.holds![0].splitTree = PropertySplitTree(nodes: Array(genuine.holds![0].splitTree.nodes.dropLast()))
         #expect(Self.rejects(shortTree, file))
 
         var otherAnswer = genuine
@@ -249,7 +249,36 @@ struct OneInputReference {
         #expect(Self.rejects(otherCase, file))
 
         var withProof = genuine
-        withProof.holds = [PropertyCertificate.CaseProof(subBoxes: .whole, leaves: [BoundCertificate(indices: [0], values: [1])])]
+        withProof.holds = [PropertyCertificate.CaseProof(splitTree: PropertySplitTree(nodes: [-1]), leaves: [BoundCertificate(indices: [0], values: [1])])]
         #expect(Self.rejects(withProof, file))
+    }
+}
+
+/// Neuron splits: forced on one-input networks, where the exact walk is the
+/// reference. Every decided answer must equal it, the trees must really hold
+/// neuron entries, and their certificates must check.
+@Suite struct NeuronSplitTests {
+    @Test func neuronSplitCertificatesCheckAndAgreeWithTheWalk() throws {
+        var decided = 0, neuronEntries = 0
+        for seed in 1...8 {
+            let network = try PropertyVerifierTests.network(seed: UInt64(seed))
+            let reference = OneInputReference(layers: network.layers)
+            let top = reference.maximum(0, from: -2, to: 2)
+            let file = ModelFile(selfContained: try JSONModelFormat.data(for: network), source: "model.json")
+            for delta in [Rational(1, 2), Rational(-1, 2)] {
+                let property = try PropertyVerifierTests.property("(assert (>= Y_0 \(top + delta)))")
+                let expected = property.cases.contains(where: reference.violated) ? "violated" : "holds"
+                let result = try PropertyVerifier.verify(network, file: file, property: property,
+                                                         options: .init(timeout: 20, maximumDepth: 40, neuronSplits: true))
+                guard result.answer != "unknown" else { continue }
+                decided += 1
+                #expect(result.answer == expected, "seed \(seed), δ \(delta)")
+                let certificate = try #require(result.certificate)
+                neuronEntries += certificate.holds?[0].splitTree.nodes.filter { $0 >= 1 }.count ?? 0
+                #expect(try PropertyChecker.check(try PropertyCertificate.decode(try certificate.encodedForReading()), model: file).answer == expected)
+            }
+        }
+        #expect(decided >= 8)
+        #expect(neuronEntries > 0)
     }
 }
