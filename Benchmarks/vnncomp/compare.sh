@@ -48,6 +48,7 @@ for instance in "${instances[@]}"; do
     fi
   fi
   if [ "$which" != climep ]; then
+    # Killed past its own limit (exit 124): a timeout; Marabou's own errors print "error".
     read -r m_answer m_time < <(timeout $((timeout_s + 60)) python3 Benchmarks/vnncomp/marabou_verify.py "$model" "$prop" "$timeout_s" 2>/dev/null || echo "timeout $timeout_s")
   fi
   echo "| $(basename "$1" .onnx) | $(basename "$2" .vnnlib) | $c_answer | $c_time | $c_boxes | $k_time | $m_answer | $m_time |"

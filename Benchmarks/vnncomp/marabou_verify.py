@@ -85,4 +85,9 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    begin = time.time()
+    try:
+        main()
+    except Exception as error:  # e.g. a graph Marabou's ONNX parser cannot read
+        print("error", "%.2f" % (time.time() - begin))
+        print(repr(error)[:200], file=sys.stderr)
