@@ -8,15 +8,16 @@ import Verification
 /// Decides a VNN-LIB property: the search side of `climep verify`.
 ///
 /// Cases that share a box are searched together by branch and bound over
-/// input bisections. On each sub-box the outputs' affine forms
-/// (`OutputForms`) bound every case still open; a case is closed on the
-/// sub-box by multipliers whose combination of its constraints is proven
-/// positive there (the same function `PropertyChecker` runs). Where a case
-/// stays open, the corner of the sub-box that minimises the combination
-/// and the centre are tried as counterexamples (proven exactly before they
-/// count), and the sub-box is halved across the input that moves the
-/// combination most. Sub-boxes are searched on every core. Everything this
-/// finds is re-verified by `PropertyChecker`; nothing here is trusted.
+/// input halvings and neuron splits (`PropertySplitTree`). On each node the
+/// outputs' affine forms (`OutputForms`) bound every case still open; a case
+/// is closed on the node by multipliers whose combination of its constraints
+/// is proven positive there (the same function `PropertyChecker` runs).
+/// Where a case stays open, the corner of the box that minimises the
+/// combination and the centre are tried as counterexamples (proven exactly
+/// before they count), and the node is split where the open combinations
+/// lose most. Nodes are searched on every core. Everything this finds is
+/// re-verified by `PropertyChecker`; nothing here is trusted
+/// (proofs/property.md §5).
 public enum PropertyVerifier {
     /// Limits of the search.
     public struct Options: Sendable {

@@ -282,3 +282,23 @@ struct OneInputReference {
         #expect(neuronEntries > 0)
     }
 }
+
+extension PropertyCertificateMutationTests {
+    /// Split trees that do not cover the box, or split what cannot be split, are rejected.
+    @Test func malformedSplitTreesFail() throws {
+        let network = try PropertyVerifierTests.network(seed: 5)
+        let top = OneInputReference(layers: network.layers).maximum(0, from: -2, to: 2)
+        let (genuine, file, _) = try Self.subject("(assert (>= Y_0 \(top + Rational(1, 8))))")
+        let leaf = BoundCertificate(indices: [0], values: [1])
+        // Neurons are numbered 0–5 (layer 1), 6–11 (layer 2), 12–13 (the identity output layer); d = 1.
+        for (nodes, leaves) in [([1 + 12, -1, -1], 2),          // an output neuron: identity, one piece
+                                ([1 + 14, -1, -1], 2),          // no such neuron
+                                ([1 + 3, 1 + 3, -1, -1, -1], 3), // neuron 3 split twice on one path
+                                ([0, -1], 1),                    // a halving with one child
+                                ([-2], 1)] {
+            var forged = genuine
+            forged.holds![0] = PropertyCertificate.CaseProof(splitTree: PropertySplitTree(nodes: nodes), leaves: Array(repeating: leaf, count: leaves))
+            #expect(Self.rejects(forged, file), "\(nodes)")
+        }
+    }
+}
