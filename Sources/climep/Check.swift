@@ -15,10 +15,12 @@ struct Check: ParsableCommand {
             by layer, the recomputed bound, the regions, the DecisionNet and the agreement. Exit 0 when every claim \
             holds and every requirement (--box/--vnnlib, --max-error, --min-agreed-area, --min-agreed-regions) is \
             met; 1 naming the first claim that fails (another model file fails too) or the requirements not met; \
-            2 when the certificate or model cannot be read.
+            2 when the certificate or model cannot be read. A certificate written by `verify` (told apart by its \
+            format name) is checked the same way (the split tree, every leaf's multipliers or the counterexample) \
+            and, with --vnnlib, must be about that property.
             """)
 
-    @Argument(help: ArgumentHelp("The certificate written by `climep certify`.", valueName: "CERT.json"))
+    @Argument(help: ArgumentHelp("The certificate written by `climep certify` or `climep verify`.", valueName: "CERT.json"))
     var certificatePath: String
 
     @Option(help: ArgumentHelp("The model file the certificate is about.", valueName: "MODEL"))
