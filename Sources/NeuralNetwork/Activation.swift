@@ -17,7 +17,9 @@ public enum Activation: Hashable, Sendable {
     case tanh
     /// `log(1 + e^x)` (ONNX `Softplus`).
     case softplus
-    /// `x` for `x ≥ 0`, `alpha · (e^x − 1)` below (ONNX `Elu`); `alpha > 0`.
+    /// `x` for `x ≥ 0`, `alpha · (e^x − 1)` below (ONNX `Elu`); `alpha ≠ 0`
+    /// (the loaders read `alpha = 0`, which is ReLU, as ``relu``). For
+    /// `alpha < 0` it is not monotone: it decreases on `(−∞, 0]` from `−alpha` to 0.
     case elu(alpha: Rational)
     /// SiLU (Swish) `x·σ(x)` (ONNX `Mul(x, Sigmoid(x))`).
     case silu

@@ -14,8 +14,8 @@ import Foundation
 /// `"1.25e-3"`) or JSON numbers, both read exactly; a JSON number with more
 /// digits than can be read exactly is rejected. Activations: identity, relu,
 /// leaky-relu (with `"slope"`), hard-tanh (optional `"lower"`, `"upper"`,
-/// default −1 and 1), sigmoid, tanh, softplus, elu (optional `"alpha"` > 0,
-/// default 1), silu, gelu (the exact `x·Φ(x)`; with `"divisor"` c > 0,
+/// default −1 and 1), sigmoid, tanh, softplus, elu (optional `"alpha"`,
+/// default 1; any sign, and `"alpha": 0` is read as relu), silu, gelu (the exact `x·Φ(x)`; with `"divisor"` c > 0,
 /// `x·(1 + erf(x/c))/2`), gelu-tanh. `"inputs"` is optional and checked.
 ///
 /// The file has one meaning: it must pass `StrictJSON.validate` (one JSON
@@ -61,8 +61,8 @@ public enum JSONModelFormat {
             case "softplus": activation = .softplus
             case "elu":
                 let alpha = layer.alpha?.value ?? .one
-                guard alpha.sign > 0 else { throw InputError("\(place): elu needs \"alpha\" > 0, got \(alpha)") }
-                activation = .elu(alpha: alpha)
+                // α = 0 is max(0, x) exactly: ReLU.
+                activation = alpha.isZero ? .relu : .elu(alpha: alpha)
             case "silu": activation = .silu
             case "gelu-tanh": activation = .geluTanh
             case "gelu":
@@ -147,7 +147,7 @@ public enum JSONModelFormat {
             var slope: ExactNumber?
             var lower: ExactNumber?
             var upper: ExactNumber?
-            /// ELU's `α` (default 1).
+            /// ELU's `α` (default 1; 0 reads as relu).
             var alpha: ExactNumber?
             /// GELU's divisor `c` (absent: √2, the exact GELU).
             var divisor: ExactNumber?

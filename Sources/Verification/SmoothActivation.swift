@@ -22,6 +22,9 @@ import NeuralNetwork
 ///   asymptotes `y = −α` at −∞ and `y = x` (exactly, for `x ≥ 0`); convex on
 ///   ℝ when `α ≤ 1`, not when `α > 1`, so 0 is always a curvature change
 ///   point and never straddled by an error cell (Lemma 8).
+/// - ELU with `α < 0`: not monotone — decreasing and concave on `(−∞, 0]`
+///   (from `−α > 0` at −∞ to 0), linear on `[0, ∞)`, with its minimum 0 at the
+///   kink 0; asymptotes `y = −α` and `y = x` (Lemma 8′).
 /// - SiLU `x·σ(x)`, GELU `x·(1 + erf(x/c))/2` (`c = √2`: the exact GELU) and
 ///   GELU's tanh approximation:
 ///   not monotone (one minimum, enclosed), convex between their two
@@ -38,7 +41,8 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
     case tanh
     /// `log(1 + e^x)`.
     case softplus
-    /// `x` for `x ≥ 0`, `α(e^x − 1)` below; `alpha > 0`.
+    /// `x` for `x ≥ 0`, `α(e^x − 1)` below; `alpha ≠ 0` (`α = 0` is ReLU,
+    /// piecewise linear; `α < 0` is not monotone).
     case elu(alpha: Rational)
     /// SiLU (Swish) `x·σ(x)`.
     case silu
@@ -66,16 +70,20 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
     /// whose fits are symmetric.
     public static let sigmoidal: [SmoothActivation] = [.sigmoid, .tanh]
 
-    /// One of each kind, ELU with `α` below, at and above 1 (tests and benchmarks).
+    /// One of each kind, ELU with `α` below, at and above 1 and negative
+    /// (tests and benchmarks).
     public static let examples: [SmoothActivation] = [
-        .sigmoid, .tanh, .softplus, .elu(alpha: Rational(1, 2)), .elu(alpha: .one), .elu(alpha: 2), .silu, .gelu(divisor: nil), .geluTanh,
+        .sigmoid, .tanh, .softplus, .elu(alpha: Rational(1, 2)), .elu(alpha: .one), .elu(alpha: 2), .elu(alpha: Rational(-1, 2)),
+        .silu, .gelu(divisor: nil), .geluTanh,
     ]
 
-    /// The activations that are not monotone and change curvature at two
-    /// enclosed inflection points (SiLU and both GELUs).
+    /// The activations that are not monotone: SiLU and both GELUs (which
+    /// change curvature at two enclosed inflection points) and ELU with
+    /// `α < 0` (decreasing on `(−∞, 0]`, its kink at 0 the only change point).
     public var isNonMonotone: Bool {
         switch self {
         case .silu, .gelu, .geluTanh: true
+        case .elu(let alpha): alpha.sign < 0
         default: false
         }
     }
@@ -168,7 +176,10 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
             return -positive.lower <= middle && middle <= positive.lower ? .convex : .concave
         case .sigmoid, .tanh: return b.sign <= 0 ? .convex : .concave
         case .softplus: return .convex
-        case .elu: return .convex  // convex on (−∞, 0], linear (so convex) on [0, ∞)
+        case .elu(let alpha):
+            // On (−∞, 0], f'' = αe^x: convex for α > 0, concave for α < 0 (Lemmas 8, 8′);
+            // linear (so both) on [0, ∞).
+            return b.sign <= 0 && alpha.sign < 0 ? .concave : .convex
         }
     }
 
@@ -265,14 +276,14 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The global Lipschitz constant `sup |σ'|`: 1/4 for sigmoid, 1 for tanh
-    /// and softplus, `max(α, 1)` for ELU; for SiLU and GELU an upper bound
+    /// and softplus, `max(|α|, 1)` for ELU; for SiLU and GELU an upper bound
     /// on `f'(r)` (`f'` is largest at the inflection point `r`, and
     /// `f'(−x) = 1 − f'(x)`, so `|f'| ≤ f'(r)`; Lemmas 10–11).
     public var lipschitz: Rational {
         switch self {
         case .sigmoid: Rational(1, 4)
         case .tanh, .softplus: .one
-        case .elu(let alpha): max(alpha, .one)
+        case .elu(let alpha): max(alpha.magnitude, .one)
         case .silu, .gelu, .geluTanh: derivativeEnclosure(inflectionZones[1]).upper
         }
     }

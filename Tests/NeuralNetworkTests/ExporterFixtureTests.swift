@@ -57,12 +57,17 @@ import Testing
         #expect(external.externalFiles.map(\.location) == ["torch_dynamo_external_data.onnx.data"])
     }
 
-    /// torch's `nn.ELU(alpha=0.5)` keeps its α exactly (0.5 is a float32).
+    /// torch's `nn.ELU(alpha=0.5)` and `nn.ELU(alpha=-0.5)` keep their α
+    /// exactly (±0.5 are float32s); `nn.ELU(alpha=0)` is ReLU, read as relu,
+    /// so that network is exact (piecewise linear).
     @Test func eluKeepsItsAlpha() throws {
-        for name in ["torch_legacy_elu_half", "torch_dynamo_elu_half"] {
+        for (name, alpha) in [("torch_legacy_elu_half", Rational(1, 2)), ("torch_dynamo_elu_half", Rational(1, 2)),
+                              ("torch_legacy_elu_negative", Rational(-1, 2)), ("torch_dynamo_elu_negative", Rational(-1, 2))] {
             let network = try Network(contentsOf: Fixtures.path("exporters/\(name).onnx"))
-            #expect(network.layers.dropLast().allSatisfy { $0.activation == .elu(alpha: Rational(1, 2)) }, "\(name)")
+            #expect(network.layers.dropLast().allSatisfy { $0.activation == .elu(alpha: alpha) }, "\(name)")
         }
+        let zero = try Network(contentsOf: Fixtures.path("exporters/torch_legacy_elu_zero.onnx"))
+        #expect(zero.isPiecewiseLinear && zero.isExact && zero.layers.dropLast().allSatisfy { $0.activation == .relu })
         let softplus = try Network(contentsOf: Fixtures.path("exporters/torch_legacy_softplus.onnx"))
         #expect(softplus.layers.dropLast().allSatisfy { $0.activation == .softplus })
     }

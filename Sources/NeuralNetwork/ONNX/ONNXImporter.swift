@@ -339,8 +339,8 @@ struct ONNXImporter {
             try closeLayer(activation: .softplus)
         case "Elu":
             let alpha = try floatAttribute(node, "alpha", default: .one)
-            guard alpha.sign > 0 else { throw InputError("\(source): \(here) has alpha \(alpha); climep supports Elu with alpha > 0") }
-            try closeLayer(activation: .elu(alpha: alpha))
+            // α = 0 is max(0, x) exactly: ReLU, piecewise linear, so the layer stays exact.
+            try closeLayer(activation: alpha.isZero ? .relu : .elu(alpha: alpha))
         case "Gelu":
             let approximate = node.attribute.first(where: { $0.name == "approximate" }).map { String(decoding: $0.s, as: UTF8.self) } ?? "none"
             switch approximate {
