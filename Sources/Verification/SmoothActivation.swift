@@ -49,8 +49,10 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
     /// GELU `x·(1 + erf(x/c))/2` with `c = divisor`; `c = √2` (the exact
     /// GELU `x·Φ(x)`) when `divisor` is nil. `divisor > 0`.
     case gelu(divisor: Rational?)
-    /// GELU's tanh approximation `x·(1 + tanh(√(2/π)(x + 0.044715x³)))/2`.
-    case geluTanh
+    /// GELU's tanh approximation `x·(1 + tanh(c(x + kx³)))/2`: the ONNX
+    /// spec's `c = √(2/π)`, `k = 0.044715` when `constants` is nil, else a
+    /// file's exact rationals.
+    case geluTanh(constants: GeluTanhConstants?)
 
     /// The smooth activation of a layer; nil for piecewise-linear ones.
     public init?(_ activation: Activation) {
@@ -61,7 +63,7 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
         case .elu(let alpha): self = .elu(alpha: alpha)
         case .silu: self = .silu
         case .gelu(let divisor): self = .gelu(divisor: divisor)
-        case .geluTanh: self = .geluTanh
+        case .geluTanh(let constants): self = .geluTanh(constants: constants)
         default: return nil
         }
     }
@@ -74,7 +76,7 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
     /// (tests and benchmarks).
     public static let examples: [SmoothActivation] = [
         .sigmoid, .tanh, .softplus, .elu(alpha: Rational(1, 2)), .elu(alpha: .one), .elu(alpha: 2), .elu(alpha: Rational(-1, 2)),
-        .silu, .gelu(divisor: nil), .geluTanh,
+        .silu, .gelu(divisor: nil), .geluTanh(constants: nil),
     ]
 
     /// The activations that are not monotone: SiLU and both GELUs (which
@@ -109,11 +111,13 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The name, with `α` for ELU and a rational divisor for GELU:
-    /// `elu(alpha 1/2)`, `gelu(divisor 3/2)`.
+    /// The name, with `α` for ELU, a rational divisor for GELU and a file's
+    /// constants for the tanh form: `elu(alpha 1/2)`, `gelu(divisor 3/2)`,
+    /// `gelu-tanh(scale c, cubic k)`.
     public var description: String {
         if case .elu(let alpha) = self { return "elu(alpha \(alpha))" }
         if case .gelu(let divisor?) = self { return "gelu(divisor \(divisor))" }
+        if case .geluTanh(let constants?) = self { return "gelu-tanh(\(constants))" }
         return name
     }
 
@@ -122,6 +126,13 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
     var geluDivisor: RationalInterval {
         if case .gelu(let divisor?) = self { return RationalInterval(point: divisor) }
         return Enclosure.narrowSquareRootOfTwo
+    }
+
+    /// The tanh-GELU's `c`, enclosed (a point for a file's rational `c`,
+    /// ``Enclosure/squareRootOfTwoOverPi`` for `√(2/π)`), and its exact `k`.
+    var geluTanhConstants: (scale: RationalInterval, cubic: Rational) {
+        if case .geluTanh(let constants?) = self { return (RationalInterval(point: constants.scale), constants.cubic) }
+        return (Enclosure.squareRootOfTwoOverPi, Enclosure.geluTanhCubic)
     }
 
     /// SiLU and GELU: exact rational intervals holding the inflection points
@@ -133,7 +144,8 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .silu: [-Enclosure.siluInflection, Enclosure.siluInflection]
         case .gelu: [-geluDivisor, geluDivisor]
-        case .geluTanh: [-Enclosure.geluTanhInflection, Enclosure.geluTanhInflection]
+        case .geluTanh:
+            { let (c, k) = geluTanhConstants, r = Enclosure.geluTanhInflection(scale: c, cubic: k); return [-r, r] }()
         default: []
         }
     }
@@ -220,7 +232,7 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
         case .elu(let alpha): Activation.elu(alpha: alpha).callAsFunction(x)
         case .silu: Activation.silu.callAsFunction(x)
         case .gelu(let divisor): Activation.gelu(divisor: divisor).callAsFunction(x)
-        case .geluTanh: Activation.geluTanh.callAsFunction(x)
+        case .geluTanh(let constants): Activation.geluTanh(constants: constants).callAsFunction(x)
         }
     }
 
@@ -242,8 +254,8 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
             return Activation.silu.derivative(x)
         case .gelu(let divisor):
             return Activation.gelu(divisor: divisor).derivative(x)
-        case .geluTanh:
-            return Activation.geluTanh.derivative(x)
+        case .geluTanh(let constants):
+            return Activation.geluTanh(constants: constants).derivative(x)
         }
     }
 
@@ -257,7 +269,7 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
         case .elu(let alpha): Enclosure.elu(x, alpha: alpha, bits: bits)
         case .silu: Enclosure.silu(x, bits: bits)
         case .gelu: Enclosure.gelu(x, divisor: geluDivisor, bits: bits)
-        case .geluTanh: Enclosure.geluTanh(x, bits: bits)
+        case .geluTanh: Enclosure.geluTanh(x, scale: geluTanhConstants.scale, cubic: geluTanhConstants.cubic, bits: bits)
         }
     }
 
@@ -271,7 +283,7 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
         case .elu(let alpha): Enclosure.eluDerivative(x, alpha: alpha, bits: bits)
         case .silu: Enclosure.siluDerivative(x, bits: bits)
         case .gelu: Enclosure.geluDerivative(x, divisor: geluDivisor, bits: bits)
-        case .geluTanh: Enclosure.geluTanhDerivative(x, bits: bits)
+        case .geluTanh: Enclosure.geluTanhDerivative(x, scale: geluTanhConstants.scale, cubic: geluTanhConstants.cubic, bits: bits)
         }
     }
 

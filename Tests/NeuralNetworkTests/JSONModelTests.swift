@@ -60,7 +60,7 @@ import Testing
               { "weights": [["1"]], "bias": ["0"], "activation": "gelu-tanh" },
               { "weights": [["1"], ["-1"]], "bias": ["0", "0"], "activation": "identity" } ] }
             """)
-        #expect(network.layers.map(\.activation) == [.silu, .gelu(divisor: nil), .gelu(divisor: Rational(3, 2)), .geluTanh, .identity])
+        #expect(network.layers.map(\.activation) == [.silu, .gelu(divisor: nil), .gelu(divisor: Rational(3, 2)), .geluTanh(constants: nil), .identity])
         let again = try JSONModelFormat.network(from: try JSONModelFormat.data(for: network), source: "again")
         #expect(again.layers == network.layers)
     }
