@@ -64,7 +64,7 @@ of that exporter gets:
   Mul(sqrt(2/pi)f, .) -> Tanh -> Add(1, .) -> Mul(x, .) -> Mul(0.5, .), the
   constants float32 (climep: gelu-tanh with exactly those constants).
 * torch_dynamo_opset18_gelu_tanh: the same model, dynamo exporter at opset 18
-  (19 writes the same): Pow(x, 3) -> Mul(0.044715f, .) -> Add(x, .) ->
+  (16, 17 and 19 write the same ops): Pow(x, 3) -> Mul(0.044715f, .) -> Add(x, .) ->
   Mul(sqrt(2/pi)f, .) -> Tanh -> Add(., 1) -> Mul(0.5, .) -> Mul(x, .).
 * torch_legacy_elu_negative, torch_dynamo_elu_negative: nn.ELU(alpha=-0.5),
   Elu nodes with alpha -0.5 (not monotone: decreasing on x < 0).
