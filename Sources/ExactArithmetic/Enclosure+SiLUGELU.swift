@@ -225,6 +225,17 @@ extension Enclosure {
         return RationalInterval(unchecked: lo, hi)
     }()
 
+    /// True when `c > 0` and `k > 0` lie within a relative `2^−10` of the ONNX
+    /// spec's `√(2/π)` and `0.044715`: the tanh-GELUs whose minimum and
+    /// inflection point the bracketing below finds (any `c, k > 0` has exactly
+    /// one of each, proofs/enclosures.md §8e; the brackets' floating-point
+    /// search windows are what need the constants nearby).
+    public static func isNearONNXGeluTanh(scale c: Rational, cubic k: Rational) -> Bool {
+        let c0 = squareRootOfTwoOverPi.midpoint, tolerance = Rational.one.timesPowerOfTwo(-10)
+        return c.sign > 0 && k.sign > 0 && (c - c0).magnitude <= tolerance * c0
+            && (k - geluTanhCubic).magnitude <= tolerance * geluTanhCubic
+    }
+
     /// `X²` exactly over an interval (0 when `X` holds 0).
     static func squared(_ x: RationalInterval) -> RationalInterval {
         let near: Rational = x.lower.sign <= 0 && x.upper.sign >= 0 ? .zero : min(x.lower.magnitude, x.upper.magnitude)
@@ -232,49 +243,61 @@ extension Enclosure {
         return RationalInterval(unchecked: near * near, far * far)
     }
 
-    /// `u(X) = c(X + kX³)`, `u'(X) = c(1 + 3kX²)` over any interval.
-    static func geluTanhArgument(_ x: RationalInterval) -> (u: RationalInterval, du: RationalInterval) {
-        let c = squareRootOfTwoOverPi, k = geluTanhCubic, x2 = squared(x)
+    /// `u(X) = c(X + kX³)`, `u'(X) = c(1 + 3kX²)` over any interval, for every `c ∈ C`.
+    static func geluTanhArgument(_ x: RationalInterval, scale c: RationalInterval, cubic k: Rational) -> (u: RationalInterval, du: RationalInterval) {
+        let x2 = squared(x)
         let u = c * (x + k * (x2 * x))
         let du = c * (RationalInterval(point: .one) + (3 * k) * x2)
         return (u, du)
     }
 
     /// `X·(1 + tanh(u(X)))/2` by interval arithmetic: holds the tanh-GELU over any interval.
-    static func geluTanhNaive(_ x: RationalInterval, bits: Int) -> RationalInterval {
-        let t = tanh(geluTanhArgument(x).u, bits: bits + 8)
+    static func geluTanhNaive(_ x: RationalInterval, scale c: RationalInterval, cubic k: Rational, bits: Int) -> RationalInterval {
+        let t = tanh(geluTanhArgument(x, scale: c, cubic: k).u, bits: bits + 8)
         return x * (Rational(1, 2) * (t + RationalInterval(point: .one)))
     }
 
     /// `(1 + T)/2 + (X/2)(1 − T²)u'(X)`, `T = tanh(u(X))`, by interval
     /// arithmetic: holds the tanh-GELU's derivative over any interval.
-    static func geluTanhDerivativeNaive(_ x: RationalInterval, bits: Int) -> RationalInterval {
-        let (u, du) = geluTanhArgument(x)
+    static func geluTanhDerivativeNaive(_ x: RationalInterval, scale c: RationalInterval, cubic k: Rational, bits: Int) -> RationalInterval {
+        let (u, du) = geluTanhArgument(x, scale: c, cubic: k)
         let t = tanh(u, bits: bits + 8), dt = tanhDerivative(u, bits: bits + 8)
         return Rational(1, 2) * (t + RationalInterval(point: .one)) + Rational(1, 2) * (x * dt * du)
     }
 
     /// `q(X) = 4u' + 2Xu'' − 4Xu'²·tanh(u)` over any interval: the tanh-GELU's
     /// `f'' = σ'(2u)·q` (`u'' = 6ckX`).
-    static func geluTanhCurvatureNaive(_ x: RationalInterval, bits: Int) -> RationalInterval {
-        let (u, du) = geluTanhArgument(x)
-        let d2u = (6 * geluTanhCubic) * (squareRootOfTwoOverPi * x)
+    static func geluTanhCurvatureNaive(_ x: RationalInterval, scale c: RationalInterval, cubic k: Rational, bits: Int) -> RationalInterval {
+        let (u, du) = geluTanhArgument(x, scale: c, cubic: k)
+        let d2u = (6 * k) * (c * x)
         let t = tanh(u, bits: bits + 8)
         return 4 * du + 2 * (x * d2u) - 4 * (x * (du * du) * t)
     }
 
-    /// Encloses the tanh approximation of GELU,
-    /// `x·(1 + tanh(√(2/π)(x + 0.044715x³)))/2`, over `x` (its minimum
-    /// included when `x` holds ``geluTanhMinimum``).
-    public static func geluTanh(_ x: RationalInterval, bits: Int = 80) -> RationalInterval {
-        outward(piecewiseMonotoneRange(x, turns: [geluTanhMinimum]) { geluTanhNaive($0, bits: bits) }, bits: bits)
+    /// Encloses the tanh approximation of GELU, `x·(1 + tanh(c(x + kx³)))/2`,
+    /// over `x`, for every `c ∈ scale` (default: ``squareRootOfTwoOverPi``,
+    /// the ONNX spec's `√(2/π)`; a point for a file's rational `c`) and the
+    /// exact `k = cubic` (default 0.044715), constants with
+    /// ``isNearONNXGeluTanh(scale:cubic:)``; its minimum is included when `x`
+    /// holds ``geluTanhMinimum(scale:cubic:)``.
+    public static func geluTanh(
+        _ x: RationalInterval, scale: RationalInterval = squareRootOfTwoOverPi, cubic: Rational = geluTanhCubic, bits: Int = 80
+    ) -> RationalInterval {
+        outward(piecewiseMonotoneRange(x, turns: [geluTanhMinimum(scale: scale, cubic: cubic)]) {
+            geluTanhNaive($0, scale: scale, cubic: cubic, bits: bits)
+        }, bits: bits)
     }
 
-    /// Encloses the tanh-GELU's derivative over `x`: it increases on
-    /// `[−r, r]` (``geluTanhInflection``) and decreases outside.
-    public static func geluTanhDerivative(_ x: RationalInterval, bits: Int = 80) -> RationalInterval {
-        let r = geluTanhInflection
-        return outward(piecewiseMonotoneRange(x, turns: [-r, r]) { geluTanhDerivativeNaive($0, bits: bits) }, bits: bits)
+    /// Encloses the tanh-GELU's derivative over `x` (constants as in
+    /// ``geluTanh(_:scale:cubic:bits:)``): it increases on `[−r, r]`
+    /// (``geluTanhInflection(scale:cubic:)``) and decreases outside.
+    public static func geluTanhDerivative(
+        _ x: RationalInterval, scale: RationalInterval = squareRootOfTwoOverPi, cubic: Rational = geluTanhCubic, bits: Int = 80
+    ) -> RationalInterval {
+        let r = geluTanhInflection(scale: scale, cubic: cubic)
+        return outward(piecewiseMonotoneRange(x, turns: [-r, r]) {
+            geluTanhDerivativeNaive($0, scale: scale, cubic: cubic, bits: bits)
+        }, bits: bits)
     }
 
     /// Bisection for a sign change of `g` on `[a, b]` (`g(a)` of one sign),
@@ -291,40 +314,67 @@ extension Enclosure {
         return (centre - Rational.one.timesPowerOfTwo(-40), centre + Rational.one.timesPowerOfTwo(-40))
     }
 
+    private struct GeluTanhKey: Hashable {
+        let scale: RationalInterval
+        let cubic: Rational
+    }
+
+    private static let geluTanhMinima = Mutex<[GeluTanhKey: RationalInterval]>([:])
+    private static let geluTanhInflections = Mutex<[GeluTanhKey: RationalInterval]>([:])
+
+    /// The tanh-GELU's minimum point for the spec's constants (`≈ −0.7522`).
+    public static var geluTanhMinimum: RationalInterval { geluTanhMinimum(scale: squareRootOfTwoOverPi, cubic: geluTanhCubic) }
+
+    /// The tanh-GELU's positive inflection point for the spec's constants (`≈ 1.4`).
+    public static var geluTanhInflection: RationalInterval { geluTanhInflection(scale: squareRootOfTwoOverPi, cubic: geluTanhCubic) }
+
     /// The tanh-GELU's minimum point (`≈ −0.7522`), enclosed by a verified sign
-    /// change of f' (negative at `lo`, positive at `hi`, 100-bit enclosures).
-    /// f' = σ(2u)·h with `h = 1 + 2x·σ(−2u)·u'`, and on `(−∞, 0]` the three
-    /// factors `|x|`, `σ(−2u)`, `u'` are positive and nonincreasing in `x`
-    /// (`|x|` strictly), so `h` strictly increases there from −∞ to 1, while
-    /// `h > 1` on `(0, ∞)`: one root (proofs/enclosures.md §8e).
-    public static let geluTanhMinimum: RationalInterval = {
-        let c = (2 / Double.pi).squareRoot()
+    /// change of f' (negative at `lo`, positive at `hi`, 100-bit enclosures
+    /// valid for every `c ∈ scale`). f' = σ(2u)·h with
+    /// `h = 1 + 2x·σ(−2u)·u'`, and on `(−∞, 0]` the three factors `|x|`,
+    /// `σ(−2u)`, `u'` are positive and nonincreasing in `x` (`|x|` strictly), so
+    /// `h` strictly increases there from −∞ to 1, while `h > 1` on `(0, ∞)`:
+    /// one root for any `c, k > 0` (proofs/enclosures.md §8e). Traps if the
+    /// check fails; memoised per constants.
+    public static func geluTanhMinimum(scale: RationalInterval, cubic: Rational) -> RationalInterval {
+        let key = GeluTanhKey(scale: scale, cubic: cubic)
+        if let known = geluTanhMinima.withLock({ $0[key] }) { return known }
+        precondition(scale.lower.sign > 0 && cubic.sign > 0, "Enclosure.geluTanhMinimum: constants must be positive")
+        let c = scale.midpoint.nearestDouble, k = cubic.nearestDouble
         func df(_ x: Double) -> Double {
-            let u = c * (x + 0.044715 * x * x * x), t = Glibc.tanh(u)
-            return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)
+            let u = c * (x + k * x * x * x), t = Glibc.tanh(u)
+            return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * k * x * x)
         }
         let (lo, hi) = bracket(df, -1.5, 0)
-        precondition(geluTanhDerivativeNaive(RationalInterval(point: lo), bits: 100).upper.sign < 0
-                     && geluTanhDerivativeNaive(RationalInterval(point: hi), bits: 100).lower.sign > 0,
+        precondition(geluTanhDerivativeNaive(RationalInterval(point: lo), scale: scale, cubic: cubic, bits: 100).upper.sign < 0
+                     && geluTanhDerivativeNaive(RationalInterval(point: hi), scale: scale, cubic: cubic, bits: 100).lower.sign > 0,
                      "Enclosure.geluTanhMinimum: no verified sign change")
-        return RationalInterval(unchecked: lo, hi)
-    }()
+        let result = RationalInterval(unchecked: lo, hi)
+        geluTanhMinima.withLock { $0[key] = result }
+        return result
+    }
 
     /// The tanh-GELU's positive inflection point `r` (`≈ 1.4`), enclosed by a
     /// verified sign change of `q` (f'' = σ'(2u)·q, q even, and for `x > 0`
     /// `q < 0` exactly when `R(x) = c·x·(1 + 3kx²)²·tanh(u)/(1 + 6kx²) > 1`,
-    /// `R` strictly increasing from 0 to ∞: one positive root;
-    /// proofs/enclosures.md §8e).
-    public static let geluTanhInflection: RationalInterval = {
-        let c = (2 / Double.pi).squareRoot(), k = 0.044715
+    /// `R` strictly increasing from 0 to ∞: one positive root for any
+    /// `c, k > 0`; proofs/enclosures.md §8e). Traps if the check fails;
+    /// memoised per constants.
+    public static func geluTanhInflection(scale: RationalInterval, cubic: Rational) -> RationalInterval {
+        let key = GeluTanhKey(scale: scale, cubic: cubic)
+        if let known = geluTanhInflections.withLock({ $0[key] }) { return known }
+        precondition(scale.lower.sign > 0 && cubic.sign > 0, "Enclosure.geluTanhInflection: constants must be positive")
+        let c = scale.midpoint.nearestDouble, k = cubic.nearestDouble
         func q(_ x: Double) -> Double {
             let u = c * (x + k * x * x * x), du = c * (1 + 3 * k * x * x)
             return 4 * du + 2 * x * 6 * c * k * x - 4 * x * du * du * Glibc.tanh(u)
         }
         let (lo, hi) = bracket(q, 0.5, 3)
-        precondition(geluTanhCurvatureNaive(RationalInterval(point: lo), bits: 100).lower.sign > 0
-                     && geluTanhCurvatureNaive(RationalInterval(point: hi), bits: 100).upper.sign < 0,
+        precondition(geluTanhCurvatureNaive(RationalInterval(point: lo), scale: scale, cubic: cubic, bits: 100).lower.sign > 0
+                     && geluTanhCurvatureNaive(RationalInterval(point: hi), scale: scale, cubic: cubic, bits: 100).upper.sign < 0,
                      "Enclosure.geluTanhInflection: no verified sign change")
-        return RationalInterval(unchecked: lo, hi)
-    }()
+        let result = RationalInterval(unchecked: lo, hi)
+        geluTanhInflections.withLock { $0[key] = result }
+        return result
+    }
 }

@@ -110,39 +110,59 @@ public enum Enclosure {
         sigmoid(x, bits: bits)
     }
 
-    /// Encloses `ELU_α(x)`: `x` for `x ≥ 0`, `α(e^x − 1)` below, for `α > 0`;
-    /// the ends are multiples of `2^−bits`. ELU is increasing, so the ends
-    /// come from the ends of `x` (proofs/enclosures.md, ELU).
+    /// Encloses `ELU_α(x)`: `x` for `x ≥ 0`, `α(e^x − 1)` below, for `α ≠ 0`;
+    /// the ends are multiples of `2^−bits`. For `α > 0` ELU is increasing, so
+    /// the ends come from the ends of `x`; for `α < 0` it decreases on
+    /// `(−∞, 0]` (from `−α` towards 0) and increases on `[0, ∞)`, so its
+    /// minimum 0 is at 0 and the maximum at an end (proofs/enclosures.md, ELU).
     public static func elu(_ x: RationalInterval, alpha: Rational, bits: Int = 80) -> RationalInterval {
         checkPrecision(bits)
-        precondition(alpha.sign > 0, "Enclosure.elu: alpha must be positive")
+        precondition(!alpha.isZero, "Enclosure.elu: alpha must not be 0 (ELU with α = 0 is ReLU)")
+        // A rational ≥ ELU(a) (`up`) or ≤ ELU(a) at the point a.
         func bound(_ a: Rational, up: Bool) -> Rational {
             if a.sign >= 0 { return a }
-            // a < 0 ≤ argumentLimit, so expUp exists; e^a ∈ [expDown, expUp] and α > 0.
-            let e = up ? expUp(a, bits: bits)! : expDown(a, bits: bits)
+            // a < 0 ≤ argumentLimit, so expUp exists; e^a ∈ [expDown, expUp], and
+            // α(e − 1) is increasing in e for α > 0, decreasing for α < 0.
+            let e = up == (alpha.sign > 0) ? expUp(a, bits: bits)! : expDown(a, bits: bits)
             return alpha * (e - .one)
         }
+        if alpha.sign > 0 || x.lower.sign >= 0 {
+            // Increasing on x: the ends.
+            return RationalInterval(
+                unchecked: bound(x.lower, up: false).roundedDown(toBits: bits),
+                bound(x.upper, up: true).roundedUp(toBits: bits))
+        }
+        if x.upper.sign <= 0 {
+            // α < 0 and x ⊆ (−∞, 0]: decreasing, so [ELU(x.upper), ELU(x.lower)].
+            return RationalInterval(
+                unchecked: bound(x.upper, up: false).roundedDown(toBits: bits),
+                bound(x.lower, up: true).roundedUp(toBits: bits))
+        }
+        // α < 0 and x.lower < 0 < x.upper: the minimum ELU(0) = 0, the maximum at an end.
         return RationalInterval(
-            unchecked: bound(x.lower, up: false).roundedDown(toBits: bits),
-            bound(x.upper, up: true).roundedUp(toBits: bits))
+            unchecked: .zero, max(bound(x.lower, up: true), x.upper).roundedUp(toBits: bits))
     }
 
-    /// Encloses the derivative of `ELU_α` over `x`: `αe^z` for `z < 0`, 1 for
-    /// `z > 0`, and at 0 both one-sided derivatives `α` and 1 (so the result
-    /// holds every Clarke gradient, which is what mean-value arguments over an
-    /// interval holding the kink need; proofs/enclosures.md, ELU).
+    /// Encloses the derivative of `ELU_α` over `x` (`α ≠ 0`): `αe^z` for
+    /// `z < 0`, 1 for `z > 0`, and at 0 both one-sided derivatives `α` and 1
+    /// (so the result holds every Clarke gradient, which is what mean-value
+    /// arguments over an interval holding the kink need; proofs/enclosures.md, ELU).
     public static func eluDerivative(_ x: RationalInterval, alpha: Rational, bits: Int = 80) -> RationalInterval {
         checkPrecision(bits)
-        precondition(alpha.sign > 0, "Enclosure.elu: alpha must be positive")
+        precondition(!alpha.isZero, "Enclosure.elu: alpha must not be 0 (ELU with α = 0 is ReLU)")
         var lower: Rational? = nil, upper: Rational? = nil
         func include(_ lo: Rational, _ hi: Rational) {
             lower = min(lower ?? lo, lo)
             upper = max(upper ?? hi, hi)
         }
         if x.lower.sign <= 0 {
-            // αe^z increases on (−∞, 0]: its range over [x.lower, min(x.upper, 0)].
+            // αe^z is monotone on (−∞, 0]: its range over [x.lower, min(x.upper, 0)] lies
+            // between α·e^x.lower and α·e^top, each bounded by e^z's enclosure times α.
             let top = min(x.upper, .zero)
-            include(alpha * expDown(x.lower, bits: bits), alpha * expUp(top, bits: bits)!)
+            let a = alpha * expDown(x.lower, bits: bits), b = alpha * expUp(top, bits: bits)!
+            // α > 0: increasing, [α·e⁻(lo), α·e⁺(top)]; α < 0: decreasing, and
+            // multiplying by α flips the bounds: [α·e⁺(top), α·e⁻(lo)].
+            if alpha.sign > 0 { include(a, b) } else { include(b, a) }
         }
         if x.upper.sign >= 0 { include(.one, .one) }
         return RationalInterval(unchecked: lower!.roundedDown(toBits: bits), upper!.roundedUp(toBits: bits))

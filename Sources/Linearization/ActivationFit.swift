@@ -61,6 +61,12 @@ public enum ActivationFit {
     ///   through the joints where the error reaches `+ε`, for the least `ε`
     ///   found by bisection.
     ///
+    /// ELU with `α < 0` (decreasing and concave on `(−∞, 0]`): the fit of
+    /// ELU with `|α|` by the same method, its pieces left of 0 reflected
+    /// (`y ↦ −y`, as `ELU_α = −ELU_|α|` there) and `y = x` right of 0; the
+    /// reflected error is the same, and 0 stays a breakpoint (Algorithm 1 puts
+    /// its first tangent at 0⁻ even for `α = −1`). ``concaveELU(_:pieces:method:)``.
+    ///
     /// SiLU and GELU (not monotone, not convex; ``InterpolationFitSearch``):
     /// both methods give the same fit, `0` left of the first breakpoint,
     /// `y = x` right of the last, and linear interpolation of `f` at the
@@ -78,6 +84,11 @@ public enum ActivationFit {
         let key = FitKey(f: f, pieces: n, method: method)
         if let known = fitMemo.withLock({ $0[key] }) { return known }
         let p: PiecewiseLinearFunction
+        if case .elu(let alpha) = f, alpha.sign < 0 {
+            p = try concaveELU(alpha, pieces: n, method: method)
+            fitMemo.withLock { $0[key] = p }
+            return p
+        }
         if f.isNonMonotone {
             p = try InterpolationFitSearch(f: f).fit(pieces: n)
             fitMemo.withLock { $0[key] = p }
@@ -156,6 +167,34 @@ public enum ActivationFit {
             throw ActivationFitError("the equal-error search failed for \(f.description) with \(n) pieces")
         }
         return try exactConvexFit(f, found.lines, error: 2 * found.eps, method: "the equal-error fit", pieces: n)
+    }
+
+    /// The fit of ELU with `α < 0`: the float lines of the `|α|` fit, negated
+    /// but for the last, `y = x`. For `x ≤ 0`, `ELU_α(x) = −ELU_|α|(x)`, so the
+    /// reflected lines are as close to `ELU_α` as the originals to `ELU_|α|`;
+    /// the line before `y = x` passes through the origin (intercept 0 stays
+    /// 0), so the pieces still meet in order and 0 is the kink's breakpoint.
+    static func concaveELU(_ alpha: Rational, pieces n: Int, method: FitMethod) throws -> PiecewiseLinearFunction {
+        let f = SmoothActivation.elu(alpha: alpha)
+        let mirror = SmoothActivation.elu(alpha: -alpha)
+        let floatLines: [FloatLine], error: Double, name: String
+        switch method {
+        case .algorithm1:
+            let search = ConvexFitSearch(f: mirror, tangentAtOrigin: true)
+            guard let points = search.tangentPoints(pieces: n) else {
+                throw ActivationFitError("Algorithm 1 cannot place \(n - 2) distinct tangents for \(f.description) on its 2^-20 grid")
+            }
+            floatLines = search.lines(tangentPoints: points)
+            error = search.worst(floatLines).error
+            name = "Algorithm 1"
+        case .equalError:
+            guard let found = ConvexFitSearch(f: mirror).fit(pieces: n) else {
+                throw ActivationFitError("the equal-error search failed for \(f.description) with \(n) pieces")
+            }
+            (floatLines, error, name) = (found.lines, 2 * found.eps, "the equal-error fit")
+        }
+        let reflected = floatLines.dropLast().map { FloatLine(slope: -$0.slope, intercept: -$0.intercept) } + [floatLines.last!]
+        return try exactConvexFit(f, reflected, error: error, method: name, pieces: n)
     }
 
     /// Rounds a softplus or ELU fit's lines; for ELU `y = x` stays exact (no

@@ -13,6 +13,10 @@ import Synchronization
 /// The search behind the fits of softplus and ELU.
 struct ConvexFitSearch {
     let f: SmoothActivation
+    /// Makes Algorithm 1 put its first tangent at 0⁻ even for ELU with
+    /// `α = 1` (where that tangent is `y = x` itself), so that the fit's
+    /// mirror image for `α = −1` keeps its kink at 0 as a breakpoint.
+    var tangentAtOrigin = false
 
     /// The right line `y = x`.
     static let identityLine = FloatLine(slope: 1, intercept: 0)
@@ -51,13 +55,17 @@ struct ConvexFitSearch {
     /// The `n − 2` tangent points of the `n`-piece fit (for ELU with `α ≠ 1`,
     /// 0 first), each rounded to Algorithm 1's grid; nil when a rounded point repeats.
     func tangentPoints(pieces n: Int) -> [Double]? {
-        let first: [Double] = endsAtOrigin && slopeAtOrigin != 1 ? [0] : []
-        return greedyTangentPoints(count: n - 2, start: first, keepAtLeast: 0, cache: Self.sequences, key: f) {
-            worst(lines(tangentPoints: $0)).x
+        let first: [Double] = endsAtOrigin && (slopeAtOrigin != 1 || tangentAtOrigin) ? [0] : []
+        let worstPoint = { (points: [Double]) in worst(lines(tangentPoints: points)).x }
+        if tangentAtOrigin {
+            return greedyTangentPoints(count: n - 2, start: first, keepAtLeast: 0, cache: Self.sequencesFromOrigin, key: f,
+                                       worstPoint: worstPoint)
         }
+        return greedyTangentPoints(count: n - 2, start: first, keepAtLeast: 0, cache: Self.sequences, key: f, worstPoint: worstPoint)
     }
 
     private static let sequences = Mutex<[SmoothActivation: [Double]]>([:])
+    private static let sequencesFromOrigin = Mutex<[SmoothActivation: [Double]]>([:])
 
     // MARK: Equal error
 

@@ -17,7 +17,9 @@ public enum Activation: Hashable, Sendable {
     case tanh
     /// `log(1 + e^x)` (ONNX `Softplus`).
     case softplus
-    /// `x` for `x ≥ 0`, `alpha · (e^x − 1)` below (ONNX `Elu`); `alpha > 0`.
+    /// `x` for `x ≥ 0`, `alpha · (e^x − 1)` below (ONNX `Elu`); `alpha ≠ 0`
+    /// (the loaders read `alpha = 0`, which is ReLU, as ``relu``). For
+    /// `alpha < 0` it is not monotone: it decreases on `(−∞, 0]` from `−alpha` to 0.
     case elu(alpha: Rational)
     /// SiLU (Swish) `x·σ(x)` (ONNX `Mul(x, Sigmoid(x))`).
     case silu
@@ -26,10 +28,11 @@ public enum Activation: Hashable, Sendable {
     /// `divisor` is what torch's legacy exporter writes below opset 20:
     /// `Div(x, float32(√2))`, whose real-number meaning is that rational.
     case gelu(divisor: Rational?)
-    /// GELU's tanh approximation `x·(1 + tanh(√(2/π)(x + 0.044715x³)))/2`
-    /// (ONNX `Gelu` with approximate="tanh"; the constants are the real
-    /// numbers the ONNX spec writes).
-    case geluTanh
+    /// GELU's tanh approximation `x·(1 + tanh(c(x + kx³)))/2`: with
+    /// `constants` nil, `c = √(2/π)` and `k = 0.044715`, the real numbers the
+    /// ONNX spec writes (ONNX `Gelu` with approximate="tanh"); otherwise a
+    /// file's exact rationals (torch's node-by-node chain below opset 20).
+    case geluTanh(constants: GeluTanhConstants?)
 
     /// The name used by `inspect`, the JSON model format and error messages.
     public var name: String {
@@ -73,7 +76,8 @@ public enum Activation: Hashable, Sendable {
         case .elu(let alpha): x >= 0 ? x : alpha.nearestDouble * Foundation.expm1(x)
         case .silu: x >= 0 ? x / (1 + Foundation.exp(-x)) : x * Foundation.exp(x) / (1 + Foundation.exp(x))
         case .gelu(let divisor): 0.5 * x * (1 + Foundation.erf(x / (divisor?.nearestDouble ?? 2.0.squareRoot())))
-        case .geluTanh: 0.5 * x * (1 + Foundation.tanh((2 / Double.pi).squareRoot() * (x + 0.044715 * x * x * x)))
+        case .geluTanh(let constants):
+            { let (c, k) = Activation.geluTanhDoubles(constants); return 0.5 * x * (1 + Foundation.tanh(c * (x + k * x * x * x))) }()
         }
     }
 
@@ -94,11 +98,17 @@ public enum Activation: Hashable, Sendable {
             let c = divisor?.nearestDouble ?? 2.0.squareRoot()
             return 0.5 * (1 + Foundation.erf(x / c)) + x * Foundation.exp(-(x / c) * (x / c)) / (c * Double.pi.squareRoot())
         }()
-        case .geluTanh: {
-            let c = (2 / Double.pi).squareRoot(), t = Foundation.tanh(c * (x + 0.044715 * x * x * x))
-            return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)
+        case .geluTanh(let constants): {
+            let (c, k) = Activation.geluTanhDoubles(constants), t = Foundation.tanh(c * (x + k * x * x * x))
+            return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * k * x * x)
         }()
         }
+    }
+
+    /// The tanh-GELU's `c` and `k` in floating point (search and display only).
+    static func geluTanhDoubles(_ constants: GeluTanhConstants?) -> (Double, Double) {
+        guard let constants else { return ((2 / Double.pi).squareRoot(), 0.044715) }
+        return (constants.scale.nearestDouble, constants.cubic.nearestDouble)
     }
 
     /// The activation in exact arithmetic; nil for the smooth activations,

@@ -14,9 +14,11 @@ import Foundation
 /// `"1.25e-3"`) or JSON numbers, both read exactly; a JSON number with more
 /// digits than can be read exactly is rejected. Activations: identity, relu,
 /// leaky-relu (with `"slope"`), hard-tanh (optional `"lower"`, `"upper"`,
-/// default −1 and 1), sigmoid, tanh, softplus, elu (optional `"alpha"` > 0,
-/// default 1), silu, gelu (the exact `x·Φ(x)`; with `"divisor"` c > 0,
-/// `x·(1 + erf(x/c))/2`), gelu-tanh. `"inputs"` is optional and checked.
+/// default −1 and 1), sigmoid, tanh, softplus, elu (optional `"alpha"`,
+/// default 1; any sign, and `"alpha": 0` is read as relu), silu, gelu (the exact `x·Φ(x)`; with `"divisor"` c > 0,
+/// `x·(1 + erf(x/c))/2`), gelu-tanh (optional `"scale"` c and `"cubic"` k,
+/// both or neither: `x·(1 + tanh(c(x + kx³)))/2`, default √(2/π) and
+/// 0.044715). `"inputs"` is optional and checked.
 ///
 /// The file has one meaning: it must pass `StrictJSON.validate` (one JSON
 /// value, UTF-8, no key twice), and a key the format does not define is an
@@ -61,10 +63,20 @@ public enum JSONModelFormat {
             case "softplus": activation = .softplus
             case "elu":
                 let alpha = layer.alpha?.value ?? .one
-                guard alpha.sign > 0 else { throw InputError("\(place): elu needs \"alpha\" > 0, got \(alpha)") }
-                activation = .elu(alpha: alpha)
+                // α = 0 is max(0, x) exactly: ReLU.
+                activation = alpha.isZero ? .relu : .elu(alpha: alpha)
             case "silu": activation = .silu
-            case "gelu-tanh": activation = .geluTanh
+            case "gelu-tanh":
+                switch (layer.scale?.value, layer.cubic?.value) {
+                case (nil, nil): activation = .geluTanh(constants: nil)
+                case (let c?, let k?):
+                    guard let constants = GeluTanhConstants(scale: c, cubic: k) else {
+                        throw InputError("\(place): gelu-tanh needs \"scale\" and \"cubic\" within 2^-10 (relative) of √(2/π) and 0.044715, got \(c) and \(k)")
+                    }
+                    activation = .geluTanh(constants: constants)
+                default:
+                    throw InputError("\(place): gelu-tanh needs both \"scale\" and \"cubic\", or neither (the spec's √(2/π) and 0.044715)")
+                }
             case "gelu":
                 let divisor = layer.divisor?.value
                 if let divisor, divisor.sign <= 0 { throw InputError("\(place): gelu needs \"divisor\" > 0, got \(divisor)") }
@@ -124,6 +136,7 @@ public enum JSONModelFormat {
                 case .hardTanh(let lower, let upper): entry.lower = ExactNumber(lower); entry.upper = ExactNumber(upper)
                 case .elu(let alpha): entry.alpha = ExactNumber(alpha)
                 case .gelu(let divisor?): entry.divisor = ExactNumber(divisor)
+                case .geluTanh(let constants?): entry.scale = ExactNumber(constants.scale); entry.cubic = ExactNumber(constants.cubic)
                 default: break
                 }
                 if let radius = layer.weightRadius {
@@ -147,10 +160,13 @@ public enum JSONModelFormat {
             var slope: ExactNumber?
             var lower: ExactNumber?
             var upper: ExactNumber?
-            /// ELU's `α` (default 1).
+            /// ELU's `α` (default 1; 0 reads as relu).
             var alpha: ExactNumber?
             /// GELU's divisor `c` (absent: √2, the exact GELU).
             var divisor: ExactNumber?
+            /// The tanh GELU's `c` and `k` (both absent: √(2/π) and 0.044715).
+            var scale: ExactNumber?
+            var cubic: ExactNumber?
             /// A layer whose weights are a rational within a rigorous radius of
             /// the model's (`DenseLayer.weightRadius`), row by row like `weights`.
             var weightRadius: [[ExactNumber]]?
@@ -278,6 +294,8 @@ extension JSONModelFormat.Document.Layer {
         upper = try container.decodeIfPresent(JSONModelFormat.ExactNumber.self, forKey: .upper)
         alpha = try container.decodeIfPresent(JSONModelFormat.ExactNumber.self, forKey: .alpha)
         divisor = try container.decodeIfPresent(JSONModelFormat.ExactNumber.self, forKey: .divisor)
+        scale = try container.decodeIfPresent(JSONModelFormat.ExactNumber.self, forKey: .scale)
+        cubic = try container.decodeIfPresent(JSONModelFormat.ExactNumber.self, forKey: .cubic)
         weightRadius = try container.decodeIfPresent([[JSONModelFormat.ExactNumber]].self, forKey: .weightRadius)
         biasRadius = try container.decodeIfPresent([JSONModelFormat.ExactNumber].self, forKey: .biasRadius)
     }

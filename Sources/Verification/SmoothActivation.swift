@@ -22,6 +22,9 @@ import NeuralNetwork
 ///   asymptotes `y = −α` at −∞ and `y = x` (exactly, for `x ≥ 0`); convex on
 ///   ℝ when `α ≤ 1`, not when `α > 1`, so 0 is always a curvature change
 ///   point and never straddled by an error cell (Lemma 8).
+/// - ELU with `α < 0`: not monotone — decreasing and concave on `(−∞, 0]`
+///   (from `−α > 0` at −∞ to 0), linear on `[0, ∞)`, with its minimum 0 at the
+///   kink 0; asymptotes `y = −α` and `y = x` (Lemma 8′).
 /// - SiLU `x·σ(x)`, GELU `x·(1 + erf(x/c))/2` (`c = √2`: the exact GELU) and
 ///   GELU's tanh approximation:
 ///   not monotone (one minimum, enclosed), convex between their two
@@ -38,15 +41,18 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
     case tanh
     /// `log(1 + e^x)`.
     case softplus
-    /// `x` for `x ≥ 0`, `α(e^x − 1)` below; `alpha > 0`.
+    /// `x` for `x ≥ 0`, `α(e^x − 1)` below; `alpha ≠ 0` (`α = 0` is ReLU,
+    /// piecewise linear; `α < 0` is not monotone).
     case elu(alpha: Rational)
     /// SiLU (Swish) `x·σ(x)`.
     case silu
     /// GELU `x·(1 + erf(x/c))/2` with `c = divisor`; `c = √2` (the exact
     /// GELU `x·Φ(x)`) when `divisor` is nil. `divisor > 0`.
     case gelu(divisor: Rational?)
-    /// GELU's tanh approximation `x·(1 + tanh(√(2/π)(x + 0.044715x³)))/2`.
-    case geluTanh
+    /// GELU's tanh approximation `x·(1 + tanh(c(x + kx³)))/2`: the ONNX
+    /// spec's `c = √(2/π)`, `k = 0.044715` when `constants` is nil, else a
+    /// file's exact rationals.
+    case geluTanh(constants: GeluTanhConstants?)
 
     /// The smooth activation of a layer; nil for piecewise-linear ones.
     public init?(_ activation: Activation) {
@@ -57,7 +63,7 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
         case .elu(let alpha): self = .elu(alpha: alpha)
         case .silu: self = .silu
         case .gelu(let divisor): self = .gelu(divisor: divisor)
-        case .geluTanh: self = .geluTanh
+        case .geluTanh(let constants): self = .geluTanh(constants: constants)
         default: return nil
         }
     }
@@ -66,16 +72,20 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
     /// whose fits are symmetric.
     public static let sigmoidal: [SmoothActivation] = [.sigmoid, .tanh]
 
-    /// One of each kind, ELU with `α` below, at and above 1 (tests and benchmarks).
+    /// One of each kind, ELU with `α` below, at and above 1 and negative
+    /// (tests and benchmarks).
     public static let examples: [SmoothActivation] = [
-        .sigmoid, .tanh, .softplus, .elu(alpha: Rational(1, 2)), .elu(alpha: .one), .elu(alpha: 2), .silu, .gelu(divisor: nil), .geluTanh,
+        .sigmoid, .tanh, .softplus, .elu(alpha: Rational(1, 2)), .elu(alpha: .one), .elu(alpha: 2), .elu(alpha: Rational(-1, 2)),
+        .silu, .gelu(divisor: nil), .geluTanh(constants: nil),
     ]
 
-    /// The activations that are not monotone and change curvature at two
-    /// enclosed inflection points (SiLU and both GELUs).
+    /// The activations that are not monotone: SiLU and both GELUs (which
+    /// change curvature at two enclosed inflection points) and ELU with
+    /// `α < 0` (decreasing on `(−∞, 0]`, its kink at 0 the only change point).
     public var isNonMonotone: Bool {
         switch self {
         case .silu, .gelu, .geluTanh: true
+        case .elu(let alpha): alpha.sign < 0
         default: false
         }
     }
@@ -101,11 +111,13 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The name, with `α` for ELU and a rational divisor for GELU:
-    /// `elu(alpha 1/2)`, `gelu(divisor 3/2)`.
+    /// The name, with `α` for ELU, a rational divisor for GELU and a file's
+    /// constants for the tanh form: `elu(alpha 1/2)`, `gelu(divisor 3/2)`,
+    /// `gelu-tanh(scale c, cubic k)`.
     public var description: String {
         if case .elu(let alpha) = self { return "elu(alpha \(alpha))" }
         if case .gelu(let divisor?) = self { return "gelu(divisor \(divisor))" }
+        if case .geluTanh(let constants?) = self { return "gelu-tanh(\(constants))" }
         return name
     }
 
@@ -114,6 +126,13 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
     var geluDivisor: RationalInterval {
         if case .gelu(let divisor?) = self { return RationalInterval(point: divisor) }
         return Enclosure.narrowSquareRootOfTwo
+    }
+
+    /// The tanh-GELU's `c`, enclosed (a point for a file's rational `c`,
+    /// ``Enclosure/squareRootOfTwoOverPi`` for `√(2/π)`), and its exact `k`.
+    var geluTanhConstants: (scale: RationalInterval, cubic: Rational) {
+        if case .geluTanh(let constants?) = self { return (RationalInterval(point: constants.scale), constants.cubic) }
+        return (Enclosure.squareRootOfTwoOverPi, Enclosure.geluTanhCubic)
     }
 
     /// SiLU and GELU: exact rational intervals holding the inflection points
@@ -125,7 +144,8 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .silu: [-Enclosure.siluInflection, Enclosure.siluInflection]
         case .gelu: [-geluDivisor, geluDivisor]
-        case .geluTanh: [-Enclosure.geluTanhInflection, Enclosure.geluTanhInflection]
+        case .geluTanh:
+            { let (c, k) = geluTanhConstants, r = Enclosure.geluTanhInflection(scale: c, cubic: k); return [-r, r] }()
         default: []
         }
     }
@@ -168,7 +188,10 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
             return -positive.lower <= middle && middle <= positive.lower ? .convex : .concave
         case .sigmoid, .tanh: return b.sign <= 0 ? .convex : .concave
         case .softplus: return .convex
-        case .elu: return .convex  // convex on (−∞, 0], linear (so convex) on [0, ∞)
+        case .elu(let alpha):
+            // On (−∞, 0], f'' = αe^x: convex for α > 0, concave for α < 0 (Lemmas 8, 8′);
+            // linear (so both) on [0, ∞).
+            return b.sign <= 0 && alpha.sign < 0 ? .concave : .convex
         }
     }
 
@@ -209,7 +232,7 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
         case .elu(let alpha): Activation.elu(alpha: alpha).callAsFunction(x)
         case .silu: Activation.silu.callAsFunction(x)
         case .gelu(let divisor): Activation.gelu(divisor: divisor).callAsFunction(x)
-        case .geluTanh: Activation.geluTanh.callAsFunction(x)
+        case .geluTanh(let constants): Activation.geluTanh(constants: constants).callAsFunction(x)
         }
     }
 
@@ -231,8 +254,8 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
             return Activation.silu.derivative(x)
         case .gelu(let divisor):
             return Activation.gelu(divisor: divisor).derivative(x)
-        case .geluTanh:
-            return Activation.geluTanh.derivative(x)
+        case .geluTanh(let constants):
+            return Activation.geluTanh(constants: constants).derivative(x)
         }
     }
 
@@ -246,7 +269,7 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
         case .elu(let alpha): Enclosure.elu(x, alpha: alpha, bits: bits)
         case .silu: Enclosure.silu(x, bits: bits)
         case .gelu: Enclosure.gelu(x, divisor: geluDivisor, bits: bits)
-        case .geluTanh: Enclosure.geluTanh(x, bits: bits)
+        case .geluTanh: Enclosure.geluTanh(x, scale: geluTanhConstants.scale, cubic: geluTanhConstants.cubic, bits: bits)
         }
     }
 
@@ -260,19 +283,19 @@ public enum SmoothActivation: Sendable, Hashable, CustomStringConvertible {
         case .elu(let alpha): Enclosure.eluDerivative(x, alpha: alpha, bits: bits)
         case .silu: Enclosure.siluDerivative(x, bits: bits)
         case .gelu: Enclosure.geluDerivative(x, divisor: geluDivisor, bits: bits)
-        case .geluTanh: Enclosure.geluTanhDerivative(x, bits: bits)
+        case .geluTanh: Enclosure.geluTanhDerivative(x, scale: geluTanhConstants.scale, cubic: geluTanhConstants.cubic, bits: bits)
         }
     }
 
     /// The global Lipschitz constant `sup |σ'|`: 1/4 for sigmoid, 1 for tanh
-    /// and softplus, `max(α, 1)` for ELU; for SiLU and GELU an upper bound
+    /// and softplus, `max(|α|, 1)` for ELU; for SiLU and GELU an upper bound
     /// on `f'(r)` (`f'` is largest at the inflection point `r`, and
     /// `f'(−x) = 1 − f'(x)`, so `|f'| ≤ f'(r)`; Lemmas 10–11).
     public var lipschitz: Rational {
         switch self {
         case .sigmoid: Rational(1, 4)
         case .tanh, .softplus: .one
-        case .elu(let alpha): max(alpha, .one)
+        case .elu(let alpha): max(alpha.magnitude, .one)
         case .silu, .gelu, .geluTanh: derivativeEnclosure(inflectionZones[1]).upper
         }
     }

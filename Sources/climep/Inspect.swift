@@ -50,6 +50,11 @@ struct Inspect: ParsableCommand {
             switch layer.activation {
             case .leakyReLU(let slope): activation += " (slope \(slope))"
             case .hardTanh(let lower, let upper): activation += " [\(lower), \(upper)]"
+            case .elu(let alpha): activation += " (alpha \(alpha))"
+            case .gelu(let divisor?): activation += " (divisor \(divisor) ≈ \(divisor.nearestDouble))"
+            case .geluTanh(let constants?):
+                // The file's own constants (torch's float32 ones), not √(2/π) and 0.044715.
+                activation += " (c = \(constants.scale) ≈ \(constants.scale.nearestDouble), k = \(constants.cubic) ≈ \(constants.cubic.nearestDouble))"
             default: break
             }
             let radius = layer.isExact ? "" : ", weights within a rigorous radius of the file's (inexact fold)"

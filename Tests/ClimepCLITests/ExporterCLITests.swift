@@ -40,6 +40,32 @@ import Testing
         #expect(human.stdout.contains("folded      BatchNormalization '/bn/BatchNormalization' into layer 1, as a nearby rational"))
     }
 
+    /// torch's node-by-node tanh GELU (opset 17) loads with the file's float32
+    /// constants, which `inspect` states; the same export with its cubic
+    /// constant 0.044715f replaced by 0.5f (bytes patched here) is not that
+    /// function and is refused: exit 2, one line naming the nodes.
+    @Test func torchsTanhGELUChainShowsItsConstantsAndAWrongOneIsRefused() throws {
+        let path = Self.path("torch_legacy_opset17_gelu_tanh")
+        let human = try Climep.run(["inspect", path])
+        #expect(human.status == 0, "\(human.stderr)")
+        #expect(human.stdout.contains("gelu-tanh (c = "), "\(human.stdout)")
+        #expect(human.stdout.contains("≈ 0.7978845834732056") && human.stdout.contains("≈ 0.044714998453855515"), "\(human.stdout)")
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let k = withUnsafeBytes(of: Float(0.044715).bitPattern.littleEndian, Array.init)
+        let half = withUnsafeBytes(of: Float(0.5).bitPattern.littleEndian, Array.init)
+        var patched = 0
+        for i in 0...(bytes.count - 4) where Array(bytes[i..<(i + 4)]) == k {
+            bytes.replaceSubrange(i..<(i + 4), with: half)
+            patched += 1
+        }
+        #expect(patched == 2)  // one constant per layer
+        let broken = try Climep.temporaryFile("", suffix: ".onnx")
+        try Data(bytes).write(to: URL(fileURLWithPath: broken))
+        let result = try Climep.run(["inspect", broken])
+        #expect(result.status == 2 && result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("/1/Mul_2") && result.stderr.contains("0.044715"), "\(result.stderr)")
+    }
+
     @Test func aFirstLayersOwnBiasIsNotListedAsFolded() throws {
         // skl2onnx writes MatMul + Add: before the fix, "Add" was reported as folded input normalisation.
         #expect(try Self.inspect(Fixtures.path("models/sk_moons_relu_bin.onnx")).foldedIntoFirstLayer.isEmpty)

@@ -5,7 +5,8 @@ import NeuralNetwork
 import Testing
 import Verification
 
-/// SiLU and GELU models exported by torch, certified by `climep certify`:
+/// SiLU, GELU (the tanh form also from torch's node-by-node chains below
+/// opset 20) and ELU (α = −0.5) models exported by torch, certified by `climep certify`:
 /// the certificate checks, and at sampled points of the box the model's
 /// logits `f` (enclosed at 200 bits, layer by layer, from σ and erf) and the
 /// certificate's linearization `g` (exact) differ by no more than the
@@ -31,7 +32,8 @@ import Verification
         return values
     }
 
-    @Test(arguments: ["torch_legacy_silu", "torch_dynamo_gelu", "torch_legacy_opset18_gelu", "torch_dynamo_gelu_tanh"])
+    @Test(arguments: ["torch_legacy_silu", "torch_dynamo_gelu", "torch_legacy_opset18_gelu", "torch_dynamo_gelu_tanh",
+                      "torch_dynamo_elu_negative", "torch_legacy_opset17_gelu_tanh", "torch_dynamo_opset18_gelu_tanh"])
     func certifiesChecksAndBoundsTheSampledError(name: String) throws {
         let model = Fixtures.path("exporters/\(name).onnx")
         let out = temporaryPath(".json")

@@ -5,6 +5,9 @@ How to run (from anywhere; paths are relative to this file):
 
     pip install 'torch==2.13.0+cpu' onnxscript scikit-learn skl2onnx onnx onnxruntime numpy
     python3 Tests/Fixtures/make_exporter_fixtures.py      # writes Tests/Fixtures/exporters/
+    python3 Tests/Fixtures/make_exporter_fixtures.py --only torch_legacy_opset17_gelu_tanh,...
+        # writes only the named fixtures' files and replaces (or appends) their
+        # entries in manifest.json, leaving every other file's bytes alone
 
 (`pip install torch` alone pulls the CUDA build; the CPU wheel is the one above.)
 
@@ -55,6 +58,18 @@ of that exporter gets:
   at opset 20: Gelu nodes with approximate="tanh".
 * torch_legacy_opset18_gelu: the same model, legacy exporter at opset 18:
   torch's chain Div(x, float32(sqrt 2)) -> Erf -> Add(1) -> Mul(x) -> Mul(0.5).
+* torch_legacy_opset17_gelu_tanh: the tanh-GELU model above, legacy exporter at
+  opset 17 (every legacy opset 11-19 writes the same): torch's node-by-node
+  chain Mul(x, x) -> Mul(x, .) -> Mul(0.044715f, .) -> Add(x, .) ->
+  Mul(sqrt(2/pi)f, .) -> Tanh -> Add(1, .) -> Mul(x, .) -> Mul(0.5, .), the
+  constants float32 (climep: gelu-tanh with exactly those constants).
+* torch_dynamo_opset18_gelu_tanh: the same model, dynamo exporter at opset 18
+  (16, 17 and 19 write the same ops): Pow(x, 3) -> Mul(0.044715f, .) -> Add(x, .) ->
+  Mul(sqrt(2/pi)f, .) -> Tanh -> Add(., 1) -> Mul(0.5, .) -> Mul(x, .).
+* torch_legacy_elu_negative, torch_dynamo_elu_negative: nn.ELU(alpha=-0.5),
+  Elu nodes with alpha -0.5 (not monotone: decreasing on x < 0).
+* torch_legacy_elu_zero: nn.ELU(alpha=0.0), an Elu node with alpha 0, which
+  is ReLU (climep: relu, exact).
 * torch_legacy_hardsigmoid, torch_dynamo_hardsigmoid: nn.Hardsigmoid():
   HardSigmoid nodes with alpha float32(1/6), beta 0.5 (climep: the exact
   affine map alpha*x + beta, then hard-tanh on [0, 1]).
@@ -77,6 +92,7 @@ The models' logits are the last dense layer's output (torch: the graph
 output; skl2onnx: the input of the output activation).
 """
 
+import json
 import os
 import shutil
 import sys
@@ -241,6 +257,13 @@ def torch_models():
     assert "Transpose" in e["ops"], e["ops"]
     e["layers"] = dense(4, 6, 3)
     out.append(e)
+    return out + torch_smooth_models()
+
+
+def torch_smooth_models():
+    """The smooth and composite activations (selectable with --only)."""
+    import torch
+    out = []
 
     def smooth_layers(d, h, k, name):
         return [{"inputs": d, "outputs": h, "activation": name}, {"inputs": h, "outputs": h, "activation": name},
@@ -252,8 +275,12 @@ def torch_models():
     for seed, tag, act, op, name in [(16, "softplus", torch.nn.Softplus(), "Softplus", "softplus"),
                                      (17, "elu_half", torch.nn.ELU(alpha=0.5), "Elu", "elu")]:
         X, y = dataset(seed)
+        if not any(wanted("torch_%s_%s" % (exporter, tag)) for exporter in ["legacy", "dynamo"]):
+            continue
         m = train(smooth_mlp(4, 8, 3, seed, act), X, y, seed)
         for how, exporter, dynamic in [(legacy, "legacy", True), (dynamo, "dynamo", False)]:
+            if not wanted("torch_%s_%s" % (exporter, tag)):
+                continue
             e = export(m, "torch_%s_%s" % (exporter, tag), (4,), how, seed, X, dynamic=dynamic)
             assert op in e["ops"], e["ops"]
             if tag == "softplus" and exporter == "dynamo":
@@ -263,17 +290,29 @@ def torch_models():
 
     legacy18 = lambda mod, x, p: torch.onnx.export(mod, (x,), p, dynamo=False, opset_version=18, input_names=["x"],
                                                    dynamic_axes={"x": {0: "batch"}})
+    legacy17 = lambda mod, x, p: torch.onnx.export(mod, (x,), p, dynamo=False, opset_version=17, input_names=["x"],
+                                                   dynamic_axes={"x": {0: "batch"}})
+    dynamo18 = lambda mod, x, p: torch.onnx.export(mod, (x,), p, opset_version=18)
     for seed, tag, act, op, name, ways in [
             (18, "silu", torch.nn.SiLU(), "Mul", "silu", [(legacy, "legacy", True), (dynamo, "dynamo", False)]),
             (19, "gelu", torch.nn.GELU(), "Gelu", "gelu", [(legacy, "legacy", True), (dynamo, "dynamo", False)]),
             (19, "gelu", torch.nn.GELU(), "Erf", "gelu", [(legacy18, "legacy_opset18", True)]),
             (21, "gelu_tanh", torch.nn.GELU(approximate="tanh"), "Gelu", "gelu-tanh",
              [(legacy, "legacy", True), (dynamo, "dynamo", False)]),
+            (21, "gelu_tanh", torch.nn.GELU(approximate="tanh"), "Tanh", "gelu-tanh",
+             [(legacy17, "legacy_opset17", True), (dynamo18, "dynamo_opset18", False)]),
+            (24, "elu_negative", torch.nn.ELU(alpha=-0.5), "Elu", "elu",
+             [(legacy, "legacy", True), (dynamo, "dynamo", False)]),
+            (25, "elu_zero", torch.nn.ELU(alpha=0.0), "Elu", "relu", [(legacy, "legacy", True)]),
             (20, "hardsigmoid", torch.nn.Hardsigmoid(), "HardSigmoid", "hard-tanh",
              [(legacy, "legacy", True), (dynamo, "dynamo", False)])]:
         X, y = dataset(seed)
+        if not any(wanted("torch_%s_%s" % (exporter, tag)) for _, exporter, _ in ways):
+            continue
         m = train(smooth_mlp(4, 8, 3, seed, act), X, y, seed)
         for how, exporter, dynamic in ways:
+            if not wanted("torch_%s_%s" % (exporter, tag)):
+                continue
             e = export(m, "torch_%s_%s" % (exporter, tag), (4,), how, seed, X, dynamic=dynamic)
             assert op in e["ops"], e["ops"]
             e["layers"] = smooth_layers(4, 8, 3, name)
@@ -361,11 +400,34 @@ def sklearn_models():
     return [entry(name, model, 4, stats, box, [], layers, exporter="skl2onnx " + skl2onnx.__version__)]
 
 
+ONLY = None  # the fixture names of --only, or None for all
+
+
+def wanted(name):
+    return ONLY is None or name in ONLY
+
+
 def main():
-    if os.path.isdir(OUT):
-        shutil.rmtree(OUT)
-    os.makedirs(OUT)
-    manifest = torch_models() + tf2onnx_models() + sklearn_models()
+    global ONLY
+    if len(sys.argv) == 3 and sys.argv[1] == "--only":
+        ONLY = set(sys.argv[2].split(","))
+    elif len(sys.argv) != 1:
+        sys.exit("usage: make_exporter_fixtures.py [--only NAME,NAME,...]")
+    if ONLY is None:
+        if os.path.isdir(OUT):
+            shutil.rmtree(OUT)
+        os.makedirs(OUT)
+        manifest = torch_models() + tf2onnx_models() + sklearn_models()
+    else:
+        # Only the smooth-activation torch fixtures are selectable (the others are written in one pass).
+        written = torch_smooth_models()
+        missing = ONLY - {e["name"] for e in written}
+        if missing:
+            sys.exit("make_exporter_fixtures.py: --only names no selectable fixture %s" % sorted(missing))
+        with open(os.path.join(OUT, "manifest.json")) as fh:
+            old = json.load(fh)
+        new = {e["name"]: e for e in written}
+        manifest = [new.pop(e["name"], e) for e in old] + list(new.values())
     for e in manifest:
         print("exporters: %-40s %s%s" % (e["name"], " ".join(e["ops"]),
                                          "  external: %s" % e["externalData"] if e["externalData"] else ""))

@@ -3,11 +3,14 @@ import Linearization
 import Verification
 import Testing
 
-/// Softplus and ELU: enclosures, fits whose outer pieces follow the
-/// asymptotic lines, certified errors, and error tables cut at the curvature
-/// change points.
+/// Softplus and ELU (α of both signs): enclosures, fits whose outer pieces
+/// follow the asymptotic lines, certified errors, and error tables cut at the
+/// curvature change points.
 @Suite struct ConvexActivationTests {
-    static let functions: [SmoothActivation] = [.softplus, .elu(alpha: Rational(1, 2)), .elu(alpha: .one), .elu(alpha: 2)]
+    static let functions: [SmoothActivation] = [
+        .softplus, .elu(alpha: Rational(1, 2)), .elu(alpha: .one), .elu(alpha: 2),
+        .elu(alpha: Rational(-1, 2)), .elu(alpha: -1), .elu(alpha: -2),
+    ]
 
     /// Points where the functions are enclosed, far ones included.
     static let points: [Rational] = [-20_001, -30, Rational(-5, 2), Rational(-1, 3), 0, Rational(1, 7), 2, 40, 20_001]
@@ -43,7 +46,7 @@ import Testing
     /// Every fit: Algorithm 1 has exactly `n` pieces and the equal-error fit
     /// at most `n`; the first piece is horizontal and the last has slope 1;
     /// every ELU fit is exactly `y = x` on `[0, ∞)` and, but for Algorithm 1
-    /// with `α = 1` (no kink), has 0 as a breakpoint;
+    /// with `α = 1` (no kink), has 0 as a breakpoint (`α = −1` included);
     /// the certified error over [−60, 60] is never below the error a 200-bit
     /// enclosure proves at any sampled point, and over [−2000, 2000] it is no
     /// larger (the error is bounded on ℝ, largest near 0).
@@ -116,6 +119,49 @@ import Testing
             let r = RationalInterval(Rational(-7, 2), Rational(5, 2))
             let sampled = grid(r, 800, adding: fit.breakpoints.filter { r.contains($0) }).map { leastMagnitude(enclosedError(f, fit, at: $0)) }.max()!
             #expect(try #require(t.bound(on: r)) >= sampled)
+        }
+    }
+
+    /// ELU with `α < 0` is not monotone: it decreases on `(−∞, 0]` from `−α`
+    /// to its minimum 0 at 0. Recounted without the code under test:
+    /// `ELU_α(x) = −ELU_|α|(x)` for `x ≤ 0`, so its enclosure at a point is
+    /// the negated `|α|` one (up to the last bit of rounding); over an interval
+    /// straddling 0 the lower end is exactly 0 and the upper end holds the
+    /// larger end value; the derivative on `x < 0` is negative; the curvature
+    /// is concave left of 0; each fit's pieces left of 0 are the `|α|` fit's
+    /// reflected (`y ↦ −y`), and its error is the same.
+    @Test func negativeAlphaIsDecreasingAndConcaveLeftOfZero() throws {
+        for alpha in [Rational(-1, 2), Rational(-1), Rational(-2), Rational(-3, 10)] {
+            let f = SmoothActivation.elu(alpha: alpha), g = SmoothActivation.elu(alpha: -alpha)
+            #expect(f.isNonMonotone && f.lipschitz == max(-alpha, 1) && f.lowerAsymptote == -alpha)
+            for z in [Rational(-40), Rational(-5, 2), Rational(-1, 3), Rational(-1, 1 << 20)] {
+                let v = f.enclosure(RationalInterval(point: z), bits: 120), w = g.enclosure(RationalInterval(point: z), bits: 120)
+                let ulp = Rational.one.timesPowerOfTwo(-119)
+                #expect(v.lower >= -w.upper - ulp && v.upper <= -w.lower + ulp && v.lower.sign > 0, "\(f) at \(z)")
+                #expect(f.derivativeEnclosure(RationalInterval(point: z)).upper.sign < 0, "\(f)' at \(z)")
+            }
+            let straddle = f.enclosure(RationalInterval(-3, Rational(1, 10)))
+            let atMinus3 = f.enclosure(RationalInterval(point: -3))
+            #expect(straddle.lower == .zero && straddle.upper >= atMinus3.upper && straddle.upper >= Rational(1, 10))
+            let left = f.enclosure(RationalInterval(-3, -1))
+            #expect(left.lower <= f.enclosure(RationalInterval(point: -1)).lower && left.upper >= atMinus3.upper)
+            #expect(f.curvature(from: -3, to: -1) == .concave && f.curvature(from: 0, to: 2) == .convex)
+            #expect(f.curvature(from: -1, to: 1) == nil)
+            for method in FitMethod.allCases {
+                for n in [3, 5, 8] {
+                    let p = try ActivationFit.fit(f, pieces: n, method: method)
+                    let q = try ActivationFit.fit(g, pieces: n, method: method)
+                    #expect(p.breakpoints.last == .zero && p.lines.last == PiecewiseLinearFunction.Line(slope: .one, intercept: .zero))
+                    if alpha != -1 || method == .equalError {
+                        #expect(p.lines.dropLast() == q.lines.dropLast().map { PiecewiseLinearFunction.Line(slope: -$0.slope, intercept: -$0.intercept) },
+                                "\(f) \(method) n = \(n)")
+                    }
+                    let range = RationalInterval(-30, 30)
+                    let bound = certifiedError(of: p, approximating: f, on: range)
+                    let sampled = grid(range, 1200, adding: p.breakpoints).map { leastMagnitude(enclosedError(f, p, at: $0)) }.max()!
+                    #expect(sampled <= bound && bound.sign > 0, "\(f) \(method) n = \(n)")
+                }
+            }
         }
     }
 

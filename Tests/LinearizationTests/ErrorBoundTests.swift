@@ -52,9 +52,10 @@ func randomPoint(in box: InputBox, using rng: inout some RandomNumberGenerator) 
 
 @Suite struct ErrorBoundSoundnessTests {
     /// Random networks (1–3 hidden layers, sigmoid, tanh, softplus and ELU
-    /// with α below, at and above 1, both fits): no sampled point has |f − g|
-    /// above the certified bound, even at its high-precision upper end.
-    @Test(arguments: [Activation.sigmoid, .tanh, .softplus, .elu(alpha: Rational(1, 2)), .elu(alpha: .one), .elu(alpha: 2)])
+    /// with α below, at and above 1 and negative, both fits): no sampled point
+    /// has |f − g| above the certified bound, even at its high-precision upper end.
+    @Test(arguments: [Activation.sigmoid, .tanh, .softplus, .elu(alpha: Rational(1, 2)), .elu(alpha: .one), .elu(alpha: 2),
+                      .elu(alpha: Rational(-1, 2)), .elu(alpha: -2)])
     func noSampledPointExceedsTheBound(activation: Activation) throws {
         var rng = SplitMix(state: activation == .tanh ? 7 : activation == .sigmoid ? 11 : 13)
         for trial in 0..<12 {

@@ -1,17 +1,24 @@
 import ExactArithmetic
 import Foundation
 import Linearization
+import NeuralNetwork
 import Verification
 import Testing
 
-/// SiLU and GELU: not monotone, convex between two enclosed inflection
-/// points. Enclosures over intervals must hold the minimum, derivative
+/// SiLU and GELU (both forms; the tanh form with the ONNX spec's constants
+/// and with torch's float32 ones): not monotone, convex between two enclosed
+/// inflection points. Enclosures over intervals must hold the minimum, derivative
 /// enclosures the extreme slopes at `±r`; fits and certified errors must
 /// hold against values recomputed here from σ and erf directly.
 @Suite struct NonMonotoneActivationTests {
     /// torch's legacy GELU divides by float32(√2).
     static let float32Root2 = Rational(exactly: Float(2).squareRoot())!
-    static let functions: [SmoothActivation] = [.silu, .gelu(divisor: nil), .gelu(divisor: float32Root2), .geluTanh]
+    /// torch's node-by-node tanh GELU multiplies by float32(√(2/π)) and float32(0.044715).
+    static let float32GeluTanh = GeluTanhConstants(scale: Rational(exactly: Float((2 / Double.pi).squareRoot()))!,
+                                                   cubic: Rational(exactly: Float(0.044715))!)!
+    static let functions: [SmoothActivation] = [
+        .silu, .gelu(divisor: nil), .gelu(divisor: float32Root2), .geluTanh(constants: nil), .geluTanh(constants: float32GeluTanh),
+    ]
 
     /// `f(z)` at a point, at 200 bits, recomputed from its definition with
     /// the monotone building blocks (not via the activation's own enclosure).
@@ -26,11 +33,14 @@ import Testing
             let ends = [Enclosure.erf(RationalInterval(point: z / c.lower), bits: 200), Enclosure.erf(RationalInterval(point: z / c.upper), bits: 200)]
             let e = RationalInterval(min(ends[0].lower, ends[1].lower), max(ends[0].upper, ends[1].upper))
             return point * RationalInterval((1 + e.lower) / 2, (1 + e.upper) / 2)
-        case .geluTanh:
-            // √(2/π) bracketed from binary64 (within 2^−52 relative) and 0.044715 exactly.
+        case .geluTanh(let constants):
+            // √(2/π) bracketed from binary64 (within 2^−52 relative) and 0.044715 exactly,
+            // or the file's exact constants.
             let cd = Rational(exactly: (2 / Double.pi).squareRoot())!
-            let c = RationalInterval(cd * (1 - Rational.one.timesPowerOfTwo(-50)), cd * (1 + Rational.one.timesPowerOfTwo(-50)))
-            let u = c * RationalInterval(point: z + Rational(44715, 1_000_000) * z * z * z)
+            let c = constants.map { RationalInterval(point: $0.scale) }
+                ?? RationalInterval(cd * (1 - Rational.one.timesPowerOfTwo(-50)), cd * (1 + Rational.one.timesPowerOfTwo(-50)))
+            let k = constants?.cubic ?? Rational(44715, 1_000_000)
+            let u = c * RationalInterval(point: z + k * z * z * z)
             let t = Enclosure.tanh(u, bits: 200)
             return point * RationalInterval((1 + t.lower) / 2, (1 + t.upper) / 2)
         default:
@@ -63,7 +73,8 @@ import Testing
         }
         // The minimum's value: SiLU −0.27846…, GELU −0.16997….
         let floor = f.enclosure(RationalInterval(-3, 0)).lower.nearestDouble
-        let minimum = f == .silu ? -0.2784645427610738 : (f == .geluTanh ? -0.17004075057121568 : -0.16997120747963)
+        let isTanh = if case .geluTanh = f { true } else { false }
+        let minimum = f == .silu ? -0.2784645427610738 : (isTanh ? -0.17004075057121568 : -0.16997120747963)
         #expect(Swift.abs(floor - minimum) < 1e-6, "\(f): \(floor)")
     }
 
@@ -104,6 +115,15 @@ import Testing
         #expect(t.width == Rational.one.timesPowerOfTwo(-39) && Swift.abs(t.lower.nearestDouble + 0.752461) < 1e-5)
         #expect(Enclosure.geluTanhDerivative(RationalInterval(point: t.lower), bits: 200).upper.sign < 0)
         #expect(Enclosure.geluTanhDerivative(RationalInterval(point: t.upper), bits: 200).lower.sign > 0)
+        // torch's float32 constants: a different function, its own minimum and inflection point.
+        let (c, k) = (RationalInterval(point: Self.float32GeluTanh.scale), Self.float32GeluTanh.cubic)
+        let t32 = Enclosure.geluTanhMinimum(scale: c, cubic: k), r32 = Enclosure.geluTanhInflection(scale: c, cubic: k)
+        #expect(t32.width == Rational.one.timesPowerOfTwo(-39) && Swift.abs(t32.lower.nearestDouble + 0.752461) < 1e-5)
+        #expect(Enclosure.geluTanhDerivative(RationalInterval(point: t32.lower), scale: c, cubic: k, bits: 200).upper.sign < 0)
+        #expect(Enclosure.geluTanhDerivative(RationalInterval(point: t32.upper), scale: c, cubic: k, bits: 200).lower.sign > 0)
+        #expect(Swift.abs(r32.lower.nearestDouble - Enclosure.geluTanhInflection.lower.nearestDouble) < 1e-6)
+        // Near the spec's constants or refused (a loader's one-line error, never a trap).
+        #expect(GeluTanhConstants(scale: c.lower, cubic: 2 * k) == nil && GeluTanhConstants(scale: -c.lower, cubic: k) == nil)
     }
 
     /// The curvature: convex between the zones, concave outside, unknown

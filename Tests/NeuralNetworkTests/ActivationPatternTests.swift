@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// The multi-node activations (SiLU as Mul(x, Sigmoid(x)), torch's GELU Erf
-/// chain) and the single-node ones added with them (Gelu, HardSigmoid), on
+/// chain and its node-by-node tanh GELU) and the single-node ones added with them (Gelu, HardSigmoid), on
 /// small synthetic graphs: every spelling that means the activation loads as
 /// it, every broken one is refused in one line naming the node.
 @Suite struct ActivationPatternTests {
@@ -94,7 +94,7 @@ import Testing
         #expect(exact.layers[0].activation == .gelu(divisor: nil))
         #expect(try G.load(Self.model([G.node("Gelu", ["z"], ["a"])], opset: 20)).layers[0].activation == .gelu(divisor: nil))
         let approximate = try G.load(Self.model([Self.stringAttribute(G.node("Gelu", ["z"], ["a"]), "approximate", "tanh")], opset: 20))
-        #expect(approximate.layers[0].activation == .geluTanh)
+        #expect(approximate.layers[0].activation == .geluTanh(constants: nil))
         expectInputError(["'g'", "approximate=\"fast\""]) { () throws(InputError) in
             try G.load(Self.model([Self.stringAttribute(G.node("Gelu", ["z"], ["a"], name: "g"), "approximate", "fast")], opset: 20))
         }
@@ -147,11 +147,66 @@ import Testing
         #expect(Swift.abs(try #require(low.layers[1].biasRadius)[0].nearestDouble - (w[0] + w[1] + w[2]) * Foundation.log1p(Foundation.exp(5))) < 1e-9)
     }
 
-    /// torch's node-by-node tanh GELU (below opset 20) starts with x·x: refused naming that node.
-    @Test func squaringIsRefusedByName() {
-        expectInputError(["'sq'", "squares 'z'", "opset 20"]) { () throws(InputError) in
-            try G.load(Self.model([G.node("Mul", ["z", "z"], ["q"], name: "sq"), G.node("Mul", ["z", "q"], ["c"]),
-                                   G.node("Add", ["z", "c"], ["a"])]))
+    /// torch's float32 constants of the tanh GELU.
+    static let c32 = Float((2 / Double.pi).squareRoot()), k32 = Float(0.044715)
+
+    /// torch's node-by-node tanh GELU, legacy spelling (`Mul(x, x)`, …,
+    /// `Mul(x, 1 + tanh)` = 2f, then `Mul(0.5)`), with the binary operands in
+    /// the order given; `overrides` replaces a node by name.
+    static func legacyChain(swapped: Bool = false, overrides: [String: Onnx_NodeProto] = [:]) -> [Onnx_NodeProto] {
+        func o(_ a: String, _ b: String) -> [String] { swapped ? [b, a] : [a, b] }
+        let nodes = [G.node("Mul", ["z", "z"], ["sq"], name: "sq"), G.node("Mul", o("z", "sq"), ["cube"], name: "cube"),
+                     G.node("Mul", o("k", "cube"), ["kc"], name: "kc"), G.node("Add", o("z", "kc"), ["s"], name: "s"),
+                     G.node("Mul", o("c", "s"), ["u"], name: "u"), G.node("Tanh", ["u"], ["t"], name: "t"),
+                     G.node("Add", o("one", "t"), ["p"], name: "p"), G.node("Mul", o("z", "p"), ["m"], name: "m"),
+                     G.node("Mul", o("half", "m"), ["a"], name: "h")]
+        return nodes.map { overrides[$0.name] ?? $0 }
+    }
+
+    /// The dynamo spelling: `Pow(x, 3)`, …, `Mul(0.5, 1 + tanh)`, `Mul(x, ·)` = f.
+    static func dynamoChain(swapped: Bool = false, overrides: [String: Onnx_NodeProto] = [:]) -> [Onnx_NodeProto] {
+        func o(_ a: String, _ b: String) -> [String] { swapped ? [b, a] : [a, b] }
+        let nodes = [G.node("Pow", ["z", "three"], ["cube"], name: "pow"), G.node("Mul", o("k", "cube"), ["kc"], name: "kc"),
+                     G.node("Add", o("z", "kc"), ["s"], name: "s"), G.node("Mul", o("c", "s"), ["u"], name: "u"),
+                     G.node("Tanh", ["u"], ["t"], name: "t"), G.node("Add", o("t", "one"), ["p"], name: "p"),
+                     G.node("Mul", o("half", "p"), ["h"], name: "h"), G.node("Mul", o("z", "h"), ["a"], name: "m")]
+        return nodes.map { overrides[$0.name] ?? $0 }
+    }
+
+    static let chainConstants = [G.tensor("k", [], [k32]), G.tensor("c", [], [c32]), G.tensor("one", [], [1]),
+                                 G.tensor("half", [], [0.5]), G.tensor("three", [], [3])]
+
+    /// Both spellings, in either operand order, load as gelu-tanh with the
+    /// file's float32 constants exactly and the same layers (the legacy
+    /// chain's ×2 and its Mul(0.5) cancel; dynamo's Mul(0.5) comes before Mul(x)).
+    @Test func torchsTanhGELUChainsLoadWithTheFilesConstants() throws {
+        let constants = try #require(GeluTanhConstants(scale: Rational(exactly: Self.c32)!, cubic: Rational(exactly: Self.k32)!))
+        let reference = try G.load(Self.model([Self.stringAttribute(G.node("Gelu", ["z"], ["a"]), "approximate", "tanh")], opset: 20))
+        for swapped in [false, true] {
+            for chain in [Self.legacyChain(swapped: swapped), Self.dynamoChain(swapped: swapped)] {
+                let network = try G.load(Self.model(chain, extra: Self.chainConstants))
+                #expect(network.layers.map(\.activation) == [.geluTanh(constants: constants), .identity])
+                #expect(network.layers.map(\.weights) == reference.layers.map(\.weights) && network.layers.map(\.bias) == reference.layers.map(\.bias))
+            }
+        }
+    }
+
+    /// A chain that is not exactly the pattern is refused naming the node.
+    @Test func brokenTanhGELUChainsAreRefusedByName() {
+        let extra = Self.chainConstants + [G.tensor("two", [], [2]), G.tensor("big", [], [0.1])]
+        let cases: [([Onnx_NodeProto], [String])] = [
+            (Self.legacyChain(overrides: ["p": G.node("Add", ["two", "t"], ["p"], name: "p")]), ["'p'", "not 1"]),
+            (Self.legacyChain(overrides: ["t": G.node("Sigmoid", ["u"], ["t"], name: "t")]), ["'t'", "not Tanh"]),
+            (Self.legacyChain(overrides: ["cube": G.node("Mul", ["sq", "sq"], ["cube"], name: "cube")]), ["'cube'", "not by 'z'"]),
+            (Self.legacyChain(overrides: ["s": G.node("Add", ["kc", "kc"], ["s"], name: "s")]), ["'s'"]),
+            (Self.legacyChain(overrides: ["kc": G.node("Mul", ["big", "cube"], ["kc"], name: "kc")]), ["'u'", "'kc'", "0.044715"]),
+            (Self.dynamoChain(overrides: ["pow": G.node("Pow", ["z", "two"], ["cube"], name: "pow")]), ["'pow'", "Pow('z', 3)"]),
+            (Self.dynamoChain(overrides: ["m": G.node("Mul", ["h", "h"], ["a"], name: "m")]), ["'m'", "not 'z'"]),
+            // z also feeds a node outside the chain.
+            (Self.dynamoChain() + [G.node("Relu", ["z"], ["r"], name: "stray")], ["'stray'", "outside its tanh-GELU chain"]),
+        ]
+        for (chain, words) in cases {
+            expectInputError(words) { () throws(InputError) in try G.load(Self.model(chain, extra: extra)) }
         }
     }
 

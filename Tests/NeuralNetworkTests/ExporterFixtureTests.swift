@@ -8,8 +8,10 @@ import Testing
 /// themselves, in the patterns of issue 13: external data, BatchNorm1d,
 /// `x.view(x.size(0), -1)` with a dynamic batch, a Transpose of a weight,
 /// a Reshape of a Concat of Constants, skl2onnx's Scaler, and torch's
-/// Softplus and ELU (α = 0.5) as ONNX Softplus and Elu nodes, SiLU, GELU
-/// (opset 20's Gelu, both forms, and opset 18's Erf chain), HardSigmoid,
+/// Softplus and ELU (α = 0.5, −0.5 and 0) as ONNX Softplus and Elu nodes, SiLU, GELU
+/// (opset 20's Gelu, both forms, opset 18's Erf chain and the tanh form's
+/// node-by-node chains of the legacy exporter at opset 17 and dynamo at
+/// opset 18), HardSigmoid,
 /// dynamo's thresholded Softplus, and tf2onnx's Keras swish and
 /// hard_sigmoid (Add, Clip, Mul). Each loads
 /// through the public path and gives onnxruntime's label on every stored point.
@@ -22,7 +24,9 @@ import Testing
                      "torch_legacy_softplus", "torch_legacy_elu_half", "torch_dynamo_elu_half",
                      "torch_legacy_silu", "torch_dynamo_silu", "torch_legacy_gelu", "torch_dynamo_gelu",
                      "torch_legacy_opset18_gelu", "torch_legacy_hardsigmoid", "torch_dynamo_hardsigmoid", "torch_dynamo_softplus", "torch_legacy_gelu_tanh", "torch_dynamo_gelu_tanh",
-                     "tf2onnx_swish", "tf2onnx_hard_sigmoid"] {
+                     "tf2onnx_swish", "tf2onnx_hard_sigmoid",
+                     "torch_legacy_elu_negative", "torch_dynamo_elu_negative", "torch_legacy_elu_zero",
+                     "torch_legacy_opset17_gelu_tanh", "torch_dynamo_opset18_gelu_tanh"] {
             #expect(names.contains(name), "missing fixture \(name)")
         }
     }
@@ -57,12 +61,17 @@ import Testing
         #expect(external.externalFiles.map(\.location) == ["torch_dynamo_external_data.onnx.data"])
     }
 
-    /// torch's `nn.ELU(alpha=0.5)` keeps its α exactly (0.5 is a float32).
+    /// torch's `nn.ELU(alpha=0.5)` and `nn.ELU(alpha=-0.5)` keep their α
+    /// exactly (±0.5 are float32s); `nn.ELU(alpha=0)` is ReLU, read as relu,
+    /// so that network is exact (piecewise linear).
     @Test func eluKeepsItsAlpha() throws {
-        for name in ["torch_legacy_elu_half", "torch_dynamo_elu_half"] {
+        for (name, alpha) in [("torch_legacy_elu_half", Rational(1, 2)), ("torch_dynamo_elu_half", Rational(1, 2)),
+                              ("torch_legacy_elu_negative", Rational(-1, 2)), ("torch_dynamo_elu_negative", Rational(-1, 2))] {
             let network = try Network(contentsOf: Fixtures.path("exporters/\(name).onnx"))
-            #expect(network.layers.dropLast().allSatisfy { $0.activation == .elu(alpha: Rational(1, 2)) }, "\(name)")
+            #expect(network.layers.dropLast().allSatisfy { $0.activation == .elu(alpha: alpha) }, "\(name)")
         }
+        let zero = try Network(contentsOf: Fixtures.path("exporters/torch_legacy_elu_zero.onnx"))
+        #expect(zero.isPiecewiseLinear && zero.isExact && zero.layers.dropLast().allSatisfy { $0.activation == .relu })
         let softplus = try Network(contentsOf: Fixtures.path("exporters/torch_legacy_softplus.onnx"))
         #expect(softplus.layers.dropLast().allSatisfy { $0.activation == .softplus })
     }
@@ -81,7 +90,19 @@ import Testing
             #expect(try load(name).layers.dropLast().allSatisfy { $0.activation == .gelu(divisor: nil) }, "\(name)")
         }
         for name in ["torch_legacy_gelu_tanh", "torch_dynamo_gelu_tanh"] {
-            #expect(try load(name).layers.dropLast().allSatisfy { $0.activation == .geluTanh }, "\(name)")
+            #expect(try load(name).layers.dropLast().allSatisfy { $0.activation == .geluTanh(constants: nil) }, "\(name)")
+        }
+        // Below opset 20 torch writes the tanh GELU node by node with float32 constants,
+        // which are not √(2/π) and 0.044715: the layers keep exactly the file's.
+        let c = Rational(exactly: Float((2 / Double.pi).squareRoot()))!, k = Rational(exactly: Float(0.044715))!
+        #expect(k != Rational(44715, 1_000_000) && c.nearestDouble != (2 / Double.pi).squareRoot())
+        let tanhOp = try load("torch_legacy_gelu_tanh")
+        for name in ["torch_legacy_opset17_gelu_tanh", "torch_dynamo_opset18_gelu_tanh"] {
+            let network = try load(name)
+            #expect(network.layers.dropLast().allSatisfy { $0.activation == .geluTanh(constants: GeluTanhConstants(scale: c, cubic: k)) }, "\(name)")
+            // Same trained model: the chain's scale (×2 then Mul(0.5), or Mul(0.5) inside) cancels exactly.
+            #expect(network.layers.map(\.weights) == tanhOp.layers.map(\.weights) && network.layers.map(\.bias) == tanhOp.layers.map(\.bias), "\(name)")
+            #expect(network.isExact)
         }
         let root2 = Rational(exactly: Float(2).squareRoot())!
         #expect(root2 != 0 && root2 * root2 != 2)

@@ -220,8 +220,8 @@ struct ONNXImporter {
     // MARK: - Operators
 
     static let activationOps: Set<String> = ["Relu", "LeakyRelu", "Sigmoid", "Tanh", "Softplus", "Elu", "Clip", "Gelu", "HardSigmoid"]
-    /// Ops read only as part of a multi-node activation (torch's GELU chain).
-    static let patternOps: Set<String> = ["Erf", "Greater", "Where"]
+    /// Ops read only as part of a multi-node activation (torch's GELU chains, its Softplus threshold).
+    static let patternOps: Set<String> = ["Erf", "Greater", "Where", "Pow"]
     static let affineOps: Set<String> = ["Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "BatchNormalization", "Scaler"]
     static let shapeOps: Set<String> = ["Flatten", "Reshape", "Identity", "Dropout", "Cast"]
     static let pathOps = activationOps.union(affineOps).union(shapeOps)
@@ -339,13 +339,13 @@ struct ONNXImporter {
             try closeLayer(activation: .softplus)
         case "Elu":
             let alpha = try floatAttribute(node, "alpha", default: .one)
-            guard alpha.sign > 0 else { throw InputError("\(source): \(here) has alpha \(alpha); climep supports Elu with alpha > 0") }
-            try closeLayer(activation: .elu(alpha: alpha))
+            // α = 0 is max(0, x) exactly: ReLU, piecewise linear, so the layer stays exact.
+            try closeLayer(activation: alpha.isZero ? .relu : .elu(alpha: alpha))
         case "Gelu":
             let approximate = node.attribute.first(where: { $0.name == "approximate" }).map { String(decoding: $0.s, as: UTF8.self) } ?? "none"
             switch approximate {
             case "none": try closeLayer(activation: .gelu(divisor: nil))
-            case "tanh": try closeLayer(activation: .geluTanh)
+            case "tanh": try closeLayer(activation: .geluTanh(constants: nil))
             default:
                 throw InputError("\(source): \(here) has approximate=\"\(approximate)\"; climep supports Gelu with approximate=\"none\" (the exact x·Φ(x)) or \"tanh\"")
             }
@@ -605,13 +605,29 @@ struct ONNXImporter {
         var outputRadius: Rational? = nil
     }
 
+    /// The other input of a two-input node that reads `value`, or nil.
+    private func other(_ node: Onnx_NodeProto, than value: String) -> String? {
+        guard node.input.count == 2 else { return nil }
+        return node.input[0] == value ? node.input[1] : (node.input[1] == value ? node.input[0] : nil)
+    }
+
+    /// The value of a scalar constant, nil when `name` is not a constant;
+    /// throws when it is a constant of more than one value.
+    private func scalarConstant(_ name: String, in node: Onnx_NodeProto) throws(InputError) -> Rational? {
+        guard let t = constants[name] else { return nil }
+        return try scalar(t, in: describe(node))
+    }
+
     /// Recognises, from the consumers of `x`:
     /// - SiLU: `Sigmoid(x)` and `Mul(x, Sigmoid(x))` (either operand order);
     /// - GELU as torch's legacy exporter writes it below opset 20:
     ///   `Div(x, c)` (or `Mul(x, 1/c)`) → `Erf` → `Add(·, 1)` → `Mul(x, ·)`,
     ///   operands in either order, `c > 0` a scalar constant: `2·gelu_c(x)`
-    ///   with the file's exact `c` (float32(√2) is not √2).
-    /// Returns nil when `x` starts neither; throws, naming the node, when a
+    ///   with the file's exact `c` (float32(√2) is not √2);
+    /// - GELU's tanh form as torch writes it below opset 20
+    ///   (``geluTanhChain(_:start:consumers:only:)``), started by `Mul(x, x)`
+    ///   or `Pow(x, ·)`.
+    /// Returns nil when `x` starts none; throws, naming the node, when a
     /// pattern is begun but broken (a Mul by the Sigmoid of another value,
     /// an intermediate value used elsewhere, a wrong constant).
     private func compositeActivation(from x: String, consumers next: [Int], consumersOf: [String: [Int]]) throws(InputError) -> CompositeActivation? {
@@ -622,17 +638,9 @@ struct ONNXImporter {
             }
             return users[0]
         }
-        func other(_ node: Onnx_NodeProto, than value: String) -> String? {
-            guard node.input.count == 2 else { return nil }
-            return node.input[0] == value ? node.input[1] : (node.input[1] == value ? node.input[0] : nil)
-        }
-        func scalarConstant(_ name: String, in node: Onnx_NodeProto) throws(InputError) -> Rational? {
-            guard let t = constants[name] else { return nil }
-            return try scalar(t, in: describe(node))
-        }
         let consumers = next.map { (index: $0, node: nodes[$0]) }
-        if let square = consumers.first(where: { $0.node.opType == "Mul" && $0.node.input == [x, x] }) {
-            throw InputError("\(source): \(describe(square.node)) squares '\(x)', which is not affine; torch writes GELU(approximate='tanh') this way below opset 20, which climep does not read (export at opset 20: a Gelu node with approximate=\"tanh\")")
+        if let start = consumers.first(where: { $0.node.opType == "Mul" && $0.node.input == [x, x] || $0.node.opType == "Pow" }) {
+            return try geluTanhChain(x, start: start, consumers: consumers, only: only)
         }
         // A Mul of x by the Sigmoid of some other value: not SiLU.
         for c in consumers where c.node.opType == "Mul" {
@@ -674,6 +682,105 @@ struct ONNXImporter {
             throw InputError("\(source): \(describe(m.node)) does not multiply '\(x)' by 1 + erf(x/c); climep reads GELU's chain x·(1 + erf(x/c))")
         }
         return CompositeActivation(nodes: [d.index, e, a, m.index], activation: .gelu(divisor: divisor), output: out, scale: 2)
+    }
+
+    /// GELU's tanh form `x·(1 + tanh(c(x + kx³)))/2` as torch writes it node
+    /// by node below opset 20 (every binary operand order accepted):
+    /// - legacy exporter: `Mul(x, x)` → `Mul(x, ·)` (x³) → `Mul(k, ·)` →
+    ///   `Add(x, ·)` → `Mul(c, ·)` → `Tanh` → `Add(1, ·)` → `Mul(x, ·)`,
+    ///   which is `2·f(x)` (its `Mul(0.5)` then composes as an affine node);
+    /// - dynamo: `Pow(x, 3)` → `Mul(k, ·)` → `Add(x, ·)` → `Mul(c, ·)` →
+    ///   `Tanh` → `Add(·, 1)` → `Mul(s, ·)` → `Mul(x, ·)`, which is `2s·f(x)`
+    ///   (torch: `s = 0.5`).
+    /// `c` and `k` are the file's scalar constants exactly (float32s, not
+    /// √(2/π) and 0.044715: `GeluTanhConstants`); `x` must feed only the
+    /// chain, and every value inside it exactly the next node. Anything else
+    /// is refused naming the node.
+    private func geluTanhChain(
+        _ x: String, start: (index: Int, node: Onnx_NodeProto), consumers: [(index: Int, node: Onnx_NodeProto)],
+        only: (String, Onnx_NodeProto) throws(InputError) -> Int
+    ) throws(InputError) -> CompositeActivation {
+        let shape = "climep reads torch's tanh GELU below opset 20 as x·(1 + tanh(c·(x + k·x³)))/2, node by node"
+        func output(_ node: Onnx_NodeProto) throws(InputError) -> String {
+            guard node.output.count >= 1, !node.output[0].isEmpty else { throw InputError("\(source): \(describe(node)) has no output") }
+            return node.output[0]
+        }
+        /// The single reader of `value`, which must be `op` reading `value` and one other input.
+        func next(_ value: String, after node: Onnx_NodeProto, _ op: String, _ what: String) throws(InputError) -> (index: Int, node: Onnx_NodeProto, other: String) {
+            let k = try only(value, node)
+            guard nodes[k].opType == op, let y = other(nodes[k], than: value) else {
+                throw InputError("\(source): \(describe(nodes[k])) does not \(what) '\(value)'; \(shape)")
+            }
+            return (k, nodes[k], y)
+        }
+        func constant(_ step: (index: Int, node: Onnx_NodeProto, other: String), _ what: String) throws(InputError) -> Rational {
+            guard let v = try scalarConstant(step.other, in: step.node) else {
+                throw InputError("\(source): \(describe(step.node)) \(what) '\(step.other)', which is not a constant; \(shape)")
+            }
+            return v
+        }
+        var chain = [start.index]
+        // x³: Pow(x, 3), or Mul(x, x) then Mul(x, x·x).
+        let cube: String
+        if start.node.opType == "Pow" {
+            guard start.node.input.count == 2, start.node.input[0] == x, let e = try scalarConstant(start.node.input[1], in: start.node), e == 3 else {
+                throw InputError("\(source): \(describe(start.node)) is not Pow('\(x)', 3); \(shape)")
+            }
+            cube = try output(start.node)
+        } else {
+            let square = try output(start.node)
+            let times = try next(square, after: start.node, "Mul", "multiply by '\(x)'")
+            guard times.other == x else {
+                throw InputError("\(source): \(describe(times.node)) multiplies '\(square)' by '\(times.other)', not by '\(x)'; \(shape)")
+            }
+            chain.append(times.index)
+            cube = try output(times.node)
+        }
+        let scaledCube = try next(cube, after: nodes[chain.last!], "Mul", "multiply by a constant k the cube")
+        let k = try constant(scaledCube, "multiplies the cube by")
+        chain.append(scaledCube.index)
+        let sum = try next(try output(scaledCube.node), after: scaledCube.node, "Add", "add '\(x)' to")
+        guard sum.other == x else {
+            throw InputError("\(source): \(describe(sum.node)) adds '\(sum.other)', not '\(x)', to k·x³; \(shape)")
+        }
+        chain.append(sum.index)
+        let argument = try next(try output(sum.node), after: sum.node, "Mul", "multiply by a constant c")
+        let c = try constant(argument, "multiplies x + k·x³ by")
+        chain.append(argument.index)
+        let argumentOut = try output(argument.node)
+        let t = try only(argumentOut, argument.node)
+        guard nodes[t].opType == "Tanh", nodes[t].input == [argumentOut] else {
+            throw InputError("\(source): \(describe(nodes[t])) is not Tanh of '\(argumentOut)'; \(shape)")
+        }
+        chain.append(t)
+        let plusOne = try next(try output(nodes[t]), after: nodes[t], "Add", "add 1 to")
+        guard try constant(plusOne, "adds") == .one else {
+            throw InputError("\(source): \(describe(plusOne.node)) adds '\(plusOne.other)', not 1, to the tanh; \(shape)")
+        }
+        chain.append(plusOne.index)
+        // Mul(x, 1 + tanh) directly (2·f), or after a constant Mul(s, 1 + tanh) (2s·f).
+        var factor = try next(try output(plusOne.node), after: plusOne.node, "Mul", "multiply by '\(x)' or a constant")
+        var scale = Rational(2)
+        if factor.other != x {
+            let s = try constant(factor, "multiplies 1 + tanh by")
+            guard !s.isZero else { throw InputError("\(source): \(describe(factor.node)) multiplies 1 + tanh by 0; \(shape)") }
+            scale = 2 * s
+            chain.append(factor.index)
+            factor = try next(try output(factor.node), after: factor.node, "Mul", "multiply by '\(x)'")
+            guard factor.other == x else {
+                throw InputError("\(source): \(describe(factor.node)) multiplies by '\(factor.other)', not '\(x)'; \(shape)")
+            }
+        }
+        chain.append(factor.index)
+        // x feeds the chain and nothing else.
+        let readers = Set(chain.filter { nodes[$0].input.contains(x) })
+        if let stray = consumers.first(where: { !readers.contains($0.index) }) {
+            throw InputError("\(source): '\(x)' also feeds \(describe(stray.node)), outside its tanh-GELU chain; \(shape)")
+        }
+        guard let constants = GeluTanhConstants(scale: c, cubic: k) else {
+            throw InputError("\(source): \(describe(argument.node)) and \(describe(scaledCube.node)) give c = \(c.nearestDouble), k = \(k.nearestDouble), not within 2^-10 (relative) of √(2/π) and 0.044715; \(shape)")
+        }
+        return CompositeActivation(nodes: chain, activation: .geluTanh(constants: constants), output: try output(factor.node), scale: scale)
     }
 
     /// torch dynamo's Softplus: `Where(Greater(x, T), x, Softplus(x))`, which
