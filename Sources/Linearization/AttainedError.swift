@@ -118,10 +118,7 @@ public struct AttainedError: Sendable {
     static func provenDifference(_ g: LinearizedNetwork, at x: [Rational]) -> (Rational, Int) {
         guard let point = try? InputBox(lower: x, upper: x) else { return (.zero, 0) }
         let last = g.original.layers.count - 1
-        let activation = g.original.layers[last].activation
-        let f = IntervalPropagation.original(g.original, over: point).preActivation[last].map {
-            SmoothActivation(activation)?.enclosure($0) ?? PiecewiseLinearFunction(exactly: activation)!.image(of: $0)
-        }
+        let f = IntervalPropagation.originalOutputs(g.original, over: point)
         let y = IntervalPropagation.linearized(g, over: point).preActivation[last].map { g.activations[last].image(of: $0) }
         var best = (Rational.zero, 0)
         for i in f.indices {

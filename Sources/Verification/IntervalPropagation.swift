@@ -22,10 +22,21 @@ public struct IntervalPropagation: Sendable {
     /// file's real weights.
     public static func original(_ network: Network, over box: InputBox) -> IntervalPropagation {
         propagate(network.layers, over: box, widenByRadius: true) { k, range in
-            let activation = network.layers[k].activation
-            return SmoothActivation(activation)?.enclosure(range)
-                ?? PiecewiseLinearFunction(exactly: activation)!.image(of: range)
+            originalImage(network.layers[k].activation, of: range)
         }
+    }
+
+    /// An interval holding `σ(z)` for every `z` in `range`: the enclosure of
+    /// a smooth activation, the exact image of a piecewise-linear one.
+    package static func originalImage(_ activation: Activation, of range: RationalInterval) -> RationalInterval {
+        SmoothActivation(activation)?.enclosure(range) ?? PiecewiseLinearFunction(exactly: activation)!.image(of: range)
+    }
+
+    /// Intervals holding each output of `f` (the last layer's activation
+    /// applied) for every input in the box.
+    package static func originalOutputs(_ network: Network, over box: InputBox) -> [RationalInterval] {
+        let last = network.layers[network.layers.count - 1].activation
+        return original(network, over: box).preActivation.last!.map { originalImage(last, of: $0) }
     }
 
     /// Ranges of the linearized network `g` (every activation exact).

@@ -138,8 +138,8 @@ public enum PropertyChecker {
         }
         let outputs = outputEnclosure(network, at: violation.input)
         for (i, constraint) in property.cases[k].constraints.enumerated() {
-            let upper = slackUpperBound(constraint, outputs)
-            guard constraint.strict ? upper.sign < 0 : upper.sign <= 0 else {
+            let (met, upper) = provenMet(constraint, outputs)
+            guard met else {
                 throw fail("violation", "constraint \(i) of case \(k) is not proven to hold at the input (its slack is at most \(upper.nearestDouble))")
             }
         }
@@ -149,25 +149,22 @@ public enum PropertyChecker {
     /// `c` (the test of `checkViolation`, for the search to ask first).
     package static func violates(_ network: Network, case c: VNNLIBProperty.Case, at x: [Rational]) -> Bool {
         let outputs = outputEnclosure(network, at: x)
-        return c.constraints.allSatisfy { constraint in
-            let upper = slackUpperBound(constraint, outputs)
-            return constraint.strict ? upper.sign < 0 : upper.sign <= 0
-        }
+        return c.constraints.allSatisfy { provenMet($0, outputs).met }
     }
 
-    /// The largest `Σ a_j y_j − b` over outputs in the intervals.
-    private static func slackUpperBound(_ constraint: VNNLIBProperty.OutputConstraint, _ outputs: [RationalInterval]) -> Rational {
-        constraint.coefficients.reduce(-constraint.bound) { $0 + ($1.value.sign > 0 ? $1.value * outputs[$1.output].upper : $1.value * outputs[$1.output].lower) }
+    /// Whether the constraint holds for all outputs in the intervals (strictly
+    /// where strict), and its largest slack `Σ a_j y_j − b` there.
+    private static func provenMet(_ constraint: VNNLIBProperty.OutputConstraint, _ outputs: [RationalInterval]) -> (met: Bool, upper: Rational) {
+        let upper = constraint.coefficients.reduce(-constraint.bound) {
+            $0 + ($1.value.sign > 0 ? $1.value * outputs[$1.output].upper : $1.value * outputs[$1.output].lower)
+        }
+        return (constraint.strict ? upper.sign < 0 : upper.sign <= 0, upper)
     }
 
     /// An interval around each output of `f` at `x`: a point for an exact
     /// piecewise-linear model, otherwise rigorous enclosures.
     package static func outputEnclosure(_ network: Network, at x: [Rational]) -> [RationalInterval] {
         if network.isExact, let exact = network.exactLogits(x) { return exact.map { RationalInterval(point: $0) } }
-        let point = try! InputBox(lower: x, upper: x)
-        let ranges = IntervalPropagation.original(network, over: point).preActivation.last!
-        let last = network.layers[network.layers.count - 1].activation
-        if last == .identity { return ranges }
-        return ranges.map { SmoothActivation(last)?.enclosure($0) ?? PiecewiseLinearFunction(exactly: last)!.image(of: $0) }
+        return IntervalPropagation.originalOutputs(network, over: try! InputBox(lower: x, upper: x))
     }
 }
