@@ -128,7 +128,7 @@ private final class GroupSearch: @unchecked Sendable {
     /// A searched sub-box: the multipliers closing each case closed here,
     /// and the cut and children when some case stayed open.
     struct Node {
-        var closed: [Int: BoundCertificate] = [:]
+        var closed: [Int: PropertyCertificate.LeafProof] = [:]
         var cut: (coordinate: Int, low: Int, high: Int)?
     }
 
@@ -168,7 +168,12 @@ private final class GroupSearch: @unchecked Sendable {
         self.options = options
         self.progress = progress
         splittable = PropertySplitTree.splittableNeurons(bounder.network)
+        let neuronSplits = options.neuronSplits ?? (property.inputCount > PropertyVerifier.fewInputs)
+        backward = neuronSplits && !splittable.isEmpty ? BackwardBound(bounder.network) : nil
     }
+
+    /// The back-substituted bound, used instead of the forms when neurons are split.
+    let backward: BackwardBound?
 
     func run(_ box: InputBox) -> Outcome {
         state.withLock {
@@ -246,6 +251,7 @@ private final class GroupSearch: @unchecked Sendable {
     /// stays open; picks the cut.
     private func process(_ item: Pending) -> (Node, GroupSearch.Outcome?, Children?) {
         if let deadline, ContinuousClock.now >= deadline { return (Node(), .unknown("timeout"), nil) }
+        if let backward { return processBackward(item, backward) }
         var node = Node()
         let d = item.box.dimension
         guard let (forms, freshNeurons) = bounder.forms(over: item.box, pieces: item.pieces) else {
@@ -261,7 +267,7 @@ private final class GroupSearch: @unchecked Sendable {
                 let multipliers = BoundCertificate(indices: lambda.indices.filter { lambda[$0] > 0 },
                                                    values: lambda.filter { $0 > 0 }.map { Rational(exactly: $0)! })
                 if let bound = OutputForms.combinationLowerBound(forms, constraints: constraints, multipliers: multipliers), bound.sign > 0 {
-                    node.closed[k] = multipliers
+                    node.closed[k] = PropertyCertificate.LeafProof(multipliers: multipliers)
                     continue
                 }
             }
@@ -280,6 +286,51 @@ private final class GroupSearch: @unchecked Sendable {
             for (t, n) in freshNeurons.enumerated() where splittable[n] != nil { scores.append((d + n, influence[d + t])) }
         }
         return split(item, node, choice: scores.max { $0.score < $1.score }?.entry)
+    }
+
+    /// `process` by back-substitution: per open case, slopes and multipliers
+    /// are searched (`RelaxationSearch`) for each single constraint and for
+    /// their sum; the corner the bound is attained at and the centre are
+    /// tried as counterexamples; the neuron whose relaxation loses most at
+    /// that corner is split, or when none is free, the input whose
+    /// coefficient times width is largest is halved.
+    private func processBackward(_ item: Pending, _ backward: BackwardBound) -> (Node, GroupSearch.Outcome?, Children?) {
+        var node = Node()
+        let d = item.box.dimension
+        guard let leaf = backward.leaf(item.box, pieces: item.pieces) else { return split(item, node, influence: nil) }
+        var neuronScores: [Int: Double] = [:]
+        var inputScores = [Double](repeating: 0, count: d)
+        for k in item.open {
+            let constraints = property.cases[k].constraints
+            let m = constraints.count
+            let candidates = m == 1 ? [BoundCertificate(indices: [0], values: [1])]
+                : (0..<m).map { BoundCertificate(indices: [$0], values: [1]) } + [BoundCertificate(indices: Array(0..<m), values: Array(repeating: 1, count: m))]
+            var best: RelaxationSearch?
+            for multipliers in candidates {
+                var search = RelaxationSearch(backward, leaf: leaf, constraints: constraints, multipliers: multipliers)
+                search.run(iterations: item.id == 0 ? 100 : 30)
+                if search.bestBound > (best?.bestBound ?? -.infinity) { best = search }
+                if search.bestBound > 0 { break }
+            }
+            guard let search = best else { continue }
+            if item.id == 0 { root.withLock { $0[k] = search.bestBound } }
+            if search.bestBound > 0 {
+                node.closed[k] = PropertyCertificate.LeafProof(multipliers: search.multipliers, relaxation: search.relaxation)
+                continue
+            }
+            let coefficients = search.inputCoefficients
+            let corner = item.box.lower.indices.map { coefficients.isEmpty || coefficients[$0] > 0 ? item.box.lower[$0] : item.box.upper[$0] }
+            let centre = item.box.lower.indices.map { (item.box.lower[$0] + item.box.upper[$0]).timesPowerOfTwo(-1) }
+            for x in [corner, centre] where violates(k, x) { return (node, .violated(k, x), nil) }
+            for (n, score) in search.splitScores() where splittable[n] != nil { neuronScores[n, default: 0] += score }
+            for i in coefficients.indices { inputScores[i] += Swift.abs(coefficients[i]) * (item.box.upper[i] - item.box.lower[i]).nearestDouble / 2 }
+        }
+        if node.closed.count == item.open.count { return (node, nil, nil) }
+        if let neuron = neuronScores.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) {
+            return split(item, node, choice: d + neuron.key)
+        }
+        let input = (0..<d).filter { item.box.lower[$0] < item.box.upper[$0] }.max { inputScores[$0] < inputScores[$1] }
+        return split(item, node, choice: input)
     }
 
     private func split(_ item: Pending, _ node: Node, influence: [Double]?) -> (Node, GroupSearch.Outcome?, Children?) {
@@ -319,13 +370,13 @@ private final class GroupSearch: @unchecked Sendable {
 
     /// Case `k`'s tree: preorder from the root, a leaf where the case was closed.
     private func proof(of k: Int, in nodes: [Node]) -> PropertyCertificate.CaseProof {
-        var entries: [Int] = [], leaves: [BoundCertificate] = []
+        var entries: [Int] = [], leaves: [PropertyCertificate.LeafProof] = []
         var pending = [0]
         while let id = pending.popLast() {
             let node = nodes[id]
-            if let multipliers = node.closed[k] {
+            if let leaf = node.closed[k] {
                 entries.append(-1)
-                leaves.append(multipliers)
+                leaves.append(leaf)
             } else {
                 let cut = node.cut!
                 entries.append(cut.coordinate)

@@ -67,7 +67,16 @@ package struct OutputForms: Sendable {
     package static func combinationLowerBound(
         _ forms: AffineForms, constraints: [VNNLIBProperty.OutputConstraint], multipliers: BoundCertificate
     ) -> Rational? {
-        let outputs = forms.count
+        guard let row = combinationRow(constraints: constraints, multipliers: multipliers, outputs: forms.count) else { return nil }
+        return forms.affine(row).range(0)?.lower
+    }
+
+    /// `Σ_i λ_i (a_i·y − b_i)` as a one-row rounded layer over the `outputs`
+    /// outputs, the combination computed exactly; nil when a multiplier is
+    /// not positive or names no constraint (indices must increase).
+    package static func combinationRow(
+        constraints: [VNNLIBProperty.OutputConstraint], multipliers: BoundCertificate, outputs: Int
+    ) -> RoundedLayer? {
         var weights = [Rational](repeating: .zero, count: outputs), offset = Rational.zero
         var previous = -1
         for (i, lambda) in zip(multipliers.indices, multipliers.values) {
@@ -82,6 +91,6 @@ package struct OutputForms: Sendable {
         guard let row = try? DenseLayer(weights: RationalMatrix(rows: [weights], columns: outputs), bias: [offset], activation: .identity) else {
             return nil
         }
-        return forms.affine(RoundedLayer(row)).range(0)?.lower
+        return RoundedLayer(row)
     }
 }

@@ -24,7 +24,7 @@ public struct PropertyCertificate: Codable, Sendable, Equatable {
     public var violation: Counterexample?
 
     public static let formatName = "climep-property-certificate"
-    public static let currentVersion = 1
+    public static let currentVersion = 2
     /// The answers a certificate can state (`unknown` is never certified).
     public static let answers = ["holds", "violated"]
 
@@ -77,16 +77,92 @@ public struct PropertyCertificate: Codable, Sendable, Equatable {
     }
 
     /// No input of a case's box violates it: the box divided by `splitTree`
-    /// (input halvings and neuron splits); on leaf `k` (preorder),
-    /// multipliers `leaves[k]` over the case's constraints whose combination
-    /// is proven positive on the whole leaf.
+    /// (input halvings and neuron splits), and on leaf `k` (preorder) the
+    /// proof `leaves[k]` that no input of the leaf meets all the constraints.
     public struct CaseProof: Codable, Sendable, Equatable {
         public var splitTree: PropertySplitTree
-        public var leaves: [BoundCertificate]
+        public var leaves: [LeafProof]
 
-        public init(splitTree: PropertySplitTree, leaves: [BoundCertificate]) {
+        public init(splitTree: PropertySplitTree, leaves: [LeafProof]) {
             self.splitTree = splitTree
             self.leaves = leaves
+        }
+    }
+
+    /// Multipliers over the case's constraints whose combination is proven
+    /// positive on the leaf: through the outputs' affine forms
+    /// (`OutputForms`) when `relaxation` is nil, otherwise by
+    /// back-substitution (`BackwardBound`) with its slopes and multipliers.
+    public struct LeafProof: Codable, Sendable, Equatable {
+        public var multipliers: BoundCertificate
+        public var relaxation: LeafRelaxation?
+
+        public init(multipliers: BoundCertificate, relaxation: LeafRelaxation? = nil) {
+            self.multipliers = multipliers
+            self.relaxation = relaxation
+        }
+    }
+
+    /// The choices of a back-substituted bound: lower-line slopes of neurons
+    /// (global index) whose range crosses a breakpoint, and multipliers
+    /// `β > 0` of neurons the leaf holds to a piece. Every value must be a
+    /// binary64 number exactly (proofs/property.md §3.2).
+    public struct LeafRelaxation: Codable, Sendable, Equatable {
+        public var slopes: NeuronValues
+        public var betas: NeuronValues
+
+        public init(slopes: NeuronValues, betas: NeuronValues) {
+            self.slopes = slopes
+            self.betas = betas
+        }
+    }
+
+    /// Values of some neurons: pairs `[neuron, value]`, neurons strictly increasing.
+    public struct NeuronValues: Codable, Sendable, Equatable {
+        public var neurons: [Int]
+        public var values: [Rational]
+
+        public init(neurons: [Int], values: [Rational]) {
+            precondition(neurons.count == values.count, "NeuronValues: one value per neuron")
+            self.neurons = neurons
+            self.values = values
+        }
+
+        /// The values as binary64 numbers; nil when one is not exactly a double.
+        public var doubles: [Int: Double]? {
+            var out: [Int: Double] = [:]
+            for (n, v) in zip(neurons, values) {
+                let d = v.nearestDouble
+                guard Rational(exactly: d) == v else { return nil }
+                out[n] = d
+            }
+            return out
+        }
+
+        public init(from decoder: any Decoder) throws {
+            var list = try decoder.unkeyedContainer()
+            var neurons: [Int] = [], values: [Rational] = []
+            while !list.isAtEnd {
+                var pair = try list.nestedUnkeyedContainer()
+                let neuron = try pair.decode(Int.self)
+                let value = try pair.decode(Rational.self)
+                guard pair.isAtEnd else { throw DecodingError.dataCorruptedError(in: pair, debugDescription: "a neuron value is a pair [neuron, value]") }
+                guard neuron >= 0, neurons.last.map({ $0 < neuron }) ?? true else {
+                    throw DecodingError.dataCorruptedError(in: list, debugDescription: "neuron indices must strictly increase from 0")
+                }
+                neurons.append(neuron)
+                values.append(value)
+            }
+            self.init(neurons: neurons, values: values)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var list = encoder.unkeyedContainer()
+            for (n, v) in zip(neurons, values) {
+                var pair = list.nestedUnkeyedContainer()
+                try pair.encode(n)
+                try pair.encode(v)
+            }
         }
     }
 

@@ -91,8 +91,10 @@ public enum PropertyChecker {
 
     /// Per case, the split tree covers the case's box, and on every leaf
     /// (a sub-box, with some neurons held to a piece) the multipliers'
-    /// combination of the constraints is proven positive
-    /// (`OutputForms.combinationLowerBound`). Leaves are checked on every
+    /// combination of the constraints is proven positive: through the
+    /// forms (`OutputForms.combinationLowerBound`) or, for a leaf with a
+    /// relaxation, by back-substitution (`BackwardBound.combinationLowerBound`
+    /// with the leaf's checked choices). Leaves are checked on every
     /// core. Returns the number of leaves. Proof: proofs/property.md §4.3.
     static func checkHolds(_ proofs: [PropertyCertificate.CaseProof], property: VNNLIBProperty, network: Network) throws(CertificateCheckFailure) -> Int {
         guard proofs.count == property.cases.count else { throw fail("holds", "\(proofs.count) proofs for \(property.cases.count) cases") }
@@ -107,18 +109,46 @@ public enum PropertyChecker {
             }
             leaves += cover.enumerated().map { (k, $0.offset, $0.element.box, $0.element.pieces) }
         }
-        let bounder = OutputForms(network)
+        let forms = OutputForms(network), backward = BackwardBound(network)
         let all = leaves
         _ = try checkInParallel(all.count) { (n: Int) throws(CertificateCheckFailure) in
             let (k, leaf, box, pieces) = all[n]
             let claim = "holds[\(k)].leaves[\(leaf)]"
-            guard let forms = bounder.forms(over: box, pieces: pieces)?.forms else { throw fail(claim, "the output bounds on this leaf are not finite") }
-            guard let bound = OutputForms.combinationLowerBound(forms, constraints: property.cases[k].constraints, multipliers: proofs[k].leaves[leaf]) else {
-                throw fail(claim, "the multipliers are not positive, increasing indices of the case's \(property.cases[k].constraints.count) constraints")
+            let proof = proofs[k].leaves[leaf], constraints = property.cases[k].constraints
+            if let relaxation = proof.relaxation {
+                let (slopes, betas) = try checkRelaxation(relaxation, pieces: pieces, network: network, claim: claim)
+                guard let prepared = backward.leaf(box, pieces: pieces) else { throw fail(claim, "the neurons' ranges on this leaf are not finite") }
+                guard let result = backward.combinationLowerBound(prepared, constraints: constraints, multipliers: proof.multipliers, slopes: slopes, betas: betas) else {
+                    throw fail(claim, "the multipliers are not positive, increasing indices of the case's \(constraints.count) constraints, or the bound is not finite")
+                }
+                guard result.bound > 0 else { throw fail(claim, "the combination is only proven ≥ \(result.bound) on this leaf, not > 0") }
+            } else {
+                guard let leafForms = forms.forms(over: box, pieces: pieces)?.forms else { throw fail(claim, "the output bounds on this leaf are not finite") }
+                guard let lower = OutputForms.combinationLowerBound(leafForms, constraints: constraints, multipliers: proof.multipliers) else {
+                    throw fail(claim, "the multipliers are not positive, increasing indices of the case's \(constraints.count) constraints")
+                }
+                guard lower.sign > 0 else { throw fail(claim, "the combination is only proven ≥ \(lower.nearestDouble) on this leaf, not > 0") }
             }
-            guard bound.sign > 0 else { throw fail(claim, "the combination is only proven ≥ \(bound.nearestDouble) on this leaf, not > 0") }
         }
         return all.count
+    }
+
+    /// A leaf's relaxation choices: every value a binary64 number; slopes
+    /// only for neurons of piecewise-linear layers that the leaf does not
+    /// hold; multipliers only for neurons it holds. Proof: proofs/property.md §4.3.
+    static func checkRelaxation(
+        _ relaxation: PropertyCertificate.LeafRelaxation, pieces: PropertySplitTree.Pieces, network: Network, claim: String
+    ) throws(CertificateCheckFailure) -> (slopes: [Int: Double], betas: [Int: Double]) {
+        guard let slopes = relaxation.slopes.doubles else { throw fail("\(claim).relaxation.slopes", "a slope is not a binary64 number") }
+        guard let betas = relaxation.betas.doubles else { throw fail("\(claim).relaxation.betas", "a multiplier is not a binary64 number") }
+        let piecewise = PropertySplitTree.piecewiseNeurons(network)
+        for (n, s) in slopes where !piecewise.contains(n) || pieces[n] != nil || !s.isFinite {
+            throw fail("\(claim).relaxation.slopes", "neuron \(n) is not a free neuron of a piecewise-linear layer")
+        }
+        for (n, b) in betas where pieces[n] == nil || !(b > 0) || !b.isFinite {
+            throw fail("\(claim).relaxation.betas", "neuron \(n) is not held on this leaf, or its multiplier is not positive")
+        }
+        return (slopes, betas)
     }
 
     // MARK: §4.4 violated

@@ -40,6 +40,17 @@ public struct PropertySplitTree: Hashable, Sendable, Codable {
         return out
     }
 
+    /// The neurons (global index) of layers with a piecewise-linear activation, identity excluded.
+    package static func piecewiseNeurons(_ network: Network) -> Set<Int> {
+        var out: Set<Int> = []
+        var offset = 0
+        for layer in network.layers {
+            if layer.activation != .identity, SmoothActivation(layer.activation) == nil { out.formUnion(offset ..< offset + layer.outputCount) }
+            offset += layer.outputCount
+        }
+        return out
+    }
+
     /// The leaves in preorder: each a sub-box and the pieces its path holds
     /// neurons to. Throws when the tree is malformed: an entry that is
     /// neither a leaf, a halvable input nor a splittable neuron, a neuron

@@ -196,11 +196,11 @@ struct OneInputReference {
         #expect(Self.rejects(lessBox, file))
 
         var badIndex = genuine
-        badIndex.holds![0].leaves[0] = BoundCertificate(indices: [1], values: [1])
+        badIndex.holds![0].leaves[0] = PropertyCertificate.LeafProof(multipliers: BoundCertificate(indices: [1], values: [1]))
         #expect(Self.rejects(badIndex, file))
 
         var negative = genuine
-        negative.holds![0].leaves[0] = BoundCertificate(indices: [0], values: [-1])
+        negative.holds![0].leaves[0] = PropertyCertificate.LeafProof(multipliers: BoundCertificate(indices: [0], values: [-1]))
         #expect(Self.rejects(negative, file))
 
         var shortTree = genuine
@@ -249,7 +249,7 @@ struct OneInputReference {
         #expect(Self.rejects(otherCase, file))
 
         var withProof = genuine
-        withProof.holds = [PropertyCertificate.CaseProof(splitTree: PropertySplitTree(nodes: [-1]), leaves: [BoundCertificate(indices: [0], values: [1])])]
+        withProof.holds = [PropertyCertificate.CaseProof(splitTree: PropertySplitTree(nodes: [-1]), leaves: [PropertyCertificate.LeafProof(multipliers: BoundCertificate(indices: [0], values: [1]))])]
         #expect(Self.rejects(withProof, file))
     }
 }
@@ -289,7 +289,7 @@ extension PropertyCertificateMutationTests {
         let network = try PropertyVerifierTests.network(seed: 5)
         let top = OneInputReference(layers: network.layers).maximum(0, from: -2, to: 2)
         let (genuine, file, _) = try Self.subject("(assert (>= Y_0 \(top + Rational(1, 8))))")
-        let leaf = BoundCertificate(indices: [0], values: [1])
+        let leaf = PropertyCertificate.LeafProof(multipliers: BoundCertificate(indices: [0], values: [1]))
         // Neurons are numbered 0–5 (layer 1), 6–11 (layer 2), 12–13 (the identity output layer); d = 1.
         for (nodes, leaves) in [([1 + 12, -1, -1], 2),          // an output neuron: identity, one piece
                                 ([1 + 14, -1, -1], 2),          // no such neuron
