@@ -1,0 +1,131 @@
+import ExactArithmetic
+import FixtureSupport
+import NeuralNetwork
+import Polyhedra
+import Testing
+@testable import Certification
+import Verification
+
+/// `BackwardBound` against the exact one-input walk: whatever slopes,
+/// multipliers and held pieces, its bound on `Y_0` must not exceed the exact
+/// minimum of `Y_0` over the leaf, which the walk computes piece by piece.
+@Suite struct BackwardBoundTests {
+    /// The exact pre-activations of every layer at `x`.
+    static func preActivations(_ layers: [DenseLayer], at x: Rational) -> [[Rational]] {
+        var a = [x], out: [[Rational]] = []
+        for layer in layers {
+            let z = (0..<layer.outputCount).map { i in
+                zip(layer.weights.row(i), a).reduce(layer.bias[i]) { $0 + $1.0 * $1.1 }
+            }
+            out.append(z)
+            a = layer.activation == .relu ? z.map { max($0, .zero) } : z
+        }
+        return out
+    }
+
+    /// The exact minimum of `Y_0` over `{x ∈ [-2, 2] : z_n(x) on each held side}`; nil when that set is empty.
+    static func exactMinimum(_ network: Network, held: [(layer: Int, neuron: Int, upper: Bool)]) -> Rational? {
+        var best: Rational?
+        for (a, b, y) in OneInputReference(layers: network.layers).pieces(from: -2, to: 2) {
+            // On the piece every pre-activation is affine in x, so each held side is an interval.
+            var low = a, high = b
+            let za = preActivations(network.layers, at: a), zb = preActivations(network.layers, at: b)
+            for h in held {
+                let u = za[h.layer][h.neuron], v = zb[h.layer][h.neuron]
+                let (su, sv) = h.upper ? (u, v) : (-u, -v)  // want s ≥ 0
+                if su.sign >= 0, sv.sign >= 0 { continue }
+                if su.sign < 0, sv.sign < 0 { low = 1; high = 0; break }
+                let crossing = a + (b - a) * su / (su - sv)
+                if su.sign < 0 { low = max(low, crossing) } else { high = min(high, crossing) }
+            }
+            guard low <= high else { continue }
+            let values = [low, high].map { y[0].0 * $0 + y[0].1 }
+            let m = values.min()!
+            best = best.map { min($0, m) } ?? m
+        }
+        return best
+    }
+
+    @Test(arguments: 1...10)
+    func boundsNeverExceedTheExactMinimum(seed: Int) throws {
+        let network = try PropertyVerifierTests.network(seed: UInt64(seed))
+        var random = SeededGenerator(state: UInt64(100 + seed))
+        let bounder = BackwardBound(network)
+        let box = try InputBox(lower: [-2], upper: [2])
+        // Y_0 ≤ 0 with multiplier 1: the combination is Y_0 itself.
+        let constraint = try VNNLIBProperty.OutputConstraint(coefficients: [(0, 1)], bound: .zero, strict: false)
+        var compared = 0
+        for trial in 0..<12 {
+            // Held neurons in the two ReLU layers (global indices 0–11), random sides.
+            let heldCount = trial % 4
+            var pieces: PropertySplitTree.Pieces = [:]
+            while pieces.count < heldCount { pieces[Int.random(in: 0..<12, using: &random)] = Bool.random(using: &random) }
+            let held = pieces.map { (layer: $0.key / 6, neuron: $0.key % 6, upper: $0.value) }
+            let leaf = try #require(bounder.leaf(box, pieces: pieces))
+            // Any slope (even outside the pieces' slopes) and any β ≥ 0 must give a valid bound.
+            var slopes: [Int: Double] = [:], betas: [Int: Double] = [:]
+            for n in 0..<12 where pieces[n] == nil && trial % 3 != 0 { slopes[n] = Double.random(in: -0.5...1.5, using: &random) }
+            for n in pieces.keys where trial % 2 == 1 { betas[n] = Double.random(in: 0...3, using: &random) }
+            let bound = try #require(bounder.combinationLowerBound(leaf, constraints: [constraint], multipliers: BoundCertificate(indices: [0], values: [1]),
+                                                                    slopes: slopes, betas: betas)).bound
+            guard let minimum = Self.exactMinimum(network, held: held) else { continue }
+            #expect(!leaf.empty, "a leaf with inputs was called empty (seed \(seed), trial \(trial))")
+            #expect(bound.isFinite)
+            #expect(Rational(exactly: bound)! <= minimum, "seed \(seed), trial \(trial): bound \(bound) above the exact minimum \(minimum.nearestDouble)")
+            compared += 1
+        }
+        #expect(compared >= 6)
+    }
+
+    /// The searched choices make the bound no worse than the defaults, and
+    /// with every neuron held the search's bound comes close to the exact minimum.
+    @Test func searchedChoicesTighten() throws {
+        let network = try PropertyVerifierTests.network(seed: 3)
+        let bounder = BackwardBound(network)
+        let box = try InputBox(lower: [-2], upper: [2])
+        let constraint = try VNNLIBProperty.OutputConstraint(coefficients: [(0, 1)], bound: .zero, strict: false)
+        let one = BoundCertificate(indices: [0], values: [1])
+        let leaf = try #require(bounder.leaf(box))
+        let plain = try #require(bounder.combinationLowerBound(leaf, constraints: [constraint], multipliers: one)).bound
+        var search = RelaxationSearch(bounder, leaf: leaf, constraints: [constraint], multipliers: one)
+        search.run(iterations: 60, target: .infinity)
+        #expect(search.bestBound >= plain)
+        let exact = try #require(Self.exactMinimum(network, held: []))
+        #expect(Rational(exactly: search.bestBound)! <= exact)
+    }
+}
+
+extension PropertyCertificateMutationTests {
+    /// Leaf relaxations that name the wrong neurons or values are rejected;
+    /// the genuine one (from a neuron-split search) is accepted.
+    @Test func forgedRelaxationsFail() throws {
+        let network = try PropertyVerifierTests.network(seed: 5)
+        let top = OneInputReference(layers: network.layers).maximum(0, from: -2, to: 2)
+        let file = ModelFile(selfContained: try JSONModelFormat.data(for: network), source: "model.json")
+        let property = try PropertyVerifierTests.property("(assert (>= Y_0 \(top + Rational(1, 2))))")
+        let result = try PropertyVerifier.verify(network, file: file, property: property, options: .init(timeout: 60, maximumDepth: 40, neuronSplits: true))
+        let genuine = try #require(result.certificate)
+        #expect(genuine.answer == "holds")
+        #expect(!Self.rejects(genuine, file))
+        let leaves = genuine.holds![0].leaves
+        let k = try #require(leaves.firstIndex { $0.relaxation != nil })
+        let covers = try genuine.holds![0].splitTree.leaves(of: property.cases[0].box, network: network)
+        let heldHere = covers[k].pieces
+        let free = (0..<12).first { heldHere[$0] == nil }!
+        func with(_ change: (inout PropertyCertificate.LeafRelaxation) -> Void) -> PropertyCertificate {
+            var forged = genuine
+            change(&forged.holds![0].leaves[k].relaxation!)
+            return forged
+        }
+        #expect(Self.rejects(with { $0.betas = .init(neurons: [free], values: [1]) }, file), "β on a neuron the leaf does not hold")
+        #expect(Self.rejects(with { $0.slopes = .init(neurons: [12], values: [1]) }, file), "a slope on the identity output layer")
+        #expect(Self.rejects(with { $0.slopes = .init(neurons: [free], values: [Rational(1, 3)]) }, file), "a slope that is not a double")
+        if let h = heldHere.keys.min() {
+            #expect(Self.rejects(with { $0.slopes = .init(neurons: [h], values: [1]) }, file), "a slope on a held neuron")
+            #expect(Self.rejects(with { $0.betas = .init(neurons: [h], values: [-1]) }, file), "a negative β")
+        }
+        var weaker = genuine  // the same relaxations claimed for a threshold the network reaches
+        weaker.property.cases[0].constraints[0].bound = -(top - Rational(1, 8))
+        #expect(Self.rejects(weaker, file))
+    }
+}
