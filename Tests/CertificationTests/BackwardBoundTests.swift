@@ -129,3 +129,52 @@ extension PropertyCertificateMutationTests {
         #expect(Self.rejects(weaker, file))
     }
 }
+
+/// The default search on more than 8 inputs (neuron splits, back-substitution)
+/// on networks whose answer the exact one-input walk knows: a random
+/// one-input network from `PropertyVerifierTests` embedded in 10 inputs, the
+/// 9 others with zero weights (their box sides are irrelevant to the outputs).
+@Suite struct ManyInputVerifyTests {
+    static let d = 10
+
+    static func embedded(_ network: Network) throws -> Network {
+        let first = network.layers[0]
+        let rows = (0..<first.outputCount).map { i in [first.weights.row(i)[0]] + Array(repeating: Rational.zero, count: d - 1) }
+        let wide = try DenseLayer(weights: RationalMatrix(rows: rows, columns: d), bias: first.bias, activation: first.activation)
+        return try Network(layers: [wide] + network.layers.dropFirst())
+    }
+
+    static func property(_ text: String) throws -> VNNLIBProperty {
+        var header = (0..<d).map { "(declare-const X_\($0) Real)\n" }.joined() + "(declare-const Y_0 Real)\n(declare-const Y_1 Real)\n"
+        header += "(assert (>= X_0 -2))\n(assert (<= X_0 2))\n"
+        header += (1..<d).map { "(assert (>= X_\($0) -1))\n(assert (<= X_\($0) 1))\n" }.joined()
+        return try VNNLIBProperty(vnnlib: header + text)
+    }
+
+    @Test func answersEqualTheExactWalk() throws {
+        var decided = 0, split = 0
+        for seed in 1...6 {
+            let small = try PropertyVerifierTests.network(seed: UInt64(seed))
+            let reference = OneInputReference(layers: small.layers)
+            let top = reference.maximum(0, from: -2, to: 2)
+            let network = try Self.embedded(small)
+            let file = ModelFile(selfContained: try JSONModelFormat.data(for: network), source: "model.json")
+            for delta in [Rational(1, 4), Rational(-1, 4)] {
+                let expected = delta.sign > 0 ? "holds" : "violated"
+                let result = try PropertyVerifier.verify(network, file: file, property: try Self.property("(assert (>= Y_0 \(top + delta)))"),
+                                                         options: .init(timeout: 30, maximumDepth: 40))
+                guard result.answer != "unknown" else { continue }
+                decided += 1
+                #expect(result.answer == expected, "seed \(seed), δ \(delta)")
+                let certificate = try #require(result.certificate)
+                #expect(try PropertyChecker.check(try PropertyCertificate.decode(try certificate.encodedForReading()), model: file).answer == expected)
+                if let proof = certificate.holds?[0] {
+                    #expect(proof.leaves.allSatisfy { $0.relaxation != nil }, "more than 8 inputs: back-substituted leaves")
+                    if proof.splitTree.nodes.contains(where: { $0 >= Self.d }) { split += 1 }
+                }
+            }
+        }
+        #expect(decided >= 10)
+        #expect(split > 0, "some proof needed neuron splits")
+    }
+}
