@@ -76,6 +76,24 @@ public struct BoundCertificate: Hashable, Sendable {
 
 extension BoundCertificate: Codable {
     public init(from decoder: any Decoder) throws {
+        let (indices, values) = try IndexedPairs.decode(from: decoder, what: "multiplier") { value in
+            value.sign > 0 ? nil : "a stored multiplier must be positive (zeros are left out)"
+        }
+        self.init(indices: indices, values: values)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try IndexedPairs.encode(indices, values, to: encoder)
+    }
+}
+
+/// The one shape of a sparse vector in a certificate: `[[index, value], …]`,
+/// indices strictly increasing from 0, every value a rational.
+public enum IndexedPairs {
+    /// The pairs; `refusal` names what is wrong with a value, nil when it is acceptable.
+    public static func decode(
+        from decoder: any Decoder, what: String, refusal: (Rational) -> String? = { _ in nil }
+    ) throws -> (indices: [Int], values: [Rational]) {
         var list = try decoder.unkeyedContainer()
         var indices: [Int] = [], values: [Rational] = []
         while !list.isAtEnd {
@@ -83,21 +101,19 @@ extension BoundCertificate: Codable {
             let index = try pair.decode(Int.self)
             let value = try pair.decode(Rational.self)
             guard pair.isAtEnd else {
-                throw DecodingError.dataCorruptedError(in: pair, debugDescription: "a multiplier is a pair [index, value]")
+                throw DecodingError.dataCorruptedError(in: pair, debugDescription: "a \(what) is a pair [index, value]")
             }
             guard index >= 0, indices.last.map({ $0 < index }) ?? true else {
-                throw DecodingError.dataCorruptedError(in: list, debugDescription: "multiplier indices must strictly increase from 0")
+                throw DecodingError.dataCorruptedError(in: list, debugDescription: "\(what) indices must strictly increase from 0")
             }
-            guard value.sign > 0 else {
-                throw DecodingError.dataCorruptedError(in: list, debugDescription: "a stored multiplier must be positive (zeros are left out)")
-            }
+            if let reason = refusal(value) { throw DecodingError.dataCorruptedError(in: list, debugDescription: reason) }
             indices.append(index)
             values.append(value)
         }
-        self.init(indices: indices, values: values)
+        return (indices, values)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    public static func encode(_ indices: [Int], _ values: [Rational], to encoder: any Encoder) throws {
         var list = encoder.unkeyedContainer()
         for (i, v) in zip(indices, values) {
             var pair = list.nestedUnkeyedContainer()

@@ -140,29 +140,12 @@ public struct PropertyCertificate: Codable, Sendable, Equatable {
         }
 
         public init(from decoder: any Decoder) throws {
-            var list = try decoder.unkeyedContainer()
-            var neurons: [Int] = [], values: [Rational] = []
-            while !list.isAtEnd {
-                var pair = try list.nestedUnkeyedContainer()
-                let neuron = try pair.decode(Int.self)
-                let value = try pair.decode(Rational.self)
-                guard pair.isAtEnd else { throw DecodingError.dataCorruptedError(in: pair, debugDescription: "a neuron value is a pair [neuron, value]") }
-                guard neuron >= 0, neurons.last.map({ $0 < neuron }) ?? true else {
-                    throw DecodingError.dataCorruptedError(in: list, debugDescription: "neuron indices must strictly increase from 0")
-                }
-                neurons.append(neuron)
-                values.append(value)
-            }
+            let (neurons, values) = try IndexedPairs.decode(from: decoder, what: "neuron value")
             self.init(neurons: neurons, values: values)
         }
 
         public func encode(to encoder: any Encoder) throws {
-            var list = encoder.unkeyedContainer()
-            for (n, v) in zip(neurons, values) {
-                var pair = list.nestedUnkeyedContainer()
-                try pair.encode(n)
-                try pair.encode(v)
-            }
+            try IndexedPairs.encode(neurons, values, to: encoder)
         }
     }
 
