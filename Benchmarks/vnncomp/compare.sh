@@ -3,7 +3,7 @@
 # Usage: Benchmarks/vnncomp/compare.sh [TIMEOUT_SECONDS] [climep|marabou|both]
 # Prints one markdown row per instance: answers and wall times; climep's certificate is
 # re-checked with `climep check` (its time is the last column). Needs a release build
-# (swift build -c release --product climep) and, for Marabou, `pip install maraboupy`.
+# (swift build -c release --product climep) and, for Marabou, `pip install maraboupy onnxruntime` (its ONNX parser needs onnxruntime).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 timeout_s=${1:-300}

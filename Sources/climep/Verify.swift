@@ -9,9 +9,10 @@ struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Decide a VNN-LIB property exactly: holds, violated (with a counterexample), or unknown.",
         discussion: """
-            The property's output constraints describe a violation. Branch and bound over input bisections \
-            bounds the model's outputs on each sub-box with rigorous affine forms; a sub-box is closed when a \
-            combination of a case's constraints is proven positive on it. A counterexample counts only when \
+            The property's output constraints describe a violation. Branch and bound divides the box — by input \
+            bisections bounded with rigorous affine forms on up to 8 inputs, by ReLU-neuron splits bounded by \
+            back-substitution on more — and closes a part when a combination of a case's constraints is proven \
+            positive on it. A counterexample counts only when \
             the outputs there are proven (exactly, or with rigorous enclosures for smooth activations) to meet \
             every constraint. Exit 0 holds, 1 violated, 3 unknown (timeout or bounds too loose), 2 bad input. \
             With --out the answer's certificate is written; `climep check CERT --model MODEL --vnnlib PROP` \
