@@ -38,7 +38,7 @@ struct RelaxationSearch {
         self.multipliers = multipliers
         guard !leaf.empty else { return }
         for (k, activation) in bounder.activations.enumerated() {
-            guard case .piecewise(let p) = activation, p.pieceCount == 2 else { continue }
+            guard case .piecewise(let p, _) = activation, p.pieceCount == 2 else { continue }
             let breakpoint = p.breakpoints[0].nearestDouble
             let slopes = (p.slopes[0].nearestDouble, p.slopes[1].nearestDouble)
             for j in 0..<leaf.lows[k].count {

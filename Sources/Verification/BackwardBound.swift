@@ -24,8 +24,25 @@ package struct BackwardBound: Sendable {
     package let activations: [Activation]
 
     package enum Activation: Sendable {
-        case piecewise(PiecewiseLinearFunction)
+        /// `kink`: the function as doubles when it is a convex two-piece one with its breakpoint at 0.
+        case piecewise(PiecewiseLinearFunction, kink: Kink?)
         case smooth(SmoothActivation)
+    }
+
+    /// `p(z) = value + (z < 0 ? s0 : s1)·z` with `s0 ≤ s1`, every number a
+    /// double exactly (ReLU, leaky ReLU with slope ≤ 1): its lines need no
+    /// rational arithmetic.
+    package struct Kink: Sendable {
+        let s0: Double, s1: Double, value: Double
+
+        package init?(_ p: PiecewiseLinearFunction) {
+            guard p.pieceCount == 2, p.breakpoints[0].isZero, p.slopes[0] <= p.slopes[1] else { return nil }
+            let s0 = p.slopes[0].nearestDouble, s1 = p.slopes[1].nearestDouble, value = p(Rational.zero).nearestDouble
+            guard Rational(exactly: s0) == p.slopes[0], Rational(exactly: s1) == p.slopes[1], Rational(exactly: value) == p(Rational.zero) else { return nil }
+            self.s0 = s0
+            self.s1 = s1
+            self.value = value
+        }
     }
 
     package init(_ network: Network) {
@@ -37,7 +54,8 @@ package struct BackwardBound: Sendable {
         }
         activations = network.layers.map { layer in
             if let smooth = SmoothActivation(layer.activation) { return .smooth(smooth) }
-            return .piecewise(PiecewiseLinearFunction(exactly: layer.activation)!)
+            let p = PiecewiseLinearFunction(exactly: layer.activation)!
+            return .piecewise(p, kink: Kink(p))
         }
     }
 
@@ -64,10 +82,10 @@ package struct BackwardBound: Sendable {
     /// `p` lies under it (above, for a convex `p`) and, on the other side,
     /// `slope` or by default the slope of the piece at the range's midpoint;
     /// offsets from the exact range of `p(z) − s·z` (proofs/property.md §3.2).
-    static func lines(_ p: PiecewiseLinearFunction, low: Double, high: Double, slope given: Double? = nil) -> Lines {
+    package static func lines(_ p: PiecewiseLinearFunction, low: Double, high: Double) -> Lines {
         let range = RationalInterval(Rational(exactly: low)!, Rational(exactly: high)!)
         let meeting = p.pieces(meeting: range)
-        if meeting.count == 1, given == nil {
+        if meeting.count == 1 {
             let i = meeting.lowerBound
             let s = p.slopes[i].nearestDouble, t = p.intercepts[i].nearestDouble
             if Rational(exactly: s) == p.slopes[i], Rational(exactly: t) == p.intercepts[i] {
@@ -80,13 +98,34 @@ package struct BackwardBound: Sendable {
         let concave = zip(pieceSlopes, pieceSlopes.dropFirst()).allSatisfy { $0 >= $1 }
         let chord = low < high ? ((p(range.upper) - p(range.lower)) / range.width).nearestDouble : p.slopes[meeting.lowerBound].nearestDouble
         let middle = p.slopes[p.piece(containing: range.midpoint)].nearestDouble
-        let lowerSlope = given ?? (convex ? middle : chord)
+        let lowerSlope = convex ? middle : chord
         let upperSlope = concave && !convex ? middle : chord
         let lowerDeviation = p.deviationRange(fromSlope: Rational(exactly: lowerSlope)!, on: range)
         let upperDeviation = lowerSlope == upperSlope ? lowerDeviation : p.deviationRange(fromSlope: Rational(exactly: upperSlope)!, on: range)
         return Lines(lowerSlope: lowerSlope, lowerOffset: lowerDeviation.lower.doubleDown,
                      upperSlope: upperSlope, upperOffset: upperDeviation.upper.doubleUp,
                      magnitude: p.image(of: range).magnitude.doubleUp)
+    }
+
+    /// The lines of a kink on `[low, high]` with `low < 0 < high`, as
+    /// `lines(_:low:high:)` defines them: the convex `p` has its minimum of
+    /// `p(z) − s z` at 0 for a slope `s ∈ [s0, s1]` (so the lower offset is
+    /// `p(0)` exactly) and its maximum of `p(z) − c z` at the ends (rounded up).
+    package static func lines(_ k: Kink, low: Double, high: Double) -> Lines {
+        let chord = ((k.s1 * high) - (k.s0 * low)) / (high - low)
+        let atLow = DirectedDouble.addUp(k.value, DirectedDouble.addUp(DirectedDouble.multiplyUp(k.s0, low), DirectedDouble.multiplyUp(-chord, low)))
+        let atHigh = DirectedDouble.addUp(k.value, DirectedDouble.addUp(DirectedDouble.multiplyUp(k.s1, high), DirectedDouble.multiplyUp(-chord, high)))
+        let magnitude = Swift.max(DirectedDouble.addUp(Swift.abs(k.value), DirectedDouble.multiplyUp(Swift.abs(k.s0), -low)),
+                                  DirectedDouble.addUp(Swift.abs(k.value), DirectedDouble.multiplyUp(Swift.abs(k.s1), high)))
+        return Lines(lowerSlope: high > -low ? k.s1 : k.s0, lowerOffset: k.value,
+                     upperSlope: chord, upperOffset: Swift.max(atLow, atHigh), magnitude: magnitude)
+    }
+
+    /// `⌊min_{z ∈ [low, high]} (p(z) − s z)⌋`: the offset of the lower line of slope `s`.
+    package static func lowerOffset(_ p: PiecewiseLinearFunction, kink: Kink?, low: Double, high: Double, slope s: Double) -> Double {
+        if let k = kink, low < 0, high > 0, k.s0 <= s, s <= k.s1 { return k.value }
+        let range = RationalInterval(Rational(exactly: low)!, Rational(exactly: high)!)
+        return p.deviationRange(fromSlope: Rational(exactly: s)!, on: range).lower.doubleDown
     }
 
     /// The lines of a smooth `σ` on `[low, high]`: the band of `Relaxation(smooth:on:)`.
@@ -129,7 +168,7 @@ package struct BackwardBound: Sendable {
         for (k, layer) in network.layers.enumerated() {
             let n = layer.outputCount
             var held: [Int: (upper: Bool, breakpoint: Rational)] = [:]
-            if case .piecewise(let p) = activations[k], p.pieceCount == 2 {
+            if case .piecewise(let p, _) = activations[k], p.pieceCount == 2 {
                 for j in 0..<n { if let upper = pieces[offsets[k] + j] { held[j] = (upper, p.breakpoints[0]) } }
             }
             leaf.held.append(held)
@@ -153,7 +192,12 @@ package struct BackwardBound: Sendable {
             leaf.highs.append(highs)
             leaf.lines.append((0..<n).map { j in
                 switch activations[k] {
-                case .piecewise(let p): BackwardBound.lines(p, low: lows[j], high: highs[j])
+                case .piecewise(let p, let kink):
+                    if let kink, lows[j] < 0, highs[j] > 0, pieces[offsets[k] + j] == nil {
+                        BackwardBound.lines(kink, low: lows[j], high: highs[j])
+                    } else {
+                        BackwardBound.lines(p, low: lows[j], high: highs[j])
+                    }
                 case .smooth(let s): BackwardBound.lines(s, low: lows[j], high: highs[j])
                 }
             })
@@ -247,9 +291,12 @@ package struct BackwardBound: Sendable {
             let lows = leaf.lows[m], highs = leaf.highs[m]
             var neuronLines = leaf.lines[m]
             let start = leaf.offsets[m]
-            if !slopes.isEmpty, case .piecewise(let p) = activations[m] {
+            if !slopes.isEmpty, case .piecewise(let p, let kink) = activations[m] {
                 for j in 0..<columns where leaf.held[m][j] == nil {
-                    if let s = slopes[start + j] { neuronLines[j] = BackwardBound.lines(p, low: lows[j], high: highs[j], slope: s) }
+                    if let s = slopes[start + j] {
+                        neuronLines[j].lowerSlope = s
+                        neuronLines[j].lowerOffset = BackwardBound.lowerOffset(p, kink: kink, low: lows[j], high: highs[j], slope: s)
+                    }
                 }
             }
             var next = [Double](repeating: 0, count: r * columns)

@@ -178,3 +178,30 @@ extension PropertyCertificateMutationTests {
         #expect(split > 0, "some proof needed neuron splits")
     }
 }
+
+/// The lines of one neuron against exact values: below and above the
+/// activation at the ends, at the breakpoint and at random points of the
+/// range, for the rational path and the kink path alike.
+@Suite struct NeuronLinesTests {
+    @Test(arguments: [Activation.relu, .leakyReLU(slope: Rational(1, 8)), .leakyReLU(slope: Rational(1, 10)), .hardTanh(lower: -1, upper: 1)])
+    func linesHoldTheActivation(activation: Activation) throws {
+        let p = try #require(PiecewiseLinearFunction(exactly: activation))
+        let kink = BackwardBound.Kink(p)
+        var random = SeededGenerator(state: 7)
+        for _ in 0..<200 {
+            let low = -Double.random(in: 0.001...4, using: &random), high = Double.random(in: 0.001...4, using: &random)
+            let lines = kink.map { BackwardBound.lines($0, low: low, high: high) } ?? BackwardBound.lines(p, low: low, high: high)
+            let slope = Double.random(in: -1...2, using: &random)
+            let lowerOffset = BackwardBound.lowerOffset(p, kink: kink, low: low, high: high, slope: slope)
+            let l = Rational(exactly: low)!, u = Rational(exactly: high)!
+            let points = [l, u, .zero, (l + u).timesPowerOfTwo(-1)] + (0..<8).map { _ in Rational(exactly: Double.random(in: low...high, using: &random))! }
+            for z in points where l <= z && z <= u {
+                let value = p(z)
+                #expect(Rational(exactly: lines.lowerSlope)! * z + Rational(exactly: lines.lowerOffset)! <= value, "lower line at \(z) on [\(low), \(high)]")
+                #expect(Rational(exactly: lines.upperSlope)! * z + Rational(exactly: lines.upperOffset)! >= value, "upper line at \(z) on [\(low), \(high)]")
+                #expect(Rational(exactly: lines.magnitude)! >= value.magnitude)
+                #expect(Rational(exactly: slope)! * z + Rational(exactly: lowerOffset)! <= value, "lower line of slope \(slope) at \(z) on [\(low), \(high)]")
+            }
+        }
+    }
+}
