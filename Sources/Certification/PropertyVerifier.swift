@@ -34,9 +34,11 @@ public enum PropertyVerifier {
         /// is, so on few inputs halvings close cases sooner. With neuron
         /// splits, nodes are bounded by back-substitution (`BackwardBound`)
         /// rather than the forms: it enforces the splits through multipliers.
-        /// (On ACAS Xu's five inputs, back-substitution with halvings searched
-        /// about 25× fewer nodes per second than the forms and proved none of
-        /// the four properties that hold within 100 s.)
+        /// With halvings, the forms bound each node and choose the halving,
+        /// and back-substitution is tried on the cases they leave open (on
+        /// ACAS Xu's five inputs, back-substitution alone chose halvings
+        /// badly: its input coefficients are tiny where the chords' offsets
+        /// dominate; BENCHMARKS.md).
         public var neuronSplits: Bool?
 
         public init(timeout: Double? = nil, maximumSubBoxes: Int = 50_000_000, maximumDepth: Int = 500, neuronSplits: Bool? = nil) {
@@ -173,10 +175,15 @@ private final class GroupSearch: @unchecked Sendable {
         self.options = options
         self.progress = progress
         splittable = PropertySplitTree.splittableNeurons(bounder.network)
-        let neuronSplits = options.neuronSplits ?? (property.inputCount > PropertyVerifier.fewInputs)
+        neuronSplits = options.neuronSplits ?? (property.inputCount > PropertyVerifier.fewInputs)
         backward = neuronSplits && !splittable.isEmpty ? BackwardBound(bounder.network) : nil
+        closing = !neuronSplits && !splittable.isEmpty ? BackwardBound(bounder.network) : nil
     }
 
+    let neuronSplits: Bool
+    /// With input halvings on a network with two-piece neurons: the
+    /// back-substituted bound, tried on a case the forms leave open.
+    let closing: BackwardBound?
     /// The back-substituted bound, used instead of the forms when neurons are split.
     let backward: BackwardBound?
 
@@ -258,6 +265,7 @@ private final class GroupSearch: @unchecked Sendable {
         if let deadline, ContinuousClock.now >= deadline { return (Node(), .unknown("timeout"), nil) }
         if let backward { return processBackward(item, backward) }
         var node = Node()
+        var closingLeaf: BackwardBound.Leaf?
         let d = item.box.dimension
         guard let (forms, freshNeurons) = bounder.forms(over: item.box, pieces: item.pieces) else {
             return split(item, node, influence: nil)
@@ -274,6 +282,22 @@ private final class GroupSearch: @unchecked Sendable {
                 if let bound = OutputForms.combinationLowerBound(forms, constraints: constraints, multipliers: multipliers), bound.sign > 0 {
                     node.closed[k] = PropertyCertificate.LeafProof(multipliers: multipliers)
                     continue
+                }
+            }
+            // The forms failed: back-substitution, tighter and dearer, may still close the case.
+            if let closing {
+                if closingLeaf == nil { closingLeaf = closing.leaf(item.box, pieces: item.pieces) }
+                if let leaf = closingLeaf {
+                    let lambda = search.best ?? []
+                    let multipliers = lambda.contains(where: { $0 > 0 })
+                        ? BoundCertificate(indices: lambda.indices.filter { lambda[$0] > 0 }, values: lambda.filter { $0 > 0 }.map { Rational(exactly: $0)! })
+                        : BoundCertificate(indices: [0], values: [1])
+                    var tighter = RelaxationSearch(closing, leaf: leaf, constraints: constraints, multipliers: multipliers)
+                    tighter.run(iterations: 20)
+                    if tighter.bestBound > 0 {
+                        node.closed[k] = PropertyCertificate.LeafProof(multipliers: multipliers, relaxation: tighter.relaxation)
+                        continue
+                    }
                 }
             }
             // Still open: the corner minimising the combination, and the centre.
@@ -331,7 +355,7 @@ private final class GroupSearch: @unchecked Sendable {
             for i in coefficients.indices { inputScores[i] += Swift.abs(coefficients[i]) * (item.box.upper[i] - item.box.lower[i]).nearestDouble / 2 }
         }
         if node.closed.count == item.open.count { return (node, nil, nil) }
-        if let neuron = neuronScores.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) {
+        if neuronSplits, let neuron = neuronScores.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) {
             return split(item, node, choice: d + neuron.key)
         }
         let input = (0..<d).filter { item.box.lower[$0] < item.box.upper[$0] }.max { inputScores[$0] < inputScores[$1] }
