@@ -276,9 +276,8 @@ private final class GroupSearch: @unchecked Sendable {
             let constraints = property.cases[k].constraints
             let search = CombinationSearch(forms, constraints: constraints)
             if item.id == 0 { root.withLock { $0[k] = search.bestBound } }
-            if let lambda = search.best, search.bestBound > 0 {
-                let multipliers = BoundCertificate(indices: lambda.indices.filter { lambda[$0] > 0 },
-                                                   values: lambda.filter { $0 > 0 }.map { Rational(exactly: $0)! })
+            let lambda = search.best.flatMap(GroupSearch.positiveMultipliers)
+            if let multipliers = lambda, search.bestBound > 0 {
                 if let bound = OutputForms.combinationLowerBound(forms, constraints: constraints, multipliers: multipliers), bound.sign > 0 {
                     node.closed[k] = PropertyCertificate.LeafProof(multipliers: multipliers)
                     continue
@@ -288,12 +287,10 @@ private final class GroupSearch: @unchecked Sendable {
             if let closing {
                 if closingLeaf == nil { closingLeaf = closing.leaf(item.box, pieces: item.pieces) }
                 if let leaf = closingLeaf {
-                    let lambda = search.best ?? []
-                    let multipliers = lambda.contains(where: { $0 > 0 })
-                        ? BoundCertificate(indices: lambda.indices.filter { lambda[$0] > 0 }, values: lambda.filter { $0 > 0 }.map { Rational(exactly: $0)! })
-                        : BoundCertificate(indices: [0], values: [1])
+                    let multipliers = lambda ?? BoundCertificate(indices: [0], values: [1])
                     var tighter = RelaxationSearch(closing, leaf: leaf, constraints: constraints, multipliers: multipliers)
                     tighter.run(iterations: 20)
+                    if item.id == 0 { root.withLock { $0[k] = Swift.max($0[k] ?? -.infinity, tighter.bestBound) } }
                     if tighter.bestBound > 0 {
                         node.closed[k] = PropertyCertificate.LeafProof(multipliers: multipliers, relaxation: tighter.relaxation)
                         continue
@@ -385,6 +382,12 @@ private final class GroupSearch: @unchecked Sendable {
         lower[entry - d] = false
         upper[entry - d] = true
         return (node, nil, (entry, (item.box, lower), (item.box, upper)))
+    }
+
+    /// The positive entries of float multipliers, exactly; nil when none is positive.
+    static func positiveMultipliers(_ lambda: [Double]) -> BoundCertificate? {
+        let used = lambda.indices.filter { lambda[$0] > 0 }
+        return used.isEmpty ? nil : BoundCertificate(indices: used, values: used.map { Rational(exactly: lambda[$0])! })
     }
 
     /// Whether `x` provably violates case `k` (float screen, then the checker's exact test).
