@@ -329,8 +329,9 @@ private final class GroupSearch: @unchecked Sendable {
         for k in item.open {
             let constraints = property.cases[k].constraints
             let m = constraints.count
-            let candidates = m == 1 ? [BoundCertificate(indices: [0], values: [1])]
-                : (0..<m).map { BoundCertificate(indices: [$0], values: [1]) } + [BoundCertificate(indices: Array(0..<m), values: Array(repeating: 1, count: m))]
+            // Each constraint alone, then (with several) their sum.
+            let candidates = (0..<m).map { BoundCertificate(indices: [$0], values: [1]) }
+                + (m > 1 ? [BoundCertificate(indices: Array(0..<m), values: Array(repeating: 1, count: m))] : [])
             var best: RelaxationSearch?
             for multipliers in candidates {
                 var search = RelaxationSearch(backward, leaf: leaf, constraints: constraints, multipliers: multipliers)

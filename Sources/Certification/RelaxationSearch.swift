@@ -21,8 +21,7 @@ struct RelaxationSearch {
     private(set) var bestBound = -Double.infinity
     private(set) var bestSlopes: [Int: Double] = [:]
     private(set) var bestBetas: [Int: Double] = [:]
-    /// At the best choices: the input corner, the pre-activations there, and each neuron's coefficient.
-    private(set) var corner: [Double] = []
+    /// At the best choices: the pre-activations at the input corner the bound is attained at, and each neuron's coefficient.
     private(set) var preActivations: [[Double]] = []
     private(set) var coefficients: [[Double]] = []
     private(set) var inputCoefficients: [Double] = []
@@ -52,24 +51,25 @@ struct RelaxationSearch {
         }
     }
 
-    /// Evaluates the bound at the choices; keeps them when best. Returns the trace's data.
-    private mutating func evaluate(_ slopes: [Int: Double], _ betas: [Int: Double]) -> (Double, BackwardBound.Trace)? {
+    /// Evaluates the bound at the choices and the pre-activations at its
+    /// corner (for the supergradient); keeps them when best.
+    private mutating func evaluate(_ slopes: [Int: Double], _ betas: [Int: Double]) -> (bound: Double, trace: BackwardBound.Trace, preActivations: [[Double]])? {
         guard let result = bounder.combinationLowerBound(leaf, constraints: constraints, multipliers: multipliers, slopes: slopes, betas: betas) else { return nil }
         guard let trace = result.trace else {
             // An empty leaf: the bound is +∞ with nothing to trace.
             bestBound = result.bound
             return nil
         }
+        let z = forward(corner(trace), trace: trace, slopes: slopes)
         if result.bound > bestBound {
             bestBound = result.bound
             bestSlopes = slopes
             bestBetas = betas
-            corner = corner(trace)
-            preActivations = forward(corner, trace: trace, slopes: slopes)
+            preActivations = z
             coefficients = trace.outputCoefficients
             inputCoefficients = trace.inputCoefficients
         }
-        return (result.bound, trace)
+        return (result.bound, trace, z)
     }
 
     private func corner(_ trace: BackwardBound.Trace) -> [Double] {
@@ -110,17 +110,15 @@ struct RelaxationSearch {
         return atBreakpoint + s * (z - f.breakpoint)
     }
 
-    /// Runs `iterations` steps from the default lines (or `start`), stopping once the bound exceeds `target`.
-    mutating func run(iterations: Int, target: Double = 0, start: (slopes: [Int: Double], betas: [Int: Double])? = nil) {
-        var slopes = start?.slopes.filter { free[$0.key] != nil } ?? [:]
-        var betas = start?.betas.filter { held[$0.key] != nil } ?? [:]
-        for (n, f) in free where slopes[n] == nil { slopes[n] = leaf.lines[f.layer][f.neuron].lowerSlope }
+    /// Runs `iterations` steps from the default lines, stopping once the bound exceeds `target`.
+    mutating func run(iterations: Int, target: Double = 0) {
+        var slopes = free.mapValues { leaf.lines[$0.layer][$0.neuron].lowerSlope }
+        var betas: [Int: Double] = [:]
         var moment: [Int: Double] = [:], second: [Int: Double] = [:]
         let rate = 0.2, decay1 = 0.9, decay2 = 0.999
         for iteration in 0..<iterations {
-            guard let (value, trace) = evaluate(slopes, betas), value.isFinite else { return }
+            guard let (value, trace, z) = evaluate(slopes, betas), value.isFinite else { return }
             if bestBound > target || (free.isEmpty && held.isEmpty) { return }
-            let z = forward(corner(trace), trace: trace, slopes: slopes)
             var gradient: [Int: Double] = [:]
             for (n, f) in free where trace.outputCoefficients.count > f.layer {
                 let c = trace.outputCoefficients[f.layer][f.neuron]

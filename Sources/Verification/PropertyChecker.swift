@@ -110,13 +110,14 @@ public enum PropertyChecker {
             leaves += cover.enumerated().map { (k, $0.offset, $0.element.box, $0.element.pieces) }
         }
         let forms = OutputForms(network), backward = BackwardBound(network)
+        let piecewise = PropertySplitTree.piecewiseNeurons(network)
         let all = leaves
         _ = try checkInParallel(all.count) { (n: Int) throws(CertificateCheckFailure) in
             let (k, leaf, box, pieces) = all[n]
             let claim = "holds[\(k)].leaves[\(leaf)]"
             let proof = proofs[k].leaves[leaf], constraints = property.cases[k].constraints
             if let relaxation = proof.relaxation {
-                let (slopes, betas) = try checkRelaxation(relaxation, pieces: pieces, network: network, claim: claim)
+                let (slopes, betas) = try checkRelaxation(relaxation, pieces: pieces, piecewise: piecewise, claim: claim)
                 guard let prepared = backward.leaf(box, pieces: pieces) else { throw fail(claim, "the neurons' ranges on this leaf are not finite") }
                 guard let result = backward.combinationLowerBound(prepared, constraints: constraints, multipliers: proof.multipliers, slopes: slopes, betas: betas) else {
                     throw fail(claim, "the multipliers are not positive, increasing indices of the case's \(constraints.count) constraints, or the bound is not finite")
@@ -135,13 +136,14 @@ public enum PropertyChecker {
 
     /// A leaf's relaxation choices: every value a binary64 number; slopes
     /// only for neurons of piecewise-linear layers that the leaf does not
-    /// hold; multipliers only for neurons it holds. Proof: proofs/property.md §4.3.
+    /// hold (`piecewise`: `PropertySplitTree.piecewiseNeurons`, computed once
+    /// per certificate); multipliers only for neurons it holds. Proof:
+    /// proofs/property.md §4.3.
     static func checkRelaxation(
-        _ relaxation: PropertyCertificate.LeafRelaxation, pieces: PropertySplitTree.Pieces, network: Network, claim: String
+        _ relaxation: PropertyCertificate.LeafRelaxation, pieces: PropertySplitTree.Pieces, piecewise: Set<Int>, claim: String
     ) throws(CertificateCheckFailure) -> (slopes: [Int: Double], betas: [Int: Double]) {
         guard let slopes = relaxation.slopes.doubles else { throw fail("\(claim).relaxation.slopes", "a slope is not a binary64 number") }
         guard let betas = relaxation.betas.doubles else { throw fail("\(claim).relaxation.betas", "a multiplier is not a binary64 number") }
-        let piecewise = PropertySplitTree.piecewiseNeurons(network)
         for (n, s) in slopes where !piecewise.contains(n) || pieces[n] != nil || !s.isFinite {
             throw fail("\(claim).relaxation.slopes", "neuron \(n) is not a free neuron of a piecewise-linear layer")
         }

@@ -29,23 +29,22 @@ public struct PropertySplitTree: Hashable, Sendable, Codable {
     /// The neurons a tree may split: global index → (layer, neuron), for
     /// layers whose activation has exactly two pieces.
     package static func splittableNeurons(_ network: Network) -> [Int: (layer: Int, neuron: Int)] {
-        var out: [Int: (Int, Int)] = [:]
-        var offset = 0
-        for (k, layer) in network.layers.enumerated() {
-            if let p = PiecewiseLinearFunction(exactly: layer.activation), p.pieceCount == 2 {
-                for j in 0..<layer.outputCount { out[offset + j] = (k, j) }
-            }
-            offset += layer.outputCount
-        }
-        return out
+        neurons(network) { PiecewiseLinearFunction(exactly: $0)?.pieceCount == 2 }
     }
 
     /// The neurons (global index) of layers with a piecewise-linear activation, identity excluded.
     package static func piecewiseNeurons(_ network: Network) -> Set<Int> {
-        var out: Set<Int> = []
+        Set(neurons(network) { $0 != .identity && SmoothActivation($0) == nil }.keys)
+    }
+
+    /// Global index → (layer, neuron) for the neurons of layers whose activation passes `test`.
+    private static func neurons(_ network: Network, where test: (Activation) -> Bool) -> [Int: (layer: Int, neuron: Int)] {
+        var out: [Int: (Int, Int)] = [:]
         var offset = 0
-        for layer in network.layers {
-            if layer.activation != .identity, SmoothActivation(layer.activation) == nil { out.formUnion(offset ..< offset + layer.outputCount) }
+        for (k, layer) in network.layers.enumerated() {
+            if test(layer.activation) {
+                for j in 0..<layer.outputCount { out[offset + j] = (k, j) }
+            }
             offset += layer.outputCount
         }
         return out

@@ -98,9 +98,11 @@ struct OneInputReference {
         try VNNLIBProperty(vnnlib: "(declare-const X_0 Real)\n(declare-const Y_0 Real)\n(declare-const Y_1 Real)\n(assert (>= X_0 -2))\n(assert (<= X_0 2))\n" + text)
     }
 
-    static func verifyAndCheck(_ network: Network, _ property: VNNLIBProperty) throws -> (PropertyVerifier.Result, CheckedProperty?) {
+    static func verifyAndCheck(
+        _ network: Network, _ property: VNNLIBProperty, options: PropertyVerifier.Options = .init(timeout: 60)
+    ) throws -> (PropertyVerifier.Result, CheckedProperty?) {
         let file = ModelFile(selfContained: try JSONModelFormat.data(for: network), source: "model.json")
-        let result = try PropertyVerifier.verify(network, file: file, property: property, options: .init(timeout: 60))
+        let result = try PropertyVerifier.verify(network, file: file, property: property, options: options)
         guard let certificate = result.certificate else { return (result, nil) }
         let decoded = try PropertyCertificate.decode(try certificate.encodedForReading())
         return (result, try PropertyChecker.check(decoded, model: file))
