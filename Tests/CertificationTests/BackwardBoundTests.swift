@@ -203,3 +203,30 @@ extension PropertyCertificateMutationTests {
         }
     }
 }
+
+extension PropertyCertificateMutationTests {
+    /// A leaf relaxation whose neuron lists are out of order, repeated,
+    /// negative, or whose certificate claims the old version, is refused
+    /// when read, before any check.
+    @Test func malformedRelaxationsAreNotRead() throws {
+        let network = try PropertyVerifierTests.network(seed: 5)
+        let top = OneInputReference(layers: network.layers).maximum(0, from: -2, to: 2)
+        let file = ModelFile(selfContained: try JSONModelFormat.data(for: network), source: "model.json")
+        let property = try PropertyVerifierTests.property("(assert (>= Y_0 \(top + Rational(1, 2))))")
+        let genuine = try #require(try PropertyVerifier.verify(network, file: file, property: property,
+                                                               options: .init(timeout: 60, maximumDepth: 40, neuronSplits: true)).certificate)
+        let k = try #require(genuine.holds![0].leaves.firstIndex { $0.relaxation != nil })
+        #expect((try? PropertyCertificate.decode(try genuine.encoded())) == genuine)
+        for neurons in [[3, 2], [2, 2], [-1]] {
+            for field in ["slopes", "betas"] {
+                var forged = genuine
+                let values = PropertyCertificate.NeuronValues(neurons: neurons, values: neurons.map { _ in Rational(1) })
+                if field == "slopes" { forged.holds![0].leaves[k].relaxation!.slopes = values } else { forged.holds![0].leaves[k].relaxation!.betas = values }
+                #expect((try? PropertyCertificate.decode(try forged.encoded())) == nil, "\(field) \(neurons)")
+            }
+        }
+        var old = genuine
+        old.version = 1
+        #expect((try? PropertyCertificate.decode(try old.encoded())) == nil)
+    }
+}
