@@ -111,7 +111,7 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
-        .target(name: "FixtureSupport", path: "Tests/FixtureSupport"),
+        .target(name: "FixtureSupport", dependencies: ["ExactArithmetic", "NeuralNetwork", "Verification"], path: "Tests/FixtureSupport"),
         .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "FixtureSupport"]),
         .testTarget(name: "LinearizationTests", dependencies: ["Linearization", "Verification", "FixtureSupport"]),
         .testTarget(name: "PolyhedraTests", dependencies: ["Polyhedra", "LPSearch", "FixtureSupport"]),

@@ -21,24 +21,34 @@ public enum Certifier {
         public let decisionNet: DecisionNetConstruction
     }
 
+    /// Whether the certificate also holds a compact DecisionNet (2 inputs),
+    /// and the most numbers it may have (nil: as many as separating every
+    /// class needs).
+    public struct CompactRequest: Sendable {
+        public let maximumParameters: Int?
+        public init(maximumParameters: Int? = nil) { self.maximumParameters = maximumParameters }
+    }
+
     /// Certifies `g` (the self-contained model in `modelData` linearized)
     /// over `box`; see `certify(_:model:over:splits:maximumRegions:trainingPoints:progress:)`.
     public static func certify(
         _ g: LinearizedNetwork, modelData: Data, over box: InputBox, splits: Int,
-        maximumRegions: Int = .max, trainingPoints: [[Rational]] = [],
+        maximumRegions: Int = .max, trainingPoints: [[Rational]] = [], compact: CompactRequest? = nil,
         progress: @escaping @Sendable (String) -> Void = { _ in }
     ) throws(RegionEnumeration.LimitReached) -> Result {
         try certify(g, model: ModelFile(selfContained: modelData, source: ""), over: box, splits: splits,
-                    maximumRegions: maximumRegions, trainingPoints: trainingPoints, progress: progress)
+                    maximumRegions: maximumRegions, trainingPoints: trainingPoints, compact: compact, progress: progress)
     }
 
     /// Certifies `g` (the model in `file` linearized) over `box`; the
     /// certificate's model hash covers `file`'s bytes and external data files.
     /// Throws `RegionEnumeration.LimitReached` when the regions exceed
-    /// `maximumRegions`: a certificate needs the complete enumeration.
+    /// `maximumRegions`: a certificate needs the complete enumeration. With
+    /// `compact` (2 inputs only; traps otherwise) the certificate also holds
+    /// a compact DecisionNet chosen from `g`'s tie hyperplanes.
     public static func certify(
         _ g: LinearizedNetwork, model file: ModelFile, over box: InputBox, splits: Int,
-        maximumRegions: Int = .max, trainingPoints: [[Rational]] = [],
+        maximumRegions: Int = .max, trainingPoints: [[Rational]] = [], compact: CompactRequest? = nil,
         progress: @escaping @Sendable (String) -> Void = { _ in }
     ) throws(RegionEnumeration.LimitReached) -> Result {
         let network = g.original
@@ -50,7 +60,14 @@ public enum Certifier {
         progress("building the DecisionNet…")
         let dnet = DecisionNet.build(enumeration, network: g, over: box, trainingPoints: trainingPoints)
         progress("proving agreement with the model…")
-        let agreement = agreementClaims(enumeration, errors: ScoreErrors(logitErrors: bound.perLogit, marginBounds: bound.marginBound), box: box)
+        let (agreement, parts) = agreementClaims(enumeration, errors: ScoreErrors(logitErrors: bound.perLogit, marginBounds: bound.marginBound), box: box)
+        var compactNet: Certificate.CompactDecisionNetClaims? = nil
+        if let compact {
+            precondition(box.dimension == 2, "a compact DecisionNet needs 2 inputs")
+            progress("choosing the compact DecisionNet…")
+            compactNet = CompactDecisionNet.build(parts: parts, candidates: dnet.net.hyperplanes, classes: network.classCount,
+                                                  box: box, maximumParameters: compact.maximumParameters)
+        }
 
         let layers = zip(network.layers, g.activations).enumerated().map { k, pair in
             let (layer, p) = pair
@@ -71,15 +88,19 @@ public enum Certifier {
             decisionNet: .init(hyperplanes: dnet.net.hyperplanes, table: dnet.entries, separations: dnet.separations,
                                hyperplaneCoefficients: coefficients, tableEntries: dnet.entries.count,
                                parameters: coefficients + dnet.entries.count),
-            agreement: agreement)
+            agreement: agreement, compactDecisionNet: compactNet)
         return Result(certificate: certificate, g: g, errorBound: bound, enumeration: enumeration, decisionNet: dnet)
     }
 
     /// The regions on which `g`'s label margin provably exceeds the error
     /// bound everywhere (one LP lower bound per other class), and for 2
-    /// inputs the exact area where the margin exceeds it.
-    static func agreementClaims(_ enumeration: RegionEnumeration, errors: ScoreErrors, box: InputBox) -> Certificate.AgreementClaims {
+    /// inputs the exact area where the margin exceeds it and the parts of
+    /// positive area it is made of.
+    static func agreementClaims(
+        _ enumeration: RegionEnumeration, errors: ScoreErrors, box: InputBox
+    ) -> (claims: Certificate.AgreementClaims, parts: [AgreementPart]) {
         var agreed: [Certificate.AgreedRegion] = []
+        var parts: [AgreementPart] = []
         var area = Rational.zero
         let planar = box.dimension == 2
         for (r, region) in enumeration.regions.enumerated() {
@@ -98,13 +119,17 @@ public enum Certifier {
             }
             if planar {
                 for k in 0..<scores.classCount {
-                    if let part = scores.ahead(k, by: errors, in: region.polytope) { area += PlanarPolygon.area(of: part) }
+                    guard let part = scores.ahead(k, by: errors, in: region.polytope) else { continue }
+                    let vertices = PlanarPolygon.vertices(of: part)
+                    guard vertices.count >= 3 else { continue }
+                    area += CertificateCheck.shoelaceArea(vertices)
+                    parts.append(AgreementPart(region: r, label: k, vertices: vertices))
                 }
             }
         }
-        guard planar else { return .init(regions: agreed, areaLowerBound: nil, boxArea: nil) }
+        guard planar else { return (.init(regions: agreed, areaLowerBound: nil, boxArea: nil), []) }
         let boxArea = (box.upper[0] - box.lower[0]) * (box.upper[1] - box.lower[1])
-        return .init(regions: agreed, areaLowerBound: shortLowerBound(of: area, scale: boxArea), boxArea: boxArea)
+        return (.init(regions: agreed, areaLowerBound: shortLowerBound(of: area, scale: boxArea), boxArea: boxArea), parts)
     }
 
     /// The exact area rounded down to a multiple of `2^-b` with `2^-b` about

@@ -20,6 +20,9 @@ public struct Certificate: Codable, Sendable, Equatable {
     public var regions: RegionClaims
     public var decisionNet: DecisionNetClaims
     public var agreement: AgreementClaims
+    /// 2 inputs, optional: a DecisionNet of few hyperplanes proven to answer
+    /// `f`'s label where the agreement claims prove it (§2.7).
+    public var compactDecisionNet: CompactDecisionNetClaims?
 
     /// The format name in `format`.
     public static let formatName = "climep-certificate"
@@ -28,8 +31,9 @@ public struct Certificate: Codable, Sendable, Equatable {
     /// verified dyadic lower bound; version 3 stores every set of LP
     /// multipliers sparsely (`BoundCertificate`: `[[index, "p/q"], …]`) and
     /// names each DecisionNet cell by its witness alone (the sign pattern is
-    /// recomputed), so a certificate grows linearly with the regions.
-    public static let currentVersion = 3
+    /// recomputed), so a certificate grows linearly with the regions;
+    /// version 4 adds the optional compact DecisionNet.
+    public static let currentVersion = 4
 
     /// The model the certificate is about.
     public struct ModelClaims: Codable, Sendable, Equatable {
@@ -234,6 +238,44 @@ public struct Certificate: Codable, Sendable, Equatable {
         }
     }
 
+    /// A DecisionNet certified against `f` (proofs/compact-decision-net.md):
+    /// where `g`'s margin exceeds the error bound, it answers `f`'s label,
+    /// except on the listed uncovered parts.
+    public struct CompactDecisionNetClaims: Codable, Sendable, Equatable {
+        public var hyperplanes: [Hyperplane]
+        /// The cells whose label is not `defaultLabel`, each named by a point
+        /// of the box off every hyperplane.
+        public var table: [TableEntry]
+        /// The label of every cell the table does not list.
+        public var defaultLabel: Int
+        /// The parts `[region, class]` of the agreement set on which the net
+        /// is not proven to answer `class` everywhere, in increasing order:
+        /// exactly those the checker finds.
+        public var uncovered: [[Int]]
+        /// A lower bound on the area of the box where the net provably
+        /// answers `f`'s label (a short dyadic, like the agreed area).
+        public var areaLowerBound: Rational
+        /// `hyperplanes.count × 3`.
+        public var hyperplaneCoefficients: Int
+        /// `table.count`.
+        public var tableEntries: Int
+        /// Coefficients, table entries and the default label.
+        public var parameters: Int
+
+        /// The value with these fields (checked only by `CertificateChecker`).
+        public init(hyperplanes: [Hyperplane], table: [TableEntry], defaultLabel: Int, uncovered: [[Int]],
+                    areaLowerBound: Rational, hyperplaneCoefficients: Int, tableEntries: Int, parameters: Int) {
+            self.hyperplanes = hyperplanes
+            self.table = table
+            self.defaultLabel = defaultLabel
+            self.uncovered = uncovered
+            self.areaLowerBound = areaLowerBound
+            self.hyperplaneCoefficients = hyperplaneCoefficients
+            self.tableEntries = tableEntries
+            self.parameters = parameters
+        }
+    }
+
     /// The certificate as JSON: its one canonical encoding (sorted keys, no
     /// whitespace, rationals as `"p/q"` strings), so equal certificates are equal bytes.
     public func encoded() throws -> Data {
@@ -284,7 +326,7 @@ public struct Certificate: Codable, Sendable, Equatable {
     }
 
     /// The value with these fields (checked only by `CertificateChecker`).
-    public init(format: String, version: Int, model: ModelClaims, box: BoxClaims, linearization: LinearizationClaims, regions: RegionClaims, decisionNet: DecisionNetClaims, agreement: AgreementClaims) {
+    public init(format: String, version: Int, model: ModelClaims, box: BoxClaims, linearization: LinearizationClaims, regions: RegionClaims, decisionNet: DecisionNetClaims, agreement: AgreementClaims, compactDecisionNet: CompactDecisionNetClaims? = nil) {
         self.format = format
         self.version = version
         self.model = model
@@ -293,5 +335,6 @@ public struct Certificate: Codable, Sendable, Equatable {
         self.regions = regions
         self.decisionNet = decisionNet
         self.agreement = agreement
+        self.compactDecisionNet = compactDecisionNet
     }
 }

@@ -47,6 +47,22 @@ public struct CheckedCertificate: Sendable {
     public let agreedArea: Rational?
     public let agreedAreaLowerBound: Rational?
     public let boxArea: Rational?
+    /// The compact DecisionNet, when the certificate holds one.
+    public let compact: CheckedCompactDecisionNet?
+}
+
+/// What the checker proved of a compact DecisionNet (proofs/compact-decision-net.md).
+public struct CheckedCompactDecisionNet: Sendable {
+    public let hyperplanes: Int
+    public let tableEntries: Int
+    /// Coefficients, table entries and the default label.
+    public let parameters: Int
+    /// Parts `(region, class)` of the agreement set where it is not proven to answer `f`'s label.
+    public let uncoveredParts: Int
+    /// The exact area where it provably answers `f`'s label (recomputed), and
+    /// the certificate's lower bound on it (verified ≤ it).
+    public let agreedArea: Rational
+    public let agreedAreaLowerBound: Rational
 }
 
 /// Re-verifies every claim of a `Certificate` from the model file, in exact
@@ -79,6 +95,8 @@ public enum CertificateChecker {
         try checkDecisionNet(certificate.decisionNet, regions: regions, g: g, box: box)
         let agreement = try checkAgreement(
             certificate.agreement, regions: regions, errors: errors, classes: network.classCount, box: box)
+        let compact = try checkCompactDecisionNet(
+            certificate.compactDecisionNet, parts: agreement.parts, classes: network.classCount, box: box)
         let dnet = certificate.decisionNet
         return CheckedCertificate(
             modelSHA256: certificate.model.sha256, inputs: network.inputCount, classes: network.classCount,
@@ -88,7 +106,7 @@ public enum CertificateChecker {
             regions: regions.count, hyperplanes: dnet.hyperplanes.count, tableEntries: dnet.table.count,
             decisionNetParameters: dnet.parameters, agreedRegions: agreement.regions,
             agreedArea: agreement.area, agreedAreaLowerBound: certificate.agreement.areaLowerBound,
-            boxArea: certificate.agreement.boxArea)
+            boxArea: certificate.agreement.boxArea, compact: compact)
     }
 
     /// A region as the split-tree replay hands it over: its polytope and `g`'s class scores on it.
@@ -329,7 +347,7 @@ public enum CertificateChecker {
     static func checkAgreement(
         _ claims: Certificate.AgreementClaims, regions: [ReplayedRegion], errors: ScoreErrors,
         classes: Int, box: InputBox
-    ) throws(CertificateCheckFailure) -> (regions: Int, area: Rational?) {
+    ) throws(CertificateCheckFailure) -> (regions: Int, area: Rational?, parts: [[AgreementPart]]) {
         var agreed: Set<Int> = []
         for (k, claim) in claims.regions.enumerated() {
             let name = "agreement.regions[\(k)]"
@@ -356,14 +374,14 @@ public enum CertificateChecker {
             guard claims.areaLowerBound == nil, claims.boxArea == nil else {
                 throw fail("agreement.areaLowerBound", "areas are certified for 2 inputs only")
             }
-            return (agreed.count, nil)
+            return (agreed.count, nil, [])
         }
         guard let claimedArea = claims.areaLowerBound, let claimedBoxArea = claims.boxArea else {
             throw fail("agreement.areaLowerBound", "2 inputs: the agreed area's lower bound and the box's area are required")
         }
-        let areas = try checkInParallel(regions.count) { r throws(CertificateCheckFailure) -> Rational in
+        let parts = try checkInParallel(regions.count) { r throws(CertificateCheckFailure) -> [AgreementPart] in
             let region = regions[r]
-            var area = Rational.zero
+            var found: [AgreementPart] = []
             for i in 0..<classes {
                 guard let part = region.scores.ahead(i, by: errors, in: region.polytope) else { continue }
                 // The clipped vertices are verified to be exactly the polygon's before their area counts.
@@ -372,16 +390,101 @@ public enum CertificateChecker {
                 guard CertificateCheck.verifyPolygon(vertices, of: part) else {
                     throw fail("agreement.areaLowerBound", "the computed vertices of a region's agreement part do not verify (a bug)")
                 }
-                area += CertificateCheck.shoelaceArea(vertices)
+                found.append(AgreementPart(label: i, vertices: vertices, area: CertificateCheck.shoelaceArea(vertices)))
             }
-            return area
+            return found
         }
-        let total = areas.reduce(Rational.zero, +)
+        let total = parts.joined().reduce(Rational.zero) { $0 + $1.area }
         guard claimedArea <= total else {
             throw fail("agreement.areaLowerBound", "claimed \(claimedArea), but the exact agreed area is only \(total.nearestDouble)")
         }
         let whole = (box.upper[0] - box.lower[0]) * (box.upper[1] - box.lower[1])
         guard claimedBoxArea == whole else { throw fail("agreement.boxArea", "the box's area is \(whole)") }
-        return (agreed.count, total)
+        return (agreed.count, total, parts)
+    }
+
+    /// One part `C_ri` of the agreement set (2 inputs): where on a region `g`'s
+    /// margin for `label` reaches the error bound; its vertices (verified) and area.
+    struct AgreementPart: Sendable {
+        let label: Int
+        let vertices: [[Rational]]
+        let area: Rational
+    }
+
+    // MARK: §2.7 compactDecisionNet
+
+    /// Hyperplanes in normal form, table entries off every hyperplane in
+    /// distinct cells, then every part of the agreement set cut into cells:
+    /// the parts where some cell's label is not the part's class are exactly
+    /// the listed uncovered ones, and the area of the correctly labelled
+    /// pieces is at least the claimed one. Proof: proofs/certificate.md §2.7,
+    /// proofs/compact-decision-net.md.
+    static func checkCompactDecisionNet(
+        _ claims: Certificate.CompactDecisionNetClaims?, parts: [[AgreementPart]], classes: Int, box: InputBox
+    ) throws(CertificateCheckFailure) -> CheckedCompactDecisionNet? {
+        guard let claims else { return nil }
+        guard box.dimension == 2 else {
+            throw fail("compactDecisionNet", "a compact DecisionNet is certified for 2 inputs only")
+        }
+        var planes: Set<Hyperplane> = []
+        for (k, h) in claims.hyperplanes.enumerated() {
+            guard h.normal.count == 2, let normal = Hyperplane(h.normal, plus: h.offset), normal == h else {
+                throw fail("compactDecisionNet.hyperplanes[\(k)]", "not a hyperplane in primitive integer normal form over 2 inputs")
+            }
+            guard planes.insert(h).inserted else { throw fail("compactDecisionNet.hyperplanes[\(k)]", "listed twice") }
+        }
+        guard (0..<classes).contains(claims.defaultLabel) else {
+            throw fail("compactDecisionNet.defaultLabel", "no class \(claims.defaultLabel)")
+        }
+        var table: [[Bool]: Int] = [:]
+        for (k, entry) in claims.table.enumerated() {
+            let name = "compactDecisionNet.table[\(k)]"
+            guard (0..<classes).contains(entry.label), entry.label != claims.defaultLabel else {
+                throw fail("\(name).label", "must be a class other than the default label")
+            }
+            guard entry.witness.count == 2, box.contains(entry.witness),
+                  DecisionNet.strictSigns(of: entry.witness, claims.hyperplanes) != nil else {
+                throw fail("\(name).witness", "not a point of the box off every hyperplane")
+            }
+            let cell = CompactDecisionNet.signs(of: entry.witness, claims.hyperplanes)
+            guard table.updateValue(entry.label, forKey: cell) == nil else {
+                throw fail("\(name).witness", "lies in the cell of an earlier entry (a cell listed twice)")
+            }
+        }
+        let net = CompactDecisionNet(hyperplanes: claims.hyperplanes, table: table, defaultLabel: claims.defaultLabel)
+        let coverage = try checkInParallel(parts.count) { r throws(CertificateCheckFailure) -> (uncovered: [[Int]], area: Rational) in
+            var uncovered: [[Int]] = [], area = Rational.zero
+            for part in parts[r] {
+                let (covered, correct) = net.coverage(of: part.vertices, label: part.label)
+                if !covered { uncovered.append([r, part.label]) }
+                area += correct
+            }
+            return (uncovered, area)
+        }
+        let uncovered = coverage.flatMap(\.uncovered)
+        guard claims.uncovered == uncovered else {
+            let listed = Set(claims.uncovered), found = Set(uncovered)
+            if let wrong = claims.uncovered.first(where: { !found.contains($0) }) {
+                throw fail("compactDecisionNet.uncovered", "lists \(wrong), but the net answers that part's class on all of it")
+            }
+            if let missing = uncovered.first(where: { !listed.contains($0) }) {
+                throw fail("compactDecisionNet.uncovered", "omits [region, class] \(missing), where some cell's label is not the class")
+            }
+            throw fail("compactDecisionNet.uncovered", "must list each uncovered part once, in increasing order")
+        }
+        let total = coverage.reduce(Rational.zero) { $0 + $1.area }
+        guard claims.areaLowerBound <= total else {
+            throw fail("compactDecisionNet.areaLowerBound", "claimed \(claims.areaLowerBound), but the exact area where the net provably answers f's label is only \(total.nearestDouble)")
+        }
+        let coefficients = claims.hyperplanes.count * 3
+        for (name, claimed, actual) in [("hyperplaneCoefficients", claims.hyperplaneCoefficients, coefficients),
+                                        ("tableEntries", claims.tableEntries, claims.table.count),
+                                        ("parameters", claims.parameters, coefficients + claims.table.count + 1)]
+        where claimed != actual {
+            throw fail("compactDecisionNet.\(name)", "claimed \(claimed), counted \(actual)")
+        }
+        return CheckedCompactDecisionNet(
+            hyperplanes: claims.hyperplanes.count, tableEntries: claims.table.count, parameters: net.parameterCount,
+            uncoveredParts: uncovered.count, agreedArea: total, agreedAreaLowerBound: claims.areaLowerBound)
     }
 }

@@ -24,6 +24,7 @@ struct Certify: ParsableCommand {
     @OptionGroup var linearization: LinearizationOptions
 
     @OptionGroup var target: ErrorTargetOptions
+    @OptionGroup var decisionNet: DecisionNetOptions
 
     @Option(help: ArgumentHelp("Where to write the certificate (JSON).", valueName: "CERT.json"))
     var out: String
@@ -53,6 +54,7 @@ struct Certify: ParsableCommand {
             throw InputError("certify needs a box of positive width in every input")
         }
         let requirements = try agreementThresholds.requirements(inputs: network.inputCount)
+        let compact = try decisionNet.request(for: network)
         guard maxRegions > 0 else { throw InputError("--max-regions must be positive") }
         let training = try self.training.map { try PointSet(contentsOf: $0, dimension: network.inputCount).points } ?? []
         let splits = try linearization.splitCount(inputs: network.inputCount)
@@ -76,7 +78,7 @@ struct Certify: ParsableCommand {
         let result: Certifier.Result
         do {
             result = try Certifier.certify(g, model: modelFile, over: box, splits: splits, maximumRegions: maxRegions,
-                                           trainingPoints: training, progress: { ProgressLine.shared.report($0) })
+                                           trainingPoints: training, compact: compact, progress: { ProgressLine.shared.report($0) })
         } catch {
             printError("stopped: --max-regions \(error.limit) reached; no certificate without the complete enumeration")
             throw ExitCode(1)
@@ -103,7 +105,22 @@ struct Certify: ParsableCommand {
 
 /// What `certify` (and `demo`) print about a certificate.
 struct CertificateSummary: Encodable {
-    struct DNet: Encodable { let hyperplanes: Int, parameters: Int, hyperplaneCoefficients: Int, tableEntries: Int, trainingEntries: Int }
+    /// The certificate's default DecisionNet: the compact one when it holds one, else the exact one.
+    struct DNet: Encodable {
+        /// `compact` or `exact`.
+        let kind: String
+        let hyperplanes: Int, parameters: Int, hyperplaneCoefficients: Int, tableEntries: Int
+        /// Exact net: table entries from training points.
+        let trainingEntries: Int?
+        /// Compact net: a verified lower bound on the area where it answers f's label, its share
+        /// of the box and of the agreed area, and the agreement parts it does not cover.
+        let agreedArea: Rational?
+        let fraction: Rational?
+        let shareOfAgreedArea: Rational?
+        let uncoveredParts: Int?
+        /// The exact net's count, for comparison.
+        let exactParameters: Int
+    }
     struct Model: Encodable { let parameters: Int, sha256: String, inputs: Int, classes: Int }
     struct Agreement: Encodable {
         let regions: Int
@@ -137,9 +154,20 @@ struct CertificateSummary: Encodable {
         activations = c.linearization.layers.map(\.activation)
         errorBound = c.linearization.errorBound
         errorBoundDecimal = errorBound.map(\.nearestDouble)
-        dnet = DNet(hyperplanes: c.decisionNet.hyperplanes.count, parameters: c.decisionNet.parameters,
-                    hyperplaneCoefficients: c.decisionNet.hyperplaneCoefficients, tableEntries: c.decisionNet.tableEntries,
-                    trainingEntries: trainingEntries)
+        let exact = c.decisionNet
+        if let compact = c.compactDecisionNet {
+            let boxArea = c.agreement.boxArea ?? .one, agreed = c.agreement.areaLowerBound ?? .zero
+            dnet = DNet(kind: "compact", hyperplanes: compact.hyperplanes.count, parameters: compact.parameters,
+                        hyperplaneCoefficients: compact.hyperplaneCoefficients, tableEntries: compact.tableEntries,
+                        trainingEntries: nil, agreedArea: compact.areaLowerBound, fraction: compact.areaLowerBound / boxArea,
+                        shareOfAgreedArea: agreed.isZero ? nil : compact.areaLowerBound / agreed,
+                        uncoveredParts: compact.uncovered.count, exactParameters: exact.parameters)
+        } else {
+            dnet = DNet(kind: "exact", hyperplanes: exact.hyperplanes.count, parameters: exact.parameters,
+                        hyperplaneCoefficients: exact.hyperplaneCoefficients, tableEntries: exact.tableEntries,
+                        trainingEntries: trainingEntries, agreedArea: nil, fraction: nil, shareOfAgreedArea: nil,
+                        uncoveredParts: nil, exactParameters: exact.parameters)
+        }
         model = Model(parameters: c.model.parameters, sha256: c.model.sha256, inputs: c.model.inputs, classes: c.model.classes)
         let area = c.agreement.areaLowerBound, boxArea = c.agreement.boxArea
         agreement = Agreement(
@@ -157,8 +185,17 @@ struct CertificateSummary: Encodable {
         if let attained { print("attained     " + attained.text(certified: errorBound[attained.logit])) }
         print("regions      \(regions), complete (split-tree certificate)")
         let ratio = Double(model.parameters) / Double(max(1, dnet.parameters))
-        print("DecisionNet  \(dnet.hyperplanes) hyperplanes (\(dnet.hyperplaneCoefficients) coefficients) + \(dnet.tableEntries) table entries = \(dnet.parameters) parameters, vs \(model.parameters) in the model (\(String(format: "%.2f", ratio))×)")
-        print("             answers like g on the whole box (unseen patterns fall back to g exactly)")
+        if dnet.kind == "compact" {
+            print("DecisionNet  compact: \(dnet.hyperplanes) hyperplanes (\(dnet.hyperplaneCoefficients) coefficients) + \(dnet.tableEntries) table entries + 1 default label = \(dnet.parameters) parameters, vs \(model.parameters) in the model (\(String(format: "%.2f", ratio))×)")
+            if let fraction = dnet.fraction, let area = dnet.agreedArea {
+                let share = dnet.shareOfAgreedArea.map { String(format: "%.2f", 100 * $0.nearestDouble) } ?? "—"
+                print("             gives f's label on an area of at least \(short(area)) = \(String(format: "%.2f", 100 * fraction.nearestDouble)) % of the box (\(share) % of the agreed area; \(dnet.uncoveredParts ?? 0) agreement parts not covered)")
+            }
+            print("             the exact DecisionNet (= g on the box, \(dnet.exactParameters) parameters) is in the certificate too: dnet predict --dnet exact")
+        } else {
+            print("DecisionNet  \(dnet.hyperplanes) hyperplanes (\(dnet.hyperplaneCoefficients) coefficients) + \(dnet.tableEntries) table entries = \(dnet.parameters) parameters, vs \(model.parameters) in the model (\(String(format: "%.2f", ratio))×)")
+            print("             answers like g on the whole box (unseen patterns fall back to g exactly)")
+        }
         print("agreement    f = g = DecisionNet proven on all of \(agreement.regions) of \(regions) regions (\(String(format: "%.1f", 100 * agreement.regionFraction.nearestDouble)) %)")
         if let fraction = agreement.fraction, let area = agreement.area {
             print("             and on an area of at least \(short(area)) = \(String(format: "%.2f", 100 * fraction.nearestDouble)) % of the box")

@@ -186,6 +186,14 @@ struct CheckReport: Encodable {
     struct Model: Encodable { let sha256: String, inputs: Int, classes: Int, parameters: Int }
     struct Layer: Encodable { let activation: String, pieces: Int }
     struct DNet: Encodable { let hyperplanes: Int, tableEntries: Int, parameters: Int }
+    /// The compact DecisionNet, when the certificate holds one.
+    struct CompactDNet: Encodable {
+        let hyperplanes: Int, tableEntries: Int, parameters: Int, uncoveredParts: Int
+        /// The certificate's lower bound on the area where it gives f's label, verified ≤ the exact area.
+        let areaLowerBound: Rational
+        let areaDecimal: Double
+        let fraction: Double?
+    }
     struct Agreement: Encodable {
         let regions: Int
         let regionFraction: Rational
@@ -206,6 +214,7 @@ struct CheckReport: Encodable {
     let claimedErrorBound: [Rational]?
     let regions: Int?
     let dnet: DNet?
+    let compactDNet: CompactDNet?
     let agreement: Agreement?
     let seconds: Double
 
@@ -214,6 +223,7 @@ struct CheckReport: Encodable {
         self.failure = Failure(claim: failure.claim, reason: failure.reason)
         unmet = []
         (model, box, g, errorBound, errorBoundDecimal, claimedErrorBound, regions, dnet, agreement) = (nil, nil, nil, nil, nil, nil, nil, nil, nil)
+        compactDNet = nil
         self.seconds = seconds
     }
 
@@ -229,6 +239,11 @@ struct CheckReport: Encodable {
         claimedErrorBound = c.claimedErrorBound
         regions = c.regions
         dnet = DNet(hyperplanes: c.hyperplanes, tableEntries: c.tableEntries, parameters: c.decisionNetParameters)
+        compactDNet = c.compact.map { n in
+            CompactDNet(hyperplanes: n.hyperplanes, tableEntries: n.tableEntries, parameters: n.parameters,
+                        uncoveredParts: n.uncoveredParts, areaLowerBound: n.agreedAreaLowerBound,
+                        areaDecimal: n.agreedArea.nearestDouble, fraction: c.boxArea.map { (n.agreedArea / $0).nearestDouble })
+        }
         agreement = Agreement(
             regions: c.agreedRegions, regionFraction: Rational(c.agreedRegions, max(1, c.regions)),
             areaLowerBound: c.agreedAreaLowerBound, areaDecimal: c.agreedArea?.nearestDouble, boxArea: c.boxArea,
@@ -247,6 +262,11 @@ struct CheckReport: Encodable {
         }
         print("regions      \(c.regions) regions cover the box")
         print("DecisionNet  \(c.hyperplanes) hyperplanes, \(c.tableEntries) table entries (\(c.decisionNetParameters) parameters); answers like g on the box")
+        if let n = c.compact {
+            print("compact net  \(n.hyperplanes) hyperplanes, \(n.tableEntries) table entries (\(n.parameters) parameters); gives f's label on an area of \(short(n.agreedArea))"
+                  + (c.boxArea.map { " = \(String(format: "%.2f", 100 * (n.agreedArea / $0).nearestDouble)) % of the box" } ?? "")
+                  + ", \(n.uncoveredParts) agreement parts not covered")
+        }
         print("agreement    f = g = DecisionNet on all of \(c.agreedRegions) of \(c.regions) regions"
               + (c.agreedArea.flatMap { a in c.boxArea.map { ", on an area of \(short(a)) = \(String(format: "%.2f", 100 * (a / $0).nearestDouble)) % of the box" } } ?? ""))
         print("time         \(String(format: "%.2f", seconds)) s")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Certification
 import ExactArithmetic
 import Linearization
 import Verification
@@ -62,3 +63,36 @@ enum PieceLimit {
 }
 
 extension FitMethod: ExpressibleByArgument {}
+
+/// Which DecisionNet a certificate holds as its default: `--dnet exact|compact`
+/// and `--max-dnet-parameters P`, shared by `certify` and `tradeoff`.
+struct DecisionNetOptions: ParsableArguments {
+    enum Kind: String, ExpressibleByArgument, CaseIterable {
+        case exact, compact
+    }
+
+    @Option(help: ArgumentHelp("The default DecisionNet: exact (equals g on the whole box) or compact (few hyperplanes, proven to give f's label where the certificate proves it; 2 inputs). Default: compact for 2-input models with a smooth activation, else exact. The exact one is always in the certificate.", valueName: "KIND"))
+    var dnet: Kind?
+
+    @Option(name: .customLong("max-dnet-parameters"), help: ArgumentHelp("With the compact DecisionNet: at most P numbers (hyperplane coefficients, table entries, default label); it then agrees with f on less of the box.", valueName: "P"))
+    var maxDNetParameters: Int?
+
+    /// What to ask the certifier for: a compact net or none (the exact one only).
+    func request(for network: Network) throws(InputError) -> Certifier.CompactRequest? {
+        if let maxDNetParameters, maxDNetParameters < 1 {
+            throw InputError("--max-dnet-parameters must be positive, got \(maxDNetParameters)")
+        }
+        let smooth = network.layers.contains { !$0.activation.isPiecewiseLinear }
+        let kind = dnet ?? (network.inputCount == 2 && smooth ? .compact : .exact)
+        switch kind {
+        case .exact:
+            if maxDNetParameters != nil { throw InputError("--max-dnet-parameters applies to the compact DecisionNet (--dnet compact)") }
+            return nil
+        case .compact:
+            guard network.inputCount == 2 else {
+                throw InputError("--dnet compact: the compact DecisionNet is certified for 2-input models only (this one has \(network.inputCount))")
+            }
+            return Certifier.CompactRequest(maximumParameters: maxDNetParameters)
+        }
+    }
+}

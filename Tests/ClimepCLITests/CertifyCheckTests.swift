@@ -164,7 +164,7 @@ import Testing
         for i in 0...12 { for j in 0...12 { lines.append("\(Double(i - 6) / 3),\(Double(j - 6) / 3)") } }
         lines.append("5,5")  // outside the box: g answers
         let points = try Climep.temporaryFile(lines.joined(separator: "\n") + "\n")
-        let dnet = try Climep.run(["dnet", "predict", out, "--input", points])
+        let dnet = try Climep.run(["dnet", "predict", out, "--input", points, "--dnet", "exact"])
         #expect(dnet.status == 0, "\(dnet.stderr)")
         #expect(dnet.stderr.contains("outside the certified box"))
         let g = try Climep.run(["predict", tanh, "--input", points, "--box=-2:2", "--pieces", "5", "--exact"])

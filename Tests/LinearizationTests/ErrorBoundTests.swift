@@ -5,23 +5,6 @@ import Verification
 import NeuralNetwork
 import Testing
 
-/// An independent high-precision enclosure of `f(x)` at a point: plain
-/// interval arithmetic at 200 bits, sharing nothing with the bound's code
-/// beyond the enclosures themselves.
-func enclosedLogits(_ network: Network, at x: [Rational]) -> [RationalInterval] {
-    var h = x.map { RationalInterval(point: $0) }
-    for layer in network.layers {
-        h = (0..<layer.outputCount).map { i in
-            var z = RationalInterval(point: layer.bias[i])
-            for j in 0..<layer.inputCount { z = z + layer.weights[i, j] * h[j] }
-            if let smooth = SmoothActivation(layer.activation) { return smooth.enclosure(z, bits: 200) }
-            let a = layer.activation
-            return RationalInterval(a.exactly(z.lower)!, a.exactly(z.upper)!)
-        }
-    }
-    return h
-}
-
 /// The largest possible `|f_i(x) − g_i(x)|` given an enclosure of `f_i(x)`.
 func errorUpperEnd(_ f: RationalInterval, _ g: Rational) -> Rational {
     max((f.lower - g).magnitude, (f.upper - g).magnitude)

@@ -50,6 +50,12 @@ import Verification
             if case .decision(let below, let above) = step { return below != nil || above != nil }
             return false
         }, "the split tree records an emptiness certificate")
+        if let compact = certificate.compactDecisionNet {
+            #expect(!compact.hyperplanes.isEmpty && !compact.table.isEmpty, "the compact net has hyperplanes and entries to tamper with")
+            #expect(compact.uncovered.isEmpty, "every agreement part is covered, so every hyperplane and entry is needed")
+            #expect(checked.compact?.uncoveredParts == 0)
+        }
+        #expect((certificate.compactDecisionNet != nil) == (model == .tanh))
         if !subject.network.isPiecewiseLinear {
             #expect(certificate.linearization.subBoxes.nodes.count > 1, "the error bound splits the box")
             let smooth = certificate.linearization.layers.filter { $0.range != nil }
@@ -150,7 +156,7 @@ extension CertificateMutationTests {
 
     /// The parts of a certificate, one test case each (so they run in parallel).
     enum Part: String, CaseIterable, Sendable, CustomTestStringConvertible {
-        case model, box, linearization, regions, decisionNet, agreement
+        case model, box, linearization, regions, decisionNet, agreement, compactDecisionNet
         var testDescription: String { rawValue }
     }
 
@@ -177,7 +183,9 @@ extension CertificateMutationTests {
             modelData = try JSONModelFormat.data(for: network)
             box = try InputBox(lower: Array(repeating: -1, count: model.inputs), upper: Array(repeating: 1, count: model.inputs))
             g = try LinearizedNetwork(network, pieces: model.pieces, method: .defaultMethod)
-            certificate = try Certifier.certify(g, modelData: modelData, over: box, splits: 3).certificate
+            // A compact DecisionNet where climep makes one by default: 2 inputs, a smooth activation.
+            let compact = model.inputs == 2 && !network.isPiecewiseLinear ? Certifier.CompactRequest() : nil
+            certificate = try Certifier.certify(g, modelData: modelData, over: box, splits: 3, compact: compact).certificate
             var polytopes: [Polytope] = [], scores: [ClassScores] = []
             _ = try CompletenessCheck.verify(certificate.regions.splitTree, for: g, over: box) { polytope, logits in
                 polytopes.append(polytope)
@@ -213,6 +221,7 @@ extension CertificateMutationTests {
             case .regions: list.tamperRegions()
             case .decisionNet: try list.tamperDecisionNet()
             case .agreement: list.tamperAgreement()
+            case .compactDecisionNet: try list.tamperCompactDecisionNet()
             }
             return list.items
         }
@@ -709,6 +718,69 @@ extension CertificateMutationTests {
                 add("agreement.areaLowerBound claimed for \(inputs) inputs") { $0.agreement.areaLowerBound = .one }
                 let boxArea = Rational(1 << inputs)
                 add("agreement.boxArea claimed for \(inputs) inputs") { $0.agreement.boxArea = boxArea }
+            }
+        }
+
+        // MARK: The compact DecisionNet
+
+        /// The compact net's hyperplanes, table, default label, uncovered
+        /// parts, area and counts; a compact net added where there is none.
+        mutating func tamperCompactDecisionNet() throws {
+            guard let net = original.compactDecisionNet else {
+                // Claimed where none was made: 3 inputs (not certified), or a net of
+                // no hyperplanes claiming one class everywhere although g answers both.
+                let claimed = Certificate.CompactDecisionNetClaims(
+                    hyperplanes: [], table: [], defaultLabel: 0, uncovered: [], areaLowerBound: .zero,
+                    hyperplaneCoefficients: 0, tableEntries: 0, parameters: 1)
+                add("compactDecisionNet of one label added") { $0.compactDecisionNet = claimed }
+                return
+            }
+            let checked = try CertificateChecker.check(original, modelData: subject.modelData, source: Subject.source)
+            let exactArea = try #require(checked.compact).agreedArea
+            let box = original.box
+            for (k, entry) in net.table.enumerated() {
+                let name = "compactDecisionNet.table[\(k)]"
+                // Every listed cell holds a piece of its class: another label leaves it uncovered.
+                for label in 0..<classes where label != entry.label {
+                    add("\(name).label set to \(label)") { $0.compactDecisionNet!.table[k].label = label }
+                }
+                add("\(name) removed") { $0.compactDecisionNet!.table.remove(at: k) }
+                add("\(name) duplicated") { $0.compactDecisionNet!.table.append(entry) }
+                for j in 0..<inputs {
+                    add("\(name).witness[\(j)] above the box") { $0.compactDecisionNet!.table[k].witness[j] = box.upper[j] + 1 }
+                }
+                for (h, plane) in net.hyperplanes.enumerated() {
+                    guard let x = Self.projection(of: entry.witness, onto: plane.normal, offset: plane.offset) else { continue }
+                    add("\(name).witness moved onto hyperplane \(h)") { $0.compactDecisionNet!.table[k].witness = x }
+                }
+            }
+            for label in 0..<classes where label != net.defaultLabel {
+                add("compactDecisionNet.defaultLabel set to \(label)") { $0.compactDecisionNet!.defaultLabel = label }
+            }
+            // Every hyperplane is needed (the builder drops those that are not), as is and doubled.
+            for (k, plane) in net.hyperplanes.enumerated() {
+                var planes = net.hyperplanes
+                planes.remove(at: k)
+                add("compactDecisionNet.hyperplanes[\(k)] removed") { $0.compactDecisionNet!.hyperplanes = planes }
+                let doubled = try Self.rawHyperplane(plane.normal.map { $0 * 2 }, plane.offset * 2)
+                planes = net.hyperplanes
+                planes[k] = doubled
+                add("compactDecisionNet.hyperplanes[\(k)] not in normal form") { $0.compactDecisionNet!.hyperplanes = planes }
+                add("compactDecisionNet.hyperplanes[\(k)] listed twice") { $0.compactDecisionNet!.hyperplanes.append(plane) }
+            }
+            // The uncovered list is exactly the checker's: one more part, or one less, is false.
+            if !net.uncovered.contains([0, 0]) {
+                add("compactDecisionNet.uncovered lists a covered part") { $0.compactDecisionNet!.uncovered.insert([0, 0], at: 0) }
+            }
+            if !net.uncovered.isEmpty {
+                add("compactDecisionNet.uncovered[0] removed") { $0.compactDecisionNet!.uncovered.remove(at: 0) }
+            }
+            let tinier = Rational.one.timesPowerOfTwo(-100)
+            add("compactDecisionNet.areaLowerBound = exact area + 2^-100") { $0.compactDecisionNet!.areaLowerBound = exactArea + tinier }
+            for delta in [1, -1] {
+                add("compactDecisionNet.parameters \(signed(delta))") { $0.compactDecisionNet!.parameters += delta }
+                add("compactDecisionNet.tableEntries \(signed(delta))") { $0.compactDecisionNet!.tableEntries += delta }
+                add("compactDecisionNet.hyperplaneCoefficients \(signed(delta))") { $0.compactDecisionNet!.hyperplaneCoefficients += delta }
             }
         }
 

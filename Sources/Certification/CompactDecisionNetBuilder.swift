@@ -1,0 +1,244 @@
+import ExactArithmetic
+import NeuralNetwork
+import Polyhedra
+import Verification
+
+/// One part of the agreement set of a planar certificate: on region
+/// `region`, the polygon (exact, counter-clockwise) where `g`'s margin for
+/// `label` reaches the error bound, so `f` answers `label` inside it.
+public struct AgreementPart: Sendable {
+    public let region: Int
+    public let label: Int
+    public let vertices: [[Rational]]
+}
+
+extension CompactDecisionNet {
+    /// Chooses a compact DecisionNet for the agreement parts of a planar
+    /// certificate (search, untrusted: the certificate's claims are
+    /// recomputed with the checker's own `coverage`).
+    ///
+    /// Hyperplanes come from `candidates` (the tie hyperplanes of `g`, each
+    /// a local piece of its decision boundary): greedily, the one whose cut
+    /// leaves the least area-weighted Gini impurity of the cells (a decision
+    /// tree's split rule, over areas), until no cell holds two classes (in binary64),
+    /// or until the net would exceed `maximumParameters`; then every
+    /// hyperplane that can go without mixing classes again is dropped. Each
+    /// listed cell takes the class with the most area in it (exact pieces),
+    /// the most common class becomes the default label, and each entry's
+    /// witness is the centroid of its cell's largest piece.
+    public static func build(
+        parts: [AgreementPart], candidates: [Hyperplane], classes: Int, box: InputBox,
+        maximumParameters: Int? = nil
+    ) -> Certificate.CompactDecisionNetClaims {
+        let lines = candidates.map(FloatLine.init)
+        let fragments = parts.map { Fragment(vertices: $0.vertices.map { SIMD2($0[0].nearestDouble, $0[1].nearestDouble) }, label: $0.label, cell: 0) }
+        let scale = (box.upper[0] - box.lower[0]).nearestDouble * (box.upper[1] - box.lower[1]).nearestDouble
+        var search = GreedyCells(fragments: fragments, classes: classes, negligible: scale * 1e-14)
+        var chosen: [Int] = []
+        var withinBudget: Certificate.CompactDecisionNetClaims? = nil
+        while search.mixedCells > 0, let next = search.bestCut(lines, excluding: Set(chosen)) {
+            chosen.append(next)
+            search.cut(by: lines[next])
+            // Under a budget, every step is priced exactly (its table depends on the cells).
+            if let maximumParameters {
+                let claims = build(parts, chosen.map { candidates[$0] }, classes: classes, box: box)
+                if claims.parameters > maximumParameters {
+                    chosen.removeLast()
+                    break
+                }
+                withinBudget = claims
+            }
+        }
+        guard search.mixedCells == 0 else {
+            return withinBudget ?? build(parts, chosen.map { candidates[$0] }, classes: classes, box: box)
+        }
+        // Drop what the rest makes unnecessary, last chosen first.
+        for index in chosen.indices.reversed() {
+            var fewer = chosen
+            fewer.remove(at: index)
+            var trial = GreedyCells(fragments: fragments, classes: classes, negligible: scale * 1e-14)
+            for k in fewer { trial.cut(by: lines[k]) }
+            if trial.mixedCells == 0 { chosen = fewer }
+        }
+        return build(parts, chosen.map { candidates[$0] }, classes: classes, box: box)
+    }
+
+    /// The certificate's claims for these hyperplanes: cell labels from the
+    /// exact pieces, the uncovered parts and the area from `coverage`.
+    static func build(
+        _ parts: [AgreementPart], _ hyperplanes: [Hyperplane], classes: Int, box: InputBox
+    ) -> Certificate.CompactDecisionNetClaims {
+        let pieces = parts.map { CompactDecisionNet.pieces(of: $0.vertices, hyperplanes) }
+        // Area per cell and class; the largest piece of each cell names it.
+        var areas: [[Bool]: [Rational]] = [:]
+        var largest: [[Bool]: CompactDecisionNet.Piece] = [:]
+        for (part, cut) in zip(parts, pieces) {
+            for piece in cut {
+                areas[piece.signs, default: Array(repeating: .zero, count: classes)][part.label] += piece.area
+                if piece.area > (largest[piece.signs]?.area ?? .zero) { largest[piece.signs] = piece }
+            }
+        }
+        var labels: [[Bool]: Int] = [:]
+        for (cell, perClass) in areas {
+            labels[cell] = perClass.indices.max { (perClass[$0], $1) < (perClass[$1], $0) }!
+        }
+        var counts = Array(repeating: 0, count: classes)
+        for label in labels.values { counts[label] += 1 }
+        let defaultLabel = counts.indices.max { (counts[$0], $1) < (counts[$1], $0) } ?? 0
+        // Listed cells: non-default labels with a witness strictly inside (a positive-area piece).
+        var table: [Certificate.TableEntry] = []
+        for (cell, label) in labels.sorted(by: { DecisionNet.signText($0.key) < DecisionNet.signText($1.key) })
+        where label != defaultLabel {
+            guard let piece = largest[cell] else { continue }
+            table.append(.init(label: label, witness: PlanarPolygon.centroid(piece.vertices)))
+        }
+        var cellLabels: [[Bool]: Int] = [:]
+        for entry in table { cellLabels[CompactDecisionNet.signs(of: entry.witness, hyperplanes)] = entry.label }
+        let net = CompactDecisionNet(hyperplanes: hyperplanes, table: cellLabels, defaultLabel: defaultLabel)
+        var uncovered: [[Int]] = [], area = Rational.zero
+        for part in parts {
+            let (covered, correct) = net.coverage(of: part.vertices, label: part.label)
+            if !covered { uncovered.append([part.region, part.label]) }
+            area += correct
+        }
+        let boxArea = (box.upper[0] - box.lower[0]) * (box.upper[1] - box.lower[1])
+        return .init(hyperplanes: hyperplanes, table: table, defaultLabel: defaultLabel,
+                     uncovered: uncovered.sorted { ($0[0], $0[1]) < ($1[0], $1[1]) },
+                     areaLowerBound: Certifier.shortLowerBound(of: area, scale: boxArea),
+                     hyperplaneCoefficients: 3 * hyperplanes.count, tableEntries: table.count,
+                     parameters: net.parameterCount)
+    }
+}
+
+/// A line `a·x + b = 0` in binary64 (search only).
+private struct FloatLine {
+    let a: SIMD2<Double>
+    let b: Double
+    init(_ h: Hyperplane) {
+        // Scaled to unit normal so that values are distances.
+        let a = SIMD2(h.normal[0].nearestDouble, h.normal[1].nearestDouble), b = h.offset.nearestDouble
+        let norm = (a * a).sum().squareRoot()
+        self.a = a / norm
+        self.b = b / norm
+    }
+    func value(_ p: SIMD2<Double>) -> Double { (a * p).sum() + b }
+}
+
+/// A piece of an agreement part in binary64, with its class and the cell it lies in (search only).
+private struct Fragment {
+    var vertices: [SIMD2<Double>]
+    let label: Int
+    var cell: Int
+
+    var area: Double {
+        var twice = 0.0
+        for k in vertices.indices {
+            let p = vertices[k], q = vertices[(k + 1) % vertices.count]
+            twice += p.x * q.y - q.x * p.y
+        }
+        return Swift.abs(twice) / 2
+    }
+
+    /// The parts with `line ≥ 0` and `≤ 0` (Sutherland–Hodgman, in floats).
+    func split(by line: FloatLine) -> (above: [SIMD2<Double>], below: [SIMD2<Double>]) {
+        let values = vertices.map(line.value)
+        if values.allSatisfy({ $0 >= 0 }) { return (vertices, []) }
+        if values.allSatisfy({ $0 <= 0 }) { return ([], vertices) }
+        var above: [SIMD2<Double>] = [], below: [SIMD2<Double>] = []
+        for k in vertices.indices {
+            let l = (k + 1) % vertices.count
+            let (s, t) = (values[k], values[l])
+            if s >= 0 { above.append(vertices[k]) }
+            if s <= 0 { below.append(vertices[k]) }
+            if (s > 0 && t < 0) || (s < 0 && t > 0) {
+                let x = vertices[k] + (s / (s - t)) * (vertices[l] - vertices[k])
+                above.append(x)
+                below.append(x)
+            }
+        }
+        return (above, below)
+    }
+}
+
+/// The agreement parts cut into the cells of the chosen lines, in floats (search only).
+private struct GreedyCells {
+    var fragments: [Fragment]
+    let classes: Int
+    /// Areas below this count as nothing (rounding noise).
+    let negligible: Double
+    var cellCount = 1
+
+    init(fragments: [Fragment], classes: Int, negligible: Double) {
+        self.fragments = fragments
+        self.classes = classes
+        self.negligible = negligible
+    }
+
+    /// Cells holding a non-negligible area of two classes.
+    var mixedCells: Int { Self.mixed(areas(), classes: classes, negligible: negligible).cells }
+
+    private func areas() -> [Double] {
+        var areas = [Double](repeating: 0, count: cellCount * classes)
+        for f in fragments { areas[f.cell * classes + f.label] += f.area }
+        return areas
+    }
+
+    /// The area-weighted Gini impurity of the cells (`Σ_cells A − Σ_c A_c² / A`,
+    /// zero exactly when no cell holds two classes, and lowered by every cut
+    /// that separates classes in different proportions), and the cells that hold two classes.
+    private static func mixed(_ areas: [Double], classes: Int, negligible: Double) -> (area: Double, cells: Int) {
+        var impurity = 0.0, cells = 0
+        for start in stride(from: 0, to: areas.count, by: classes) {
+            let present = areas[start..<start + classes].filter { $0 > negligible }
+            if present.count > 1 {
+                cells += 1
+                let total = present.reduce(0, +)
+                impurity += total - present.reduce(0) { $0 + $1 * $1 } / total
+            }
+        }
+        return (impurity, cells)
+    }
+
+    /// The line whose cut leaves the least impurity (then the fewest mixed cells).
+    func bestCut(_ lines: [FloatLine], excluding: Set<Int>) -> Int? {
+        let current = Self.mixed(areas(), classes: classes, negligible: negligible)
+        var best: (index: Int, score: (Double, Int))? = nil
+        let precomputed = fragments.map(\.area)
+        for (index, line) in lines.enumerated() where !excluding.contains(index) {
+            var areas = [Double](repeating: 0, count: 2 * cellCount * classes)
+            for (f, whole) in zip(fragments, precomputed) {
+                let base = 2 * f.cell * classes + f.label
+                let (above, below) = f.split(by: line)
+                if below.isEmpty { areas[base] += whole } else if above.isEmpty { areas[base + classes] += whole } else {
+                    let up = Fragment(vertices: above, label: f.label, cell: 0).area
+                    areas[base] += up
+                    areas[base + classes] += max(0, whole - up)
+                }
+            }
+            let score = Self.mixed(areas, classes: classes, negligible: negligible)
+            guard score.cells < current.cells || score.area < current.area * (1 - 1e-9) else { continue }
+            if best == nil || (score.area, score.cells) < best!.score { best = (index, (score.area, score.cells)) }
+        }
+        return best?.index
+    }
+
+    /// Cuts every fragment by `line`; cells are renumbered to the ones that hold fragments.
+    mutating func cut(by line: FloatLine) {
+        var next: [Fragment] = []
+        for f in fragments {
+            let (above, below) = f.split(by: line)
+            if above.count >= 3 { next.append(Fragment(vertices: above, label: f.label, cell: 2 * f.cell)) }
+            if below.count >= 3 { next.append(Fragment(vertices: below, label: f.label, cell: 2 * f.cell + 1)) }
+        }
+        var renumber: [Int: Int] = [:]
+        for k in next.indices {
+            let old = next[k].cell
+            if let new = renumber[old] { next[k].cell = new } else {
+                renumber[old] = renumber.count
+                next[k].cell = renumber.count - 1
+            }
+        }
+        fragments = next
+        cellCount = max(1, renumber.count)
+    }
+}

@@ -1,0 +1,158 @@
+import ExactArithmetic
+import NeuralNetwork
+import Polyhedra
+
+/// A DecisionNet certified against the model `f` instead of being equal to
+/// `g`: a few hyperplanes, a label for each cell of their arrangement that
+/// the table lists, and one label for every other cell.
+///
+/// A point's cell is its sign pattern with the sign of `h(x) = 0` taken as
+/// positive (`signs(of:_:)`), so every point of the plane has exactly one
+/// cell. What `CertificateChecker.checkCompactDecisionNet` proves
+/// (proofs/compact-decision-net.md): on every part of the box where `g`'s
+/// margin exceeds the error bound, outside the listed uncovered parts, this
+/// net answers `f`'s label, and the area where it provably does is at least
+/// the stated one. Elsewhere its answer is a guess, and it says nothing
+/// about `g`.
+public struct CompactDecisionNet: Sendable {
+    /// The hyperplanes `normal·x + offset = 0` (primitive integer coefficients).
+    public let hyperplanes: [Hyperplane]
+    /// The label of each listed cell, by its pattern (`true`: `h(x) ≥ 0`).
+    public let table: [[Bool]: Int]
+    /// The label of every cell the table does not list.
+    public let defaultLabel: Int
+    /// The hyperplanes in binary64 for the sign filter.
+    private let filter: [FilteredHyperplane]
+    /// `table` keyed by the pattern's bits (bit `k`: `h_k(x) ≥ 0`), when there are at most 64 hyperplanes.
+    private let bitTable: [UInt64: Int]?
+
+    /// A compact net from its parts (not checked here: `CertificateChecker`
+    /// proves what a certified one answers).
+    public init(hyperplanes: [Hyperplane], table: [[Bool]: Int], defaultLabel: Int) {
+        self.hyperplanes = hyperplanes
+        self.table = table
+        self.defaultLabel = defaultLabel
+        filter = hyperplanes.map(FilteredHyperplane.init)
+        bitTable = hyperplanes.count <= 64
+            ? Dictionary(table.map { (Self.bits($0.key), $0.value) }, uniquingKeysWith: { first, _ in first }) : nil
+    }
+
+    /// The compact net a certificate holds, or nil when it holds none. Reads,
+    /// does not check: `climep check` proves what it answers.
+    public init?(certificate: Certificate) throws(InputError) {
+        guard let claims = certificate.compactDecisionNet else { return nil }
+        let d = certificate.model.inputs
+        for h in claims.hyperplanes where h.normal.count != d {
+            throw InputError("certificate: a compact DecisionNet hyperplane has \(h.normal.count) coefficients for \(d) inputs")
+        }
+        var table: [[Bool]: Int] = [:]
+        for (k, entry) in claims.table.enumerated() {
+            guard entry.witness.count == d else {
+                throw InputError("certificate: compactDecisionNet.table[\(k)]'s witness has \(entry.witness.count) coordinates for \(d) inputs")
+            }
+            table[Self.signs(of: entry.witness, claims.hyperplanes)] = entry.label
+        }
+        self.init(hyperplanes: claims.hyperplanes, table: table, defaultLabel: claims.defaultLabel)
+    }
+
+    /// The cell of `x`: for each hyperplane, whether `h(x) ≥ 0`, exactly.
+    public static func signs(of x: [Rational], _ hyperplanes: [Hyperplane]) -> [Bool] {
+        hyperplanes.map { (dot($0.normal, x) + $0.offset).sign >= 0 }
+    }
+
+    /// The label of a cell: the table's, else the default.
+    public func label(ofCell signs: [Bool]) -> Int { table[signs] ?? defaultLabel }
+
+    /// The net's answer at `x`: `label(ofCell: signs(of: x, hyperplanes))`,
+    /// each sign decided in binary64 with a rigorous error bound first and
+    /// exactly only when the bound does not decide it (the filter of
+    /// proofs/decision-net.md, "Filtered signs"). Same answer, faster.
+    public func predict(_ x: [Rational]) -> Int {
+        let point = x.map(\.nearestDouble)
+        let filtered = point.allSatisfy(\.isFinite)
+        return answer { k in
+            if filtered, let positive = filter[k].sign(at: point) { return positive }
+            return (dot(hyperplanes[k].normal, x) + hyperplanes[k].offset).sign >= 0
+        }
+    }
+
+    /// `predict` at the point whose coordinates are exactly these doubles
+    /// (all finite): no conversion, so a sign is exact arithmetic only on a near-tie.
+    public func predict(doubles x: [Double]) -> Int {
+        answer { k in
+            if let positive = filter[k].sign(at: x) { return positive }
+            let exact = x.map { Rational(exactly: $0)! }
+            return (dot(hyperplanes[k].normal, exact) + hyperplanes[k].offset).sign >= 0
+        }
+    }
+
+    /// The label of the cell whose sign `k` is `positive(k)`.
+    private func answer(_ positive: (Int) -> Bool) -> Int {
+        if let bitTable {
+            var key: UInt64 = 0
+            for k in hyperplanes.indices where positive(k) { key |= 1 << UInt64(k) }
+            return bitTable[key] ?? defaultLabel
+        }
+        return label(ofCell: hyperplanes.indices.map(positive))
+    }
+
+    private static func bits(_ signs: [Bool]) -> UInt64 {
+        var key: UInt64 = 0
+        for (k, positive) in signs.enumerated() where positive { key |= 1 << UInt64(k) }
+        return key
+    }
+
+    /// Hyperplane coefficients, table entries and the default label: every
+    /// number the compact net stores.
+    public var parameterCount: Int {
+        hyperplanes.count * ((hyperplanes.first?.normal.count ?? 0) + 1) + table.count + 1
+    }
+
+    // MARK: Cells of a planar part (trusted: the checker's coverage test)
+
+    /// One piece of a planar convex polygon cut by every hyperplane: its
+    /// vertices, area and cell, for a piece that holds a point of that cell.
+    package struct Piece: Sendable {
+        package let vertices: [[Rational]]
+        package let area: Rational
+        package let signs: [Bool]
+    }
+
+    /// The pieces of the convex polygon `polygon` (counter-clockwise
+    /// vertices, `d = 2`) cut by `hyperplanes`: every point `x` of the polygon
+    /// lies in a piece whose `signs` are `signs(of: x, hyperplanes)`, and
+    /// pieces of positive area overlap only on hyperplanes
+    /// (proofs/compact-decision-net.md §2). Exact.
+    package static func pieces(of polygon: [[Rational]], _ hyperplanes: [Hyperplane]) -> [Piece] {
+        var out: [Piece] = []
+        func cut(_ part: [[Rational]], _ k: Int, _ signs: [Bool]) {
+            guard k < hyperplanes.count else {
+                // A piece whose negative sides all vanish on it holds no point of its cell
+                // (its points lie on those hyperplanes, where the sign is positive).
+                let centre = PlanarPolygon.centroid(part)
+                for (j, positive) in signs.enumerated() where !positive {
+                    if (dot(hyperplanes[j].normal, centre) + hyperplanes[j].offset).isZero { return }
+                }
+                out.append(Piece(vertices: part, area: CertificateCheck.shoelaceArea(part), signs: signs))
+                return
+            }
+            let h = hyperplanes[k]
+            let (above, below) = PlanarPolygon.split(part, normal: h.normal, offset: h.offset)
+            if !above.isEmpty { cut(above, k + 1, signs + [true]) }
+            // Points with h < 0 exist exactly when `below` is more than the points on the line.
+            if below.contains(where: { (dot(h.normal, $0) + h.offset).sign < 0 }) { cut(below, k + 1, signs + [false]) }
+        }
+        if !polygon.isEmpty { cut(polygon, 0, []) }
+        return out
+    }
+
+    /// Whether this net gives `label` at every point of the convex polygon
+    /// `part`, and the total area of the pieces where it provably does.
+    package func coverage(of part: [[Rational]], label: Int) -> (covered: Bool, area: Rational) {
+        var covered = true, area = Rational.zero
+        for piece in Self.pieces(of: part, hyperplanes) {
+            if self.label(ofCell: piece.signs) == label { area += piece.area } else { covered = false }
+        }
+        return (covered, area)
+    }
+}

@@ -1,0 +1,119 @@
+import ExactArithmetic
+import Foundation
+import FixtureSupport
+import NeuralNetwork
+import Testing
+import Verification
+
+/// The compact DecisionNet as users script it (issue 12): `certify` makes it
+/// by default for a 2-input smooth model, `check` verifies it, `dnet predict`
+/// answers with it; where the certificate proves `f`'s label, the compact
+/// net's answer equals `f`'s label computed independently at 200 bits.
+@Suite struct CompactDecisionNetCLITests {
+    struct Summary: Decodable {
+        struct DNet: Decodable {
+            let kind: String, hyperplanes: Int, parameters: Int, tableEntries: Int, exactParameters: Int
+            let agreedArea: String?, uncoveredParts: Int?
+        }
+        struct Model: Decodable { let parameters: Int }
+        struct Agreement: Decodable { let area: String? }
+        let errorBound: [String]
+        let dnet: DNet
+        let model: Model
+        let agreement: Agreement
+    }
+
+    let tanh = Fixtures.path("models/sk_moons_tanh_bin_nozipmap.onnx")
+
+    func certify(_ extra: [String]) throws -> (summary: Summary, path: String) {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("climep-test-\(UUID().uuidString).json").path
+        let result = try Climep.run(["certify", tanh, "--box=-2:2", "--pieces", "5", "--splits", "4", "--out", out, "--json"] + extra)
+        #expect(result.status == 0, "\(result.stderr)")
+        return (try JSONDecoder().decode(Summary.self, from: Data(result.stdout.utf8)), out)
+    }
+
+    @Test func theCompactNetGivesFsLabelWhereTheCertificateProvesIt() throws {
+        let (summary, path) = try certify([])
+        #expect(summary.dnet.kind == "compact")
+        #expect(summary.dnet.parameters < summary.model.parameters, "\(summary.dnet.parameters) numbers vs \(summary.model.parameters)")
+        #expect(summary.dnet.parameters < summary.dnet.exactParameters)
+        #expect(summary.dnet.uncoveredParts == 0)
+        #expect(summary.dnet.agreedArea == summary.agreement.area, "it covers the whole agreed area")
+        let check = try Climep.run(["check", path, "--model", tanh])
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.contains("compact net"))
+
+        // Independently: f at 200 bits, g exactly from the certificate's functions.
+        let network = try Network(file: ModelFile.read(tanh))
+        let certificate = try Certificate.read(path: path)
+        let g = try LinearizedNetwork(network, activations: certificate.linearization.layers.map(\.function))
+        let e = try #require(certificate.linearization.errorBound.first)
+        var lines = ["x0,x1"], points: [[Rational]] = []
+        for i in 0...40 {
+            for j in 0...40 {
+                let x = [Rational(i - 20, 10) + Rational(1, 997), Rational(j - 20, 10) - Rational(1, 1009)]
+                points.append(x)
+                lines.append("\(x[0]),\(x[1])")
+            }
+        }
+        let predicted = try Climep.run(["dnet", "predict", path, "--input", try Climep.temporaryFile(lines.joined(separator: "\n") + "\n")])
+        #expect(predicted.status == 0, "\(predicted.stderr)")
+        let labels = predicted.stdout.split(separator: "\n").dropFirst().map { Int($0)! }
+        #expect(labels.count == points.count)
+        var proven = 0
+        for (x, label) in zip(points, labels) {
+            // One logit: the certificate proves f's label where |g_0| > e_0 (the threshold checked is at most that).
+            let g0 = g.exactLogits(x)[0]
+            guard g0.magnitude > e else { continue }
+            let f0 = enclosedLogits(network, at: x)[0]
+            let fLabel = f0.lower.sign > 0 ? 1 : (f0.upper.sign <= 0 ? 0 : -1)
+            #expect(fLabel == label, "at \(x): f answers \(fLabel), the compact net \(label)")
+            proven += 1
+        }
+        #expect(proven > points.count / 2, "the claim is not vacuous: \(proven) of \(points.count) points proven")
+    }
+
+    @Test func aBudgetOfNumbersIsKept() throws {
+        let (full, _) = try certify([])
+        let budget = max(1, full.dnet.parameters - 4)
+        let (small, path) = try certify(["--max-dnet-parameters", "\(budget)"])
+        #expect(small.dnet.parameters <= budget)
+        let area = { (s: Summary) in try Rational(parsing: s.dnet.agreedArea ?? "0") }
+        #expect(try area(small) <= area(full))
+        #expect(try Climep.run(["check", path, "--model", tanh]).status == 0)
+        let exact = try certify(["--dnet", "exact"]).summary
+        #expect(exact.dnet.kind == "exact" && exact.dnet.parameters == full.dnet.exactParameters)
+    }
+
+    @Test(arguments: [
+        (["certify", "4INPUTS", "--box=-1:1", "--pieces", "3", "--dnet", "compact", "--out", "OUT"], "2-input"),
+        (["certify", "TANH", "--box=-1:1", "--pieces", "3", "--max-dnet-parameters", "0", "--out", "OUT"], "--max-dnet-parameters"),
+        (["certify", "TANH", "--box=-1:1", "--pieces", "3", "--dnet", "exact", "--max-dnet-parameters", "9", "--out", "OUT"], "--max-dnet-parameters"),
+        (["certify", "TANH", "--box=-1:1", "--pieces", "3", "--dnet", "small", "--out", "OUT"], "--dnet"),
+        (["dnet", "predict", "EXACTCERT", "--input", "POINTS", "--dnet", "compact"], "no compact"),
+    ])
+    func badRequestsExitTwoWithOneLine(arguments: [String], mentions: String) throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("climep-test-\(UUID().uuidString).json").path
+        var exactCertificate = ""
+        if arguments.contains("EXACTCERT") {
+            exactCertificate = out + ".exact.json"
+            #expect(try Climep.run(["certify", tanh, "--box=-1:1", "--pieces", "3", "--splits", "0", "--dnet", "exact", "--out", exactCertificate]).status == 0)
+        }
+        let points = try Climep.temporaryFile("0,0\n")
+        let resolved = arguments.map { argument in
+            switch argument {
+            case "4INPUTS": Fixtures.path("models/sk_blobs4_logistic_3c.onnx")
+            case "TANH": tanh
+            case "OUT": out
+            case "EXACTCERT": exactCertificate
+            case "POINTS": points
+            default: argument
+            }
+        }
+        let result = try Climep.run(resolved)
+        #expect(result.status == 2, "\(resolved): \(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(result.stderr.contains(mentions), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+}
