@@ -1,6 +1,6 @@
 // climep benchmarks: executables whose figures go into BENCHMARKS.md, never timed tests.
 //
-//   swift run -c release climep-benchmarks [rational] [fits] [bound] [polyhedra] [regions] [certify] [dnet]
+//   swift run -c release climep-benchmarks [rational] [fits] [bound] [polyhedra] [regions] [certify] [dnet] [compact]
 //
 // Every figure is printed next to a baseline measured in the same run (Double
 // arithmetic on the same values), so the ratio is what to compare across machines.
@@ -15,6 +15,7 @@ let suites: [String: () -> Void] = [
     "regions": RegionsBenchmark.run,
     "certify": CertifyBenchmark.run,
     "dnet": DecisionNetBenchmark.run,
+    "compact": CompactDecisionNetBenchmark.run,
 ]
 
 let requested = CommandLine.arguments.dropFirst()

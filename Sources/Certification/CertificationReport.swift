@@ -16,9 +16,15 @@ public struct CertificationReport: Sendable {
     /// Points labelled by the DecisionNet, `g` exactly and `f` in floating
     /// point, to show the agreement on data.
     public let points: [[Rational]]
+    /// Verified figures for other piece counts (the trade-off), and their picture.
+    public let tradeoff: [Tradeoff.Row]
+    public let tradeoffPath: String?
 
     public init(result: Certifier.Result, checked: CheckedCertificate, modelPath: String, certificatePath: String,
-                picturePath: String?, certifySeconds: Double, checkSeconds: Double, points: [[Rational]]) {
+                picturePath: String?, certifySeconds: Double, checkSeconds: Double, points: [[Rational]],
+                tradeoff: [Tradeoff.Row] = [], tradeoffPath: String? = nil) {
+        self.tradeoff = tradeoff
+        self.tradeoffPath = tradeoffPath
         self.result = result
         self.checked = checked
         self.modelPath = modelPath
@@ -78,6 +84,9 @@ public struct CertificationReport: Sendable {
         lines.append("| f = g = DecisionNet on whole regions | \(c.agreement.regions.count) of \(c.regions.count) | LP margins (proofs/agreement.md) |")
         if let area = c.agreement.areaLowerBound, let whole = c.agreement.boxArea {
             lines.append("| f = g = DecisionNet on an area of at least | \(decimal(area)) of \(decimal(whole)) = \(percent(area / whole)) | exact polygon areas |")
+            if let compact = c.compactDecisionNet {
+                lines.append("| compact DecisionNet gives f's label on an area of at least | \(decimal(compact.areaLowerBound)) = \(percent(compact.areaLowerBound / whole)) (\(compact.uncovered.count) agreement parts not covered) | `CompactDecisionNet.coverage` (proofs/compact-decision-net.md) |")
+            }
         }
         lines.append("")
         let ratio = Double(c.model.parameters) / Double(max(1, c.decisionNet.parameters))
@@ -85,7 +94,23 @@ public struct CertificationReport: Sendable {
                      + "\(c.decisionNet.tableEntries) table entries (\(c.decisionNet.parameters) numbers) against the model's "
                      + "\(c.model.parameters) weights and biases (\(String(format: "%.2f", ratio))×). It answers patterns it has not "
                      + "stored by evaluating g exactly, so it equals g everywhere in the box.")
+        if let compact = c.compactDecisionNet {
+            let compactRatio = Double(c.model.parameters) / Double(max(1, compact.parameters))
+            lines.append("The compact DecisionNet stores \(compact.hyperplaneCoefficients) coefficients, \(compact.tableEntries) table entries and "
+                         + "a default label (\(compact.parameters) numbers, \(String(format: "%.2f", compactRatio))× fewer than the model). "
+                         + "It is not g: it is proven to give f's label wherever the certificate proves that label, and claims nothing elsewhere.")
+        }
         lines.append("")
+        if !tradeoff.isEmpty {
+            lines.append("**The precision trade-off** (the paper's Fig. 6(b); every figure verified by the checker\(tradeoffPath.map { "; drawn in `\($0)`" } ?? "")):")
+            lines.append("")
+            lines.append("| pieces | certified bound | regions | exact DecisionNet | compact DecisionNet | f's label proven | compact net = f |")
+            lines.append("|---:|---:|---:|---:|---:|---:|---:|")
+            for r in tradeoff {
+                lines.append("| \(r.pieces) | \(decimal(r.errorBound)) | \(r.regions) | \(r.exactDNetParameters) | \(r.compactDNetParameters.map(String.init) ?? "—") | \(percent(r.agreedFraction)) | \(r.compactAgreedFraction.map(percent) ?? "—") |")
+            }
+            lines.append("")
+        }
         let p = pointAgreement
         if p.total > 0 {
             let whereProven = p.fEqualsGWhereProven == p.proven

@@ -12,10 +12,12 @@ struct Demo: ParsableCommand {
         abstract: "The main job on the shipped example: certify, check independently, draw and report.",
         discussion: """
             Certifies the scikit-learn 2→8→8 tanh MLP in Examples/ (trained on two moons) over [-2, 2]² with an \
-            8-piece fit, using the example points as the DecisionNet's training set; re-checks the certificate \
-            with the independent checker; and writes the certificate, an SVG of the regions, g's boundary and the \
-            DecisionNet's hyperplanes (the paper's Fig. 6), and a Markdown report into the output folder. Run it \
-            from the repository root, or give --model and --points.
+            8-piece fit, using the example points as the DecisionNet's training set, with a compact DecisionNet \
+            certified against the model; re-checks the certificate with the independent checker; certifies and \
+            checks 3 and 5 pieces too (the precision trade-off, the paper's Fig. 6(b)); and writes the certificate, \
+            an SVG of the regions, g's boundary and the compact DecisionNet's hyperplanes (the paper's Fig. 6), an \
+            SVG of the trade-off, and a Markdown report into the output folder. Run it from the repository root, or \
+            give --model and --points.
             """)
 
     @Option(help: ArgumentHelp("The model to certify.", valueName: "MODEL"))
@@ -40,7 +42,8 @@ struct Demo: ParsableCommand {
         // The folder and its three files are checked before the (long) certification.
         try OutputFolder.prepare(out, option: "--out")
         let certificatePath = out + "/certificate.json", picturePath = out + "/dnet.svg", reportPath = out + "/report.md"
-        for path in [certificatePath, picturePath, reportPath] { try OutputFile.check(path, option: "--out") }
+        let tradeoffPath = out + "/tradeoff.svg"
+        for path in [certificatePath, picturePath, reportPath, tradeoffPath] { try OutputFile.check(path, option: "--out") }
         let modelFile = try ModelFile.read(model)
         let network = try Network(file: modelFile)
         // The error bound does not yet carry a layer's weight radius (an inexact BatchNormalization fold).
@@ -55,8 +58,10 @@ struct Demo: ParsableCommand {
         let start = ContinuousClock.now
         let result: Certifier.Result
         do {
+            // A compact DecisionNet where it means something: g differs from f (a smooth activation).
+            let compact = network.isPiecewiseLinear ? nil : Certifier.CompactRequest()
             result = try Certifier.certify(g, model: modelFile, over: box, splits: 64, trainingPoints: data2D.filter { box.contains($0) },
-                                           progress: { ProgressLine.shared.report($0) })
+                                           compact: compact, progress: { ProgressLine.shared.report($0) })
         } catch {
             printError("stopped after \(error.regionsFound) regions")
             throw ExitCode(1)
@@ -75,21 +80,36 @@ struct Demo: ParsableCommand {
         let checkSeconds = (ContinuousClock.now - checkStart).seconds
 
         var picture = RegionPicture(enumeration: result.enumeration, boundary: DecisionBoundary(result.enumeration), classCount: network.classCount)
-        picture.title = "\(model): g (pieces per layer " + checked.layers.map { "\($0.pieces)" }.joined(separator: ", ") + "), boundary (black), DecisionNet (dashed)"
-        picture.hyperplanes = result.decisionNet.net.hyperplanes
+        let drawn = result.certificate.compactDecisionNet.map { ("compact DecisionNet", $0.hyperplanes) }
+            ?? ("DecisionNet", result.decisionNet.net.hyperplanes)
+        picture.title = "\(model): g (pieces per layer " + checked.layers.map { "\($0.pieces)" }.joined(separator: ", ") + "), boundary (black), \(drawn.0) (dashed)"
+        picture.hyperplanes = drawn.1
         picture.points = data2D.filter { box.contains($0) }.map { ($0, Network.label(ofLogits: g.exactLogits($0))) }
         try write(Data(picture.svg().utf8), to: picturePath)
 
+        // The trade-off: fewer pieces, certified and checked the same way, beside this certificate's row.
+        printError("the precision trade-off: 3 and 5 pieces…")
+        let (smaller, _) = try Tradeoff.sweep(network, model: modelFile, over: box, pieces: [3, 5].filter { $0 < pieces }, splits: 64,
+                                              maximumRegions: 200_000, compact: network.isPiecewiseLinear ? nil : Certifier.CompactRequest())
+        let tradeoff = smaller + [Tradeoff.Row(pieces: pieces, checked: checked, seconds: certifySeconds + checkSeconds)]
+        try write(Data(Tradeoff.svg(tradeoff, modelParameters: network.parameterCount, title: "\(model): the precision trade-off (verified figures)").utf8),
+                  to: tradeoffPath)
+
         let report = CertificationReport(
             result: result, checked: checked, modelPath: model, certificatePath: certificatePath, picturePath: picturePath,
-            certifySeconds: certifySeconds, checkSeconds: checkSeconds, points: data2D.filter { box.contains($0) })
+            certifySeconds: certifySeconds, checkSeconds: checkSeconds, points: data2D.filter { box.contains($0) },
+            tradeoff: tradeoff, tradeoffPath: tradeoffPath)
         try write(Data(report.markdown.utf8), to: reportPath)
 
         CertificateSummary(result.certificate, path: certificatePath, seconds: certifySeconds,
                            trainingEntries: result.decisionNet.trainingEntries,
                            attained: AttainedError.search(result.g, over: box)).printReadable(modelPath: model)
         print("checked      every claim verified independently in \(String(format: "%.2f", checkSeconds)) s")
-        print("picture      \(picturePath)  (regions, boundary, DecisionNet hyperplanes: the paper's Fig. 6)")
+        print("picture      \(picturePath)  (regions, boundary, \(drawn.0) hyperplanes: the paper's Fig. 6)")
+        for row in tradeoff {
+            print("trade-off    n = \(row.pieces): bound \(String(format: "%.3g", row.errorBound.nearestDouble)), \(row.regions) regions, compact DecisionNet \(row.compactDNetParameters.map(String.init) ?? "—") numbers, f's label proven on \(String(format: "%.1f", 100 * row.agreedFraction.nearestDouble)) %, compact = f on \(row.compactAgreedFraction.map { String(format: "%.1f", 100 * $0.nearestDouble) } ?? "—") %")
+        }
+        print("             \(tradeoffPath)  (the paper's Fig. 6(b), certified)")
         print("report       \(reportPath)")
     }
 

@@ -85,7 +85,37 @@ import Verification
         #expect(exact.dnet.kind == "exact" && exact.dnet.parameters == full.dnet.exactParameters)
     }
 
+    /// `tradeoff` reports, per piece count, the figures a separate `certify` of that count states.
+    @Test func tradeoffRowsEqualSeparateCertificates() throws {
+        struct Sweep: Decodable {
+            struct Row: Decodable {
+                let pieces: Int, regions: Int, exactDNetParameters: Int, compactDNetParameters: Int?
+                let errorBound: String, agreedFraction: String, compactAgreedFraction: String?
+            }
+            let rows: [Row]
+            let modelParameters: Int
+        }
+        let svg = FileManager.default.temporaryDirectory.appendingPathComponent("climep-test-\(UUID().uuidString).svg").path
+        let result = try Climep.run(["tradeoff", tanh, "--box=-2:2", "--pieces", "3,5", "--splits", "4", "--json", "--svg", svg])
+        #expect(result.status == 0, "\(result.stderr)")
+        let sweep = try JSONDecoder().decode(Sweep.self, from: Data(result.stdout.utf8))
+        #expect(sweep.rows.map(\.pieces) == [3, 5])
+        #expect(try String(contentsOfFile: svg, encoding: .utf8).hasPrefix("<svg"))
+        let (five, _) = try certify([])  // 5 pieces, 4 splits: the second row
+        let row = sweep.rows[1]
+        #expect(row.regions > 0 && row.exactDNetParameters == five.dnet.exactParameters)
+        #expect(row.compactDNetParameters == five.dnet.parameters)
+        #expect(row.errorBound == five.errorBound[0])
+        for r in sweep.rows {
+            let (all, compact) = (try Rational(parsing: r.agreedFraction), try Rational(parsing: r.compactAgreedFraction ?? "2"))
+            #expect(compact <= all && compact.sign >= 0)
+        }
+    }
+
     @Test(arguments: [
+        (["tradeoff", "TANH", "--box=-1:1", "--pieces", "2,5"], "--pieces"),
+        (["tradeoff", "4INPUTS", "--box=-1:1"], "2-input"),
+        (["tradeoff", "TANH", "--pieces", "3"], "--box"),
         (["certify", "4INPUTS", "--box=-1:1", "--pieces", "3", "--dnet", "compact", "--out", "OUT"], "2-input"),
         (["certify", "TANH", "--box=-1:1", "--pieces", "3", "--max-dnet-parameters", "0", "--out", "OUT"], "--max-dnet-parameters"),
         (["certify", "TANH", "--box=-1:1", "--pieces", "3", "--dnet", "exact", "--max-dnet-parameters", "9", "--out", "OUT"], "--max-dnet-parameters"),
