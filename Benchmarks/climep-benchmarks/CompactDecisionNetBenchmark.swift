@@ -24,7 +24,9 @@ enum CompactDecisionNetBenchmark {
         print("| model | pieces | regions | certify (s) | check (s) | model numbers | exact DNet | compact DNet | compact / model | f's label proven | compact net = f | uncovered parts |")
         print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         var speeds: [String] = []
-        for (name, pieces) in models {
+        // CLIMEP_COMPACT_MODELS=a,b runs only those models (for a quick look; BENCHMARKS.md has all).
+        let only = ProcessInfo.processInfo.environment["CLIMEP_COMPACT_MODELS"].map { Set($0.split(separator: ",").map(String.init)) }
+        for (name, pieces) in models where only?.contains(name) ?? true {
             let path = root.appendingPathComponent("Benchmarks/models/dnet/\(name).onnx").path
             let data = try! Network.modelFileData(path)
             let network = try! Network(data: data, source: path)

@@ -139,6 +139,26 @@ private struct Fragment {
         return Swift.abs(twice) / 2
     }
 
+    /// The area of the part with `line ≥ 0`, clipped and summed in one pass (no arrays).
+    func areaAbove(_ line: FloatLine) -> Double {
+        var twice = 0.0, first = SIMD2<Double>(), previous = SIMD2<Double>(), started = false
+        func emit(_ p: SIMD2<Double>) {
+            if started { twice += previous.x * p.y - p.x * previous.y } else { first = p; started = true }
+            previous = p
+        }
+        let n = vertices.count
+        var s = line.value(vertices[0])
+        for k in 0..<n {
+            let next = vertices[(k + 1) % n], t = line.value(next)
+            if s >= 0 { emit(vertices[k]) }
+            if (s > 0 && t < 0) || (s < 0 && t > 0) { emit(vertices[k] + (s / (s - t)) * (next - vertices[k])) }
+            s = t
+        }
+        guard started else { return 0 }
+        twice += previous.x * first.y - first.x * previous.y
+        return Swift.abs(twice) / 2
+    }
+
     /// The parts with `line ≥ 0` and `≤ 0` (Sutherland–Hodgman, in floats).
     func split(by line: FloatLine) -> (above: [SIMD2<Double>], below: [SIMD2<Double>]) {
         let values = vertices.map(line.value)
@@ -199,23 +219,30 @@ private struct GreedyCells {
         return (impurity, cells)
     }
 
-    /// The line whose cut leaves the least impurity (then the fewest mixed cells).
+    /// The line whose cut leaves the least impurity (then the fewest mixed
+    /// cells). Only the fragments of mixed cells are cut: a pure cell stays
+    /// pure whatever cuts it, so the others add nothing to either figure.
     func bestCut(_ lines: [FloatLine], excluding: Set<Int>) -> Int? {
-        let current = Self.mixed(areas(), classes: classes, negligible: negligible)
+        let areas = areas()
+        let current = Self.mixed(areas, classes: classes, negligible: negligible)
+        // The mixed cells, numbered 0..<m, and their fragments with their areas.
+        var slot = [Int](repeating: -1, count: cellCount), m = 0
+        for cell in 0..<cellCount where areas[cell * classes..<(cell + 1) * classes].filter({ $0 > negligible }).count > 1 {
+            slot[cell] = m
+            m += 1
+        }
+        let mixed = fragments.filter { slot[$0.cell] >= 0 }.map { ($0, $0.area) }
         var best: (index: Int, score: (Double, Int))? = nil
-        let precomputed = fragments.map(\.area)
+        var split = [Double](repeating: 0, count: 2 * m * classes)
         for (index, line) in lines.enumerated() where !excluding.contains(index) {
-            var areas = [Double](repeating: 0, count: 2 * cellCount * classes)
-            for (f, whole) in zip(fragments, precomputed) {
-                let base = 2 * f.cell * classes + f.label
-                let (above, below) = f.split(by: line)
-                if below.isEmpty { areas[base] += whole } else if above.isEmpty { areas[base + classes] += whole } else {
-                    let up = Fragment(vertices: above, label: f.label, cell: 0).area
-                    areas[base] += up
-                    areas[base + classes] += max(0, whole - up)
-                }
+            for k in split.indices { split[k] = 0 }
+            for (f, whole) in mixed {
+                let base = 2 * slot[f.cell] * classes + f.label
+                let up = min(whole, f.areaAbove(line))
+                split[base] += up
+                split[base + classes] += max(0, whole - up)
             }
-            let score = Self.mixed(areas, classes: classes, negligible: negligible)
+            let score = Self.mixed(split, classes: classes, negligible: negligible)
             guard score.cells < current.cells || score.area < current.area * (1 - 1e-9) else { continue }
             if best == nil || (score.area, score.cells) < best!.score { best = (index, (score.area, score.cells)) }
         }

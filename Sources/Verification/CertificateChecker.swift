@@ -96,7 +96,8 @@ public enum CertificateChecker {
         let agreement = try checkAgreement(
             certificate.agreement, regions: regions, errors: errors, classes: network.classCount, box: box)
         let compact = try checkCompactDecisionNet(
-            certificate.compactDecisionNet, parts: agreement.parts, classes: network.classCount, box: box)
+            certificate.compactDecisionNet, parts: agreement.parts, classes: network.classCount, box: box,
+            exactHyperplanes: certificate.decisionNet.hyperplanes.count)
         let dnet = certificate.decisionNet
         return CheckedCertificate(
             modelSHA256: certificate.model.sha256, inputs: network.inputCount, classes: network.classCount,
@@ -420,11 +421,17 @@ public enum CertificateChecker {
     /// pieces is at least the claimed one. Proof: proofs/certificate.md §2.7,
     /// proofs/compact-decision-net.md.
     static func checkCompactDecisionNet(
-        _ claims: Certificate.CompactDecisionNetClaims?, parts: [[AgreementPart]], classes: Int, box: InputBox
+        _ claims: Certificate.CompactDecisionNetClaims?, parts: [[AgreementPart]], classes: Int, box: InputBox,
+        exactHyperplanes: Int
     ) throws(CertificateCheckFailure) -> CheckedCompactDecisionNet? {
         guard let claims else { return nil }
         guard box.dimension == 2 else {
             throw fail("compactDecisionNet", "a compact DecisionNet is certified for 2 inputs only")
+        }
+        // Its cells are enumerated on every part: a net larger than the exact one (which
+        // separates everything) is refused before that work, not after.
+        guard claims.hyperplanes.count <= max(1, exactHyperplanes) else {
+            throw fail("compactDecisionNet.hyperplanes", "\(claims.hyperplanes.count) hyperplanes, more than the exact DecisionNet's \(exactHyperplanes)")
         }
         var planes: Set<Hyperplane> = []
         for (k, h) in claims.hyperplanes.enumerated() {

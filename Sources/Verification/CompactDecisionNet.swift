@@ -79,11 +79,16 @@ public struct CompactDecisionNet: Sendable {
     /// `predict` at the point whose coordinates are exactly these doubles
     /// (all finite): no conversion, so a sign is exact arithmetic only on a near-tie.
     public func predict(doubles x: [Double]) -> Int {
-        answer { k in
-            if let positive = filter[k].sign(at: x) { return positive }
-            let exact = x.map { Rational(exactly: $0)! }
-            return (dot(hyperplanes[k].normal, exact) + hyperplanes[k].offset).sign >= 0
+        func exactSign(_ k: Int) -> Bool {
+            (dot(hyperplanes[k].normal, x.map { Rational(exactly: $0)! }) + hyperplanes[k].offset).sign >= 0
         }
+        // The common case without a closure per sign: at most 64 hyperplanes, one word of bits.
+        if let bitTable {
+            var key: UInt64 = 0
+            for k in filter.indices where filter[k].sign(at: x) ?? exactSign(k) { key |= 1 << UInt64(k) }
+            return bitTable[key] ?? defaultLabel
+        }
+        return answer { k in filter[k].sign(at: x) ?? exactSign(k) }
     }
 
     /// The label of the cell whose sign `k` is `positive(k)`.
@@ -125,24 +130,26 @@ public struct CompactDecisionNet: Sendable {
     /// (proofs/compact-decision-net.md §2). Exact.
     package static func pieces(of polygon: [[Rational]], _ hyperplanes: [Hyperplane]) -> [Piece] {
         var out: [Piece] = []
-        func cut(_ part: [[Rational]], _ k: Int, _ signs: [Bool]) {
+        // Depth-first with an explicit stack (a net may have many hyperplanes; checker threads have small stacks).
+        var stack: [(part: [[Rational]], signs: [Bool])] = polygon.isEmpty ? [] : [(polygon, [])]
+        while let (part, signs) = stack.popLast() {
+            let k = signs.count
             guard k < hyperplanes.count else {
                 // A piece whose negative sides all vanish on it holds no point of its cell
                 // (its points lie on those hyperplanes, where the sign is positive).
                 let centre = PlanarPolygon.centroid(part)
-                for (j, positive) in signs.enumerated() where !positive {
-                    if (dot(hyperplanes[j].normal, centre) + hyperplanes[j].offset).isZero { return }
+                let empty = signs.indices.contains { j in
+                    !signs[j] && (dot(hyperplanes[j].normal, centre) + hyperplanes[j].offset).isZero
                 }
-                out.append(Piece(vertices: part, area: CertificateCheck.shoelaceArea(part), signs: signs))
-                return
+                if !empty { out.append(Piece(vertices: part, area: CertificateCheck.shoelaceArea(part), signs: signs)) }
+                continue
             }
             let h = hyperplanes[k]
             let (above, below) = PlanarPolygon.split(part, normal: h.normal, offset: h.offset)
-            if !above.isEmpty { cut(above, k + 1, signs + [true]) }
             // Points with h < 0 exist exactly when `below` is more than the points on the line.
-            if below.contains(where: { (dot(h.normal, $0) + h.offset).sign < 0 }) { cut(below, k + 1, signs + [false]) }
+            if below.contains(where: { (dot(h.normal, $0) + h.offset).sign < 0 }) { stack.append((below, signs + [false])) }
+            if !above.isEmpty { stack.append((above, signs + [true])) }
         }
-        if !polygon.isEmpty { cut(polygon, 0, []) }
         return out
     }
 

@@ -151,6 +151,10 @@ struct FilteredHyperplane: Sendable {
     /// `Σ |normal_j|`, rounded up.
     let normalMass: Double
     let usable: Bool
+    /// `γ_{n+2}`, and the part of the bound that does not depend on the point:
+    /// `(n + 1)η + (Σ|normal_j|)η + |b − offset|`, rounded up.
+    private let gamma: Double
+    private let constant: Double
 
     init(_ h: Hyperplane) {
         let (normal, errors) = nearestDoubles(h.normal)
@@ -161,6 +165,12 @@ struct FilteredHyperplane: Sendable {
         offsetError = offsetErrors[0]
         normalMass = normal.reduce(0.0) { DirectedDouble.addUp($0, Swift.abs($1)) }
         usable = normalMass.isFinite && offsetError.isFinite && errors.allSatisfy(\.isFinite)
+        let n = normal.count
+        gamma = DirectedDouble.gamma(n + 2)
+        constant = DirectedDouble.addUp(
+            DirectedDouble.addUp(DirectedDouble.multiplyUp(Double(n + 1), DirectedDouble.underflow),
+                                 DirectedDouble.multiplyUp(normalMass, DirectedDouble.underflow)),
+            offsetError)
     }
 
     /// The sign of `a·x + b` (true: positive) when the floating-point value
@@ -169,7 +179,7 @@ struct FilteredHyperplane: Sendable {
     func sign(at point: [Double]) -> Bool? {
         guard usable else { return nil }
         let n = normal.count
-        var value = 0.0, mass = 0.0, conversion = offsetError
+        var value = 0.0, mass = 0.0, conversion = constant
         for j in 0..<n {
             let a = normal[j], x = point[j]
             value += a * x
@@ -181,10 +191,7 @@ struct FilteredHyperplane: Sendable {
         }
         value += offset
         mass = DirectedDouble.addUp(mass, Swift.abs(offset))
-        var bound = DirectedDouble.multiplyUp(DirectedDouble.gamma(n + 2), mass)
-        bound = DirectedDouble.addUp(bound, DirectedDouble.multiplyUp(Double(n + 1), DirectedDouble.underflow))
-        bound = DirectedDouble.addUp(bound, DirectedDouble.multiplyUp(normalMass, DirectedDouble.underflow))
-        bound = DirectedDouble.addUp(bound, conversion)
+        let bound = DirectedDouble.addUp(DirectedDouble.multiplyUp(gamma, mass), conversion)
         guard value.isFinite, bound.isFinite else { return nil }
         if value > bound { return true }
         if value < -bound { return false }
