@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(
             name: "ExactArithmeticTests",
             dependencies: [
-                "ExactArithmetic",
+                "ExactArithmetic", "FixtureSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
