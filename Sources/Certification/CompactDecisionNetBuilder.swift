@@ -33,7 +33,8 @@ extension CompactDecisionNet {
         let lines = candidates.map(FloatLine.init)
         let fragments = parts.map { Fragment(vertices: $0.vertices.map { SIMD2($0[0].nearestDouble, $0[1].nearestDouble) }, label: $0.label, cell: 0) }
         let scale = (box.upper[0] - box.lower[0]).nearestDouble * (box.upper[1] - box.lower[1]).nearestDouble
-        var search = GreedyCells(fragments: fragments, classes: classes, negligible: scale * 1e-14)
+        let negligible = scale * 1e-14
+        var search = GreedyCells(fragments: fragments, classes: classes, negligible: negligible)
         var chosen: [Int] = []
         var withinBudget: Certificate.CompactDecisionNetClaims? = nil
         while search.mixedCells > 0, let next = search.bestCut(lines, excluding: Set(chosen)) {
@@ -56,7 +57,7 @@ extension CompactDecisionNet {
         for index in chosen.indices.reversed() {
             var fewer = chosen
             fewer.remove(at: index)
-            var trial = GreedyCells(fragments: fragments, classes: classes, negligible: scale * 1e-14)
+            var trial = GreedyCells(fragments: fragments, classes: classes, negligible: negligible)
             for k in fewer { trial.cut(by: lines[k]) }
             if trial.mixedCells == 0 { chosen = fewer }
         }
@@ -96,8 +97,8 @@ extension CompactDecisionNet {
         for entry in table { cellLabels[CompactDecisionNet.signs(of: entry.witness, hyperplanes)] = entry.label }
         let net = CompactDecisionNet(hyperplanes: hyperplanes, table: cellLabels, defaultLabel: defaultLabel)
         var uncovered: [[Int]] = [], area = Rational.zero
-        for part in parts {
-            let (covered, correct) = net.coverage(of: part.vertices, label: part.label)
+        for (part, cut) in zip(parts, pieces) {
+            let (covered, correct) = net.coverage(of: cut, label: part.label)
             if !covered { uncovered.append([part.region, part.label]) }
             area += correct
         }

@@ -266,13 +266,7 @@ public enum CertificateChecker {
         _ dnet: Certificate.DecisionNetClaims, regions: [ReplayedRegion], g: LinearizedNetwork, box: InputBox
     ) throws(CertificateCheckFailure) {
         let d = box.dimension, classes = g.original.classCount
-        var planes: Set<Hyperplane> = []
-        for (k, h) in dnet.hyperplanes.enumerated() {
-            guard h.normal.count == d, let normal = Hyperplane(h.normal, plus: h.offset), normal == h else {
-                throw fail("decisionNet.hyperplanes[\(k)]", "not a hyperplane in primitive integer normal form over \(d) inputs")
-            }
-            guard planes.insert(h).inserted else { throw fail("decisionNet.hyperplanes[\(k)]", "listed twice") }
-        }
+        let planes = try checkHyperplanes(dnet.hyperplanes, inputs: d, field: "decisionNet.hyperplanes")
         var patterns: [[Bool]: Int] = [:]
         for (k, entry) in dnet.table.enumerated() {
             let name = "decisionNet.table[\(k)]"
@@ -337,6 +331,22 @@ public enum CertificateChecker {
         where claimed != actual {
             throw fail("decisionNet.\(name)", "claimed \(claimed), counted \(actual)")
         }
+    }
+
+    /// Every hyperplane has `inputs` coefficients, equals its own normal form
+    /// and is listed once (so membership is set membership of normal forms);
+    /// returns the set. Shared by both DecisionNets (§2.5, §2.7).
+    private static func checkHyperplanes(
+        _ hyperplanes: [Hyperplane], inputs d: Int, field: String
+    ) throws(CertificateCheckFailure) -> Set<Hyperplane> {
+        var planes: Set<Hyperplane> = []
+        for (k, h) in hyperplanes.enumerated() {
+            guard h.normal.count == d, let normal = Hyperplane(h.normal, plus: h.offset), normal == h else {
+                throw fail("\(field)[\(k)]", "not a hyperplane in primitive integer normal form over \(d) inputs")
+            }
+            guard planes.insert(h).inserted else { throw fail("\(field)[\(k)]", "listed twice") }
+        }
+        return planes
     }
 
     // MARK: §2.6 agreement
@@ -433,13 +443,7 @@ public enum CertificateChecker {
         guard claims.hyperplanes.count <= max(1, exactHyperplanes) else {
             throw fail("compactDecisionNet.hyperplanes", "\(claims.hyperplanes.count) hyperplanes, more than the exact DecisionNet's \(exactHyperplanes)")
         }
-        var planes: Set<Hyperplane> = []
-        for (k, h) in claims.hyperplanes.enumerated() {
-            guard h.normal.count == 2, let normal = Hyperplane(h.normal, plus: h.offset), normal == h else {
-                throw fail("compactDecisionNet.hyperplanes[\(k)]", "not a hyperplane in primitive integer normal form over 2 inputs")
-            }
-            guard planes.insert(h).inserted else { throw fail("compactDecisionNet.hyperplanes[\(k)]", "listed twice") }
-        }
+        _ = try checkHyperplanes(claims.hyperplanes, inputs: 2, field: "compactDecisionNet.hyperplanes")
         guard (0..<classes).contains(claims.defaultLabel) else {
             throw fail("compactDecisionNet.defaultLabel", "no class \(claims.defaultLabel)")
         }

@@ -156,8 +156,13 @@ public struct CompactDecisionNet: Sendable {
     /// Whether this net gives `label` at every point of the convex polygon
     /// `part`, and the total area of the pieces where it provably does.
     package func coverage(of part: [[Rational]], label: Int) -> (covered: Bool, area: Rational) {
+        coverage(of: Self.pieces(of: part, hyperplanes), label: label)
+    }
+
+    /// `coverage(of:label:)` from the part's pieces, already cut by this net's hyperplanes.
+    package func coverage(of pieces: [Piece], label: Int) -> (covered: Bool, area: Rational) {
         var covered = true, area = Rational.zero
-        for piece in Self.pieces(of: part, hyperplanes) {
+        for piece in pieces {
             if self.label(ofCell: piece.signs) == label { area += piece.area } else { covered = false }
         }
         return (covered, area)
