@@ -118,7 +118,7 @@ let package = Package(
         .testTarget(name: "RegionsTests", dependencies: ["Regions", "Verification", "Linearization", "FixtureSupport"]),
         .testTarget(name: "VerificationTests", dependencies: ["Verification", "Certification", "Regions", "Linearization", "FixtureSupport"]),
         .testTarget(name: "CertificationTests", dependencies: ["Certification", "Verification", "Regions", "Linearization", "LPSearch", "FixtureSupport"]),
-        .testTarget(name: "ClimepCLITests", dependencies: ["climep", "FixtureSupport", "Verification", "NeuralNetwork", "ExactArithmetic"]),
+        .testTarget(name: "ClimepCLITests", dependencies: ["climep", "FixtureSupport", "Verification", "NeuralNetwork", "ExactArithmetic", "Polyhedra"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -41,8 +41,8 @@ enum CompactDecisionNetBenchmark {
                 checked = try! CertificateChecker.check(result!.certificate, modelData: data, source: path)
             }
             let c = checked!, compact = c.compact!, boxArea = c.boxArea!
-            let agreed = c.agreedArea! / boxArea, provenCompact = compact.agreedArea / boxArea
-            print("| \(name) | \(pieces) | \(c.regions) | \(format(certifyNs / 1e9, digits: 1)) | \(format(checkNs / 1e9, digits: 1)) | \(c.modelParameters) | \(c.decisionNetParameters) | \(compact.parameters) | \(format(100 * Double(compact.parameters) / Double(c.modelParameters), digits: 1)) % | \(format(100 * agreed.nearestDouble, digits: 2)) % | \(format(100 * provenCompact.nearestDouble, digits: 2)) % | \(compact.uncoveredParts) |")
+            let agreed = c.agreedArea! / boxArea, provenCompact = compact.agreedArea! / boxArea
+            print("| \(name) | \(pieces) | \(c.regions) | \(format(certifyNs / 1e9, digits: 1)) | \(format(checkNs / 1e9, digits: 1)) | \(c.modelParameters) | \(c.decisionNetParameters) | \(compact.parameters) | \(format(100 * Double(compact.parameters) / Double(c.modelParameters), digits: 1)) % | \(format(100 * agreed.nearestDouble, digits: 2)) % | \(format(100 * provenCompact.nearestDouble, digits: 2)) % | \(compact.uncoveredParts!) |")
 
             // Answers per point, same points, same run: the model in Double against the compact net.
             let net = try! CompactDecisionNet(certificate: result!.certificate)!

@@ -84,9 +84,12 @@ public struct CertificationReport: Sendable {
         lines.append("| f = g = DecisionNet on whole regions | \(c.agreement.regions.count) of \(c.regions.count) | LP margins (proofs/agreement.md) |")
         if let area = c.agreement.areaLowerBound, let whole = c.agreement.boxArea {
             lines.append("| f = g = DecisionNet on an area of at least | \(decimal(area)) of \(decimal(whole)) = \(percent(area / whole)) | exact polygon areas |")
-            if let compact = c.compactDecisionNet {
-                lines.append("| compact DecisionNet gives f's label on an area of at least | \(decimal(compact.areaLowerBound)) = \(percent(compact.areaLowerBound / whole)) (\(compact.uncovered.count) agreement parts not covered) | `CompactDecisionNet.coverage` (proofs/compact-decision-net.md) |")
+            if let compact = c.compactDecisionNet, let compactArea = compact.areaLowerBound {
+                lines.append("| compact DecisionNet gives f's label on an area of at least | \(decimal(compactArea)) = \(percent(compactArea / whole)) (\(compact.uncovered?.count ?? 0) agreement parts not covered) | `CompactDecisionNet.coverage` (proofs/compact-decision-net.md) |")
             }
+        }
+        if let covered = c.compactDecisionNet?.covered {
+            lines.append("| compact DecisionNet gives f's label on whole agreed regions | \(covered.count) of \(c.agreement.regions.count) | `CompactDecisionNet.answersOnly` (proofs/compact-decision-net.md) |")
         }
         lines.append("")
         let ratio = Double(c.model.parameters) / Double(max(1, c.decisionNet.parameters))

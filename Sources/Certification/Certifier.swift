@@ -21,8 +21,7 @@ public enum Certifier {
         public let decisionNet: DecisionNetConstruction
     }
 
-    /// Whether the certificate also holds a compact DecisionNet (2 inputs),
-    /// and the most numbers it may have (nil: as many as separating every
+    /// Whether the certificate also holds a compact DecisionNet, and the most numbers it may have (nil: as many as separating every
     /// class needs).
     public struct CompactRequest: Sendable {
         public let maximumParameters: Int?
@@ -44,8 +43,9 @@ public enum Certifier {
     /// certificate's model hash covers `file`'s bytes and external data files.
     /// Throws `RegionEnumeration.LimitReached` when the regions exceed
     /// `maximumRegions`: a certificate needs the complete enumeration. With
-    /// `compact` (2 inputs only; traps otherwise) the certificate also holds
-    /// a compact DecisionNet chosen from `g`'s tie hyperplanes.
+    /// `compact` the certificate also holds a compact DecisionNet chosen
+    /// from `g`'s tie hyperplanes (certified by area with 2 inputs, by
+    /// covered agreed regions otherwise).
     public static func certify(
         _ g: LinearizedNetwork, model file: ModelFile, over box: InputBox, splits: Int,
         maximumRegions: Int = .max, trainingPoints: [[Rational]] = [], compact: CompactRequest? = nil,
@@ -63,10 +63,18 @@ public enum Certifier {
         let (agreement, parts) = agreementClaims(enumeration, errors: ScoreErrors(logitErrors: bound.perLogit, marginBounds: bound.marginBound), box: box)
         var compactNet: Certificate.CompactDecisionNetClaims? = nil
         if let compact {
-            precondition(box.dimension == 2, "a compact DecisionNet needs 2 inputs")
             progress("choosing the compact DecisionNet…")
-            compactNet = CompactDecisionNet.build(parts: parts, candidates: dnet.net.hyperplanes, classes: network.classCount,
-                                                  box: box, maximumParameters: compact.maximumParameters)
+            if box.dimension == 2 {
+                compactNet = CompactDecisionNet.build(parts: parts, candidates: dnet.net.hyperplanes, classes: network.classCount,
+                                                      box: box, maximumParameters: compact.maximumParameters)
+            } else {
+                let agreed = agreement.regions.map { claim in
+                    let region = enumeration.regions[claim.region]
+                    return AgreedRegionSample(region: claim.region, polytope: region.polytope, witness: region.witness, label: claim.label)
+                }
+                compactNet = CompactDecisionNet.build(agreed: agreed, candidates: dnet.net.hyperplanes, classes: network.classCount,
+                                                      inputs: box.dimension, maximumParameters: compact.maximumParameters)
+            }
         }
 
         let layers = zip(network.layers, g.activations).enumerated().map { k, pair in

@@ -20,27 +20,37 @@ public enum Tradeoff {
         /// The exact DecisionNet's numbers, and the compact one's (nil for a model without one).
         public let exactDNetParameters: Int
         public let compactDNetParameters: Int?
-        /// Shares of the box: where `f`'s label is proven, and where the compact net provably gives it.
+        /// What the shares are of: `box area` (2 inputs) or `regions`.
+        public let measure: String
+        /// Shares of the box's area (2 inputs) or of the regions: where `f`'s
+        /// label is proven, and where the compact net provably gives it.
         public let agreedFraction: Rational
         public let compactAgreedFraction: Rational?
         /// Certify and check, wall clock.
         public let seconds: Double
 
-        /// The row of a checked planar certificate of `g` with `pieces` pieces.
+        /// The row of a checked certificate of `g` with `pieces` pieces.
         public init(pieces: Int, checked: CheckedCertificate, seconds: Double) {
-            let boxArea = checked.boxArea ?? .one
             self.pieces = pieces
             errorBound = checked.errorBound.max() ?? .zero
             regions = checked.regions
             exactDNetParameters = checked.decisionNetParameters
             compactDNetParameters = checked.compact?.parameters
-            agreedFraction = (checked.agreedArea ?? .zero) / boxArea
-            compactAgreedFraction = checked.compact.map { $0.agreedArea / boxArea }
+            if let boxArea = checked.boxArea, let agreedArea = checked.agreedArea {
+                measure = "box area"
+                agreedFraction = agreedArea / boxArea
+                compactAgreedFraction = checked.compact?.agreedArea.map { $0 / boxArea }
+            } else {
+                let regions = Rational(max(1, checked.regions))
+                measure = "regions"
+                agreedFraction = Rational(checked.agreedRegions) / regions
+                compactAgreedFraction = checked.compact?.coveredRegions.map { Rational($0) / regions }
+            }
             self.seconds = seconds
         }
     }
 
-    /// Certifies and checks `network` over the planar `box` once per entry of
+    /// Certifies and checks `network` over `box` once per entry of
     /// `pieces` (the compact net under `compact`); stops early, returning the
     /// rows so far and the count that hit `maximumRegions`.
     public static func sweep(
@@ -48,7 +58,6 @@ public enum Tradeoff {
         maximumRegions: Int, compact: Certifier.CompactRequest?,
         progress: @escaping @Sendable (String) -> Void = { _ in }
     ) throws -> (rows: [Row], stoppedAt: Int?) {
-        precondition(box.dimension == 2, "Tradeoff.sweep: areas are certified for 2 inputs")
         var rows: [Row] = []
         for n in pieces {
             progress("\(n) pieces…")
@@ -83,7 +92,7 @@ public enum Tradeoff {
                 ("compact", "#2471a3", rows.map { $0.compactDNetParameters.map(Double.init) }),
                 ("exact", "#7f8c8d", rows.map { Double($0.exactDNetParameters) }),
                 ("model", "#000000", rows.map { _ in Double(modelParameters) })]),
-            ("share of the box, %", false, [
+            ("share of the \(rows.first?.measure ?? "box area"), %", false, [
                 ("f's label proven", "#27ae60", rows.map { 100 * $0.agreedFraction.nearestDouble }),
                 ("compact net = f", "#2471a3", rows.map { $0.compactAgreedFraction.map { 100 * $0.nearestDouble } })]),
         ]

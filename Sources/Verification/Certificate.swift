@@ -32,7 +32,9 @@ public struct Certificate: Codable, Sendable, Equatable {
     /// multipliers sparsely (`BoundCertificate`: `[[index, "p/q"], …]`) and
     /// names each DecisionNet cell by its witness alone (the sign pattern is
     /// recomputed), so a certificate grows linearly with the regions;
-    /// version 4 adds the optional compact DecisionNet.
+    /// version 4 adds the optional compact DecisionNet (its `covered`
+    /// regions, for other than 2 inputs, came within version 4: a reader
+    /// without them refuses such a certificate rather than misreading it).
     public static let currentVersion = 4
 
     /// The model the certificate is about.
@@ -240,7 +242,8 @@ public struct Certificate: Codable, Sendable, Equatable {
 
     /// A DecisionNet certified against `f` (proofs/compact-decision-net.md):
     /// where `g`'s margin exceeds the error bound, it answers `f`'s label,
-    /// except on the listed uncovered parts.
+    /// except on the listed uncovered parts (2 inputs), or on the listed
+    /// covered agreed regions (any other number of inputs).
     public struct CompactDecisionNetClaims: Codable, Sendable, Equatable {
         public var hyperplanes: [Hyperplane]
         /// The cells whose label is not `defaultLabel`, each named by a point
@@ -248,14 +251,17 @@ public struct Certificate: Codable, Sendable, Equatable {
         public var table: [TableEntry]
         /// The label of every cell the table does not list.
         public var defaultLabel: Int
-        /// The parts `[region, class]` of the agreement set on which the net
-        /// is not proven to answer `class` everywhere, in increasing order:
-        /// exactly those the checker finds.
-        public var uncovered: [[Int]]
-        /// A lower bound on the area of the box where the net provably
-        /// answers `f`'s label (a short dyadic, like the agreed area).
-        public var areaLowerBound: Rational
-        /// `hyperplanes.count × 3`.
+        /// 2 inputs: the parts `[region, class]` of the agreement set on which
+        /// the net is not proven to answer `class` everywhere, in increasing
+        /// order: exactly those the checker finds.
+        public var uncovered: [[Int]]?
+        /// 2 inputs: a lower bound on the area of the box where the net
+        /// provably answers `f`'s label (a short dyadic, like the agreed area).
+        public var areaLowerBound: Rational?
+        /// Other input counts: the agreed regions on which the net provably
+        /// answers the region's agreed label everywhere, by increasing region.
+        public var covered: [CoveredRegion]?
+        /// `hyperplanes.count × (inputs + 1)`.
         public var hyperplaneCoefficients: Int
         /// `table.count`.
         public var tableEntries: Int
@@ -263,16 +269,41 @@ public struct Certificate: Codable, Sendable, Equatable {
         public var parameters: Int
 
         /// The value with these fields (checked only by `CertificateChecker`).
-        public init(hyperplanes: [Hyperplane], table: [TableEntry], defaultLabel: Int, uncovered: [[Int]],
-                    areaLowerBound: Rational, hyperplaneCoefficients: Int, tableEntries: Int, parameters: Int) {
+        public init(hyperplanes: [Hyperplane], table: [TableEntry], defaultLabel: Int, uncovered: [[Int]]? = nil,
+                    areaLowerBound: Rational? = nil, covered: [CoveredRegion]? = nil,
+                    hyperplaneCoefficients: Int, tableEntries: Int, parameters: Int) {
             self.hyperplanes = hyperplanes
             self.table = table
             self.defaultLabel = defaultLabel
             self.uncovered = uncovered
             self.areaLowerBound = areaLowerBound
+            self.covered = covered
             self.hyperplaneCoefficients = hyperplaneCoefficients
             self.tableEntries = tableEntries
             self.parameters = parameters
+        }
+    }
+
+    /// An agreed region on which the compact DecisionNet answers the
+    /// region's agreed label everywhere: on which side of each hyperplane the
+    /// region lies, where that is proven, and the proofs. The net's answer
+    /// there is then the label of every cell these sides leave possible
+    /// (`CompactDecisionNet.answersOnly`).
+    public struct CoveredRegion: Codable, Sendable, Equatable {
+        public var region: Int
+        /// Per hyperplane `h`: `1` when `h ≥ 0` on the region, `-1` when
+        /// `h < 0` on it, `0` when not stated.
+        public var sides: [Int]
+        /// One per non-zero side, in hyperplane order: multipliers for
+        /// `CertificateCheck.certifiedLowerBound` proving `h ≥ 0` (side 1)
+        /// or `−h > 0` (side −1) over the region.
+        public var proofs: [BoundCertificate]
+
+        /// The value with these fields (checked only by `CertificateChecker`).
+        public init(region: Int, sides: [Int], proofs: [BoundCertificate]) {
+            self.region = region
+            self.sides = sides
+            self.proofs = proofs
         }
     }
 

@@ -57,12 +57,14 @@ public struct CheckedCompactDecisionNet: Sendable {
     public let tableEntries: Int
     /// Coefficients, table entries and the default label.
     public let parameters: Int
-    /// Parts `(region, class)` of the agreement set where it is not proven to answer `f`'s label.
-    public let uncoveredParts: Int
-    /// The exact area where it provably answers `f`'s label (recomputed), and
-    /// the certificate's lower bound on it (verified ≤ it).
-    public let agreedArea: Rational
-    public let agreedAreaLowerBound: Rational
+    /// 2 inputs: parts `(region, class)` of the agreement set where it is not proven to answer `f`'s label.
+    public let uncoveredParts: Int?
+    /// 2 inputs: the exact area where it provably answers `f`'s label
+    /// (recomputed), and the certificate's lower bound on it (verified ≤ it).
+    public let agreedArea: Rational?
+    public let agreedAreaLowerBound: Rational?
+    /// Other input counts: agreed regions on which it provably answers `f`'s label everywhere.
+    public let coveredRegions: Int?
 }
 
 /// Re-verifies every claim of a `Certificate` from the model file, in exact
@@ -96,8 +98,8 @@ public enum CertificateChecker {
         let agreement = try checkAgreement(
             certificate.agreement, regions: regions, errors: errors, classes: network.classCount, box: box)
         let compact = try checkCompactDecisionNet(
-            certificate.compactDecisionNet, parts: agreement.parts, classes: network.classCount, box: box,
-            exactHyperplanes: certificate.decisionNet.hyperplanes.count)
+            certificate.compactDecisionNet, parts: agreement.parts, agreedLabels: agreement.labels, regions: regions,
+            classes: network.classCount, box: box, exactHyperplanes: certificate.decisionNet.hyperplanes.count)
         let dnet = certificate.decisionNet
         return CheckedCertificate(
             modelSHA256: certificate.model.sha256, inputs: network.inputCount, classes: network.classCount,
@@ -105,7 +107,7 @@ public enum CertificateChecker {
             layers: zip(network.layers, g.activations).map { ($0.activation.name, $1.pieceCount) },
             errorBound: bound, claimedErrorBound: certificate.linearization.errorBound, scoreErrors: errors,
             regions: regions.count, hyperplanes: dnet.hyperplanes.count, tableEntries: dnet.table.count,
-            decisionNetParameters: dnet.parameters, agreedRegions: agreement.regions,
+            decisionNetParameters: dnet.parameters, agreedRegions: agreement.labels.count,
             agreedArea: agreement.area, agreedAreaLowerBound: certificate.agreement.areaLowerBound,
             boxArea: certificate.agreement.boxArea, compact: compact)
     }
@@ -354,19 +356,22 @@ public enum CertificateChecker {
     /// Every agreed region's margins against the recomputed score errors (per
     /// pair, the smaller of `e_i + e_j` and the symbolic margin bound); for 2
     /// inputs the exact agreed area (returned) and its claimed lower bound.
+    /// Returns each agreed region's label, by region.
     /// Proof: proofs/certificate.md §2.6, proofs/agreement.md.
     static func checkAgreement(
         _ claims: Certificate.AgreementClaims, regions: [ReplayedRegion], errors: ScoreErrors,
         classes: Int, box: InputBox
-    ) throws(CertificateCheckFailure) -> (regions: Int, area: Rational?, parts: [[AgreementPart]]) {
-        var agreed: Set<Int> = []
+    ) throws(CertificateCheckFailure) -> (labels: [Int: Int], area: Rational?, parts: [[AgreementPart]]) {
+        var agreed: [Int: Int] = [:]
         for (k, claim) in claims.regions.enumerated() {
             let name = "agreement.regions[\(k)]"
             guard regions.indices.contains(claim.region), (0..<classes).contains(claim.label),
                   claim.multipliers.count == classes - 1 else {
                 throw fail(name, "names no region and class of this certificate")
             }
-            guard agreed.insert(claim.region).inserted else { throw fail(name, "region \(claim.region) listed twice") }
+            guard agreed.updateValue(claim.label, forKey: claim.region) == nil else {
+                throw fail(name, "region \(claim.region) listed twice")
+            }
         }
         let agreedRegions = claims.regions
         _ = try checkInParallel(agreedRegions.count) { k throws(CertificateCheckFailure) in
@@ -385,7 +390,7 @@ public enum CertificateChecker {
             guard claims.areaLowerBound == nil, claims.boxArea == nil else {
                 throw fail("agreement.areaLowerBound", "areas are certified for 2 inputs only")
             }
-            return (agreed.count, nil, [])
+            return (agreed, nil, [])
         }
         guard let claimedArea = claims.areaLowerBound, let claimedBoxArea = claims.boxArea else {
             throw fail("agreement.areaLowerBound", "2 inputs: the agreed area's lower bound and the box's area are required")
@@ -411,7 +416,7 @@ public enum CertificateChecker {
         }
         let whole = (box.upper[0] - box.lower[0]) * (box.upper[1] - box.lower[1])
         guard claimedBoxArea == whole else { throw fail("agreement.boxArea", "the box's area is \(whole)") }
-        return (agreed.count, total, parts)
+        return (agreed, total, parts)
     }
 
     /// One part `C_ri` of the agreement set (2 inputs): where on a region `g`'s
@@ -425,25 +430,22 @@ public enum CertificateChecker {
     // MARK: §2.7 compactDecisionNet
 
     /// Hyperplanes in normal form, table entries off every hyperplane in
-    /// distinct cells, then every part of the agreement set cut into cells:
-    /// the parts where some cell's label is not the part's class are exactly
-    /// the listed uncovered ones, and the area of the correctly labelled
-    /// pieces is at least the claimed one. Proof: proofs/certificate.md §2.7,
-    /// proofs/compact-decision-net.md.
+    /// distinct cells; then, with 2 inputs, every part of the agreement set
+    /// cut into cells (`checkPlanarCoverage`), otherwise every covered
+    /// region's sides (`checkCoveredRegions`); then the counts. Proof:
+    /// proofs/certificate.md §2.7, proofs/compact-decision-net.md.
     static func checkCompactDecisionNet(
-        _ claims: Certificate.CompactDecisionNetClaims?, parts: [[AgreementPart]], classes: Int, box: InputBox,
-        exactHyperplanes: Int
+        _ claims: Certificate.CompactDecisionNetClaims?, parts: [[AgreementPart]], agreedLabels: [Int: Int],
+        regions: [ReplayedRegion], classes: Int, box: InputBox, exactHyperplanes: Int
     ) throws(CertificateCheckFailure) -> CheckedCompactDecisionNet? {
         guard let claims else { return nil }
-        guard box.dimension == 2 else {
-            throw fail("compactDecisionNet", "a compact DecisionNet is certified for 2 inputs only")
-        }
-        // Its cells are enumerated on every part: a net larger than the exact one (which
-        // separates everything) is refused before that work, not after.
+        let d = box.dimension
+        // Its cells are examined on every part or region: a net larger than the exact one
+        // (which separates everything) is refused before that work, not after.
         guard claims.hyperplanes.count <= max(1, exactHyperplanes) else {
             throw fail("compactDecisionNet.hyperplanes", "\(claims.hyperplanes.count) hyperplanes, more than the exact DecisionNet's \(exactHyperplanes)")
         }
-        _ = try checkHyperplanes(claims.hyperplanes, inputs: 2, field: "compactDecisionNet.hyperplanes")
+        _ = try checkHyperplanes(claims.hyperplanes, inputs: d, field: "compactDecisionNet.hyperplanes")
         guard (0..<classes).contains(claims.defaultLabel) else {
             throw fail("compactDecisionNet.defaultLabel", "no class \(claims.defaultLabel)")
         }
@@ -453,7 +455,7 @@ public enum CertificateChecker {
             guard (0..<classes).contains(entry.label), entry.label != claims.defaultLabel else {
                 throw fail("\(name).label", "must be a class other than the default label")
             }
-            guard entry.witness.count == 2, box.contains(entry.witness),
+            guard entry.witness.count == d, box.contains(entry.witness),
                   DecisionNet.strictSigns(of: entry.witness, claims.hyperplanes) != nil else {
                 throw fail("\(name).witness", "not a point of the box off every hyperplane")
             }
@@ -463,6 +465,40 @@ public enum CertificateChecker {
             }
         }
         let net = CompactDecisionNet(hyperplanes: claims.hyperplanes, table: table, defaultLabel: claims.defaultLabel)
+        var planar: (uncovered: Int, area: Rational, lowerBound: Rational)? = nil, covered: Int? = nil
+        if d == 2 {
+            guard claims.covered == nil, let uncovered = claims.uncovered, let lowerBound = claims.areaLowerBound else {
+                throw fail("compactDecisionNet", "2 inputs: the uncovered parts and the area's lower bound are required, covered regions are not")
+            }
+            let area = try checkPlanarCoverage(net, uncovered: uncovered, areaLowerBound: lowerBound, parts: parts)
+            planar = (uncovered.count, area, lowerBound)
+        } else {
+            guard claims.uncovered == nil, claims.areaLowerBound == nil, let regionsCovered = claims.covered else {
+                throw fail("compactDecisionNet", "\(d) inputs: the covered regions are required, areas and uncovered parts are for 2 inputs")
+            }
+            try checkCoveredRegions(net, covered: regionsCovered, agreedLabels: agreedLabels, regions: regions)
+            covered = regionsCovered.count
+        }
+        let coefficients = claims.hyperplanes.count * (d + 1)
+        for (name, claimed, actual) in [("hyperplaneCoefficients", claims.hyperplaneCoefficients, coefficients),
+                                        ("tableEntries", claims.tableEntries, claims.table.count),
+                                        ("parameters", claims.parameters, coefficients + claims.table.count + 1)]
+        where claimed != actual {
+            throw fail("compactDecisionNet.\(name)", "claimed \(claimed), counted \(actual)")
+        }
+        return CheckedCompactDecisionNet(
+            hyperplanes: claims.hyperplanes.count, tableEntries: claims.table.count, parameters: net.parameterCount,
+            uncoveredParts: planar?.uncovered, agreedArea: planar?.area, agreedAreaLowerBound: planar?.lowerBound,
+            coveredRegions: covered)
+    }
+
+    /// 2 inputs: every part of the agreement set cut into the net's cells;
+    /// the parts where some cell's label is not the part's class are exactly
+    /// the listed uncovered ones, and the area of the correctly labelled
+    /// pieces (returned) is at least the claimed one.
+    private static func checkPlanarCoverage(
+        _ net: CompactDecisionNet, uncovered claimed: [[Int]], areaLowerBound: Rational, parts: [[AgreementPart]]
+    ) throws(CertificateCheckFailure) -> Rational {
         let coverage = try checkInParallel(parts.count) { r throws(CertificateCheckFailure) -> (uncovered: [[Int]], area: Rational) in
             var uncovered: [[Int]] = [], area = Rational.zero
             for part in parts[r] {
@@ -473,9 +509,9 @@ public enum CertificateChecker {
             return (uncovered, area)
         }
         let uncovered = coverage.flatMap(\.uncovered)
-        guard claims.uncovered == uncovered else {
-            let listed = Set(claims.uncovered), found = Set(uncovered)
-            if let wrong = claims.uncovered.first(where: { !found.contains($0) }) {
+        guard claimed == uncovered else {
+            let listed = Set(claimed), found = Set(uncovered)
+            if let wrong = claimed.first(where: { !found.contains($0) }) {
                 throw fail("compactDecisionNet.uncovered", "lists \(wrong), but the net answers that part's class on all of it")
             }
             if let missing = uncovered.first(where: { !listed.contains($0) }) {
@@ -484,18 +520,48 @@ public enum CertificateChecker {
             throw fail("compactDecisionNet.uncovered", "must list each uncovered part once, in increasing order")
         }
         let total = coverage.reduce(Rational.zero) { $0 + $1.area }
-        guard claims.areaLowerBound <= total else {
-            throw fail("compactDecisionNet.areaLowerBound", "claimed \(claims.areaLowerBound), but the exact area where the net provably answers f's label is only \(total.nearestDouble)")
+        guard areaLowerBound <= total else {
+            throw fail("compactDecisionNet.areaLowerBound", "claimed \(areaLowerBound), but the exact area where the net provably answers f's label is only \(total.nearestDouble)")
         }
-        let coefficients = claims.hyperplanes.count * 3
-        for (name, claimed, actual) in [("hyperplaneCoefficients", claims.hyperplaneCoefficients, coefficients),
-                                        ("tableEntries", claims.tableEntries, claims.table.count),
-                                        ("parameters", claims.parameters, coefficients + claims.table.count + 1)]
-        where claimed != actual {
-            throw fail("compactDecisionNet.\(name)", "claimed \(claimed), counted \(actual)")
+        return total
+    }
+
+    /// Other input counts: every listed region is an agreed one (increasing),
+    /// every stated side is proven by its multipliers over the region, and
+    /// every cell those sides leave possible has the region's agreed label.
+    private static func checkCoveredRegions(
+        _ net: CompactDecisionNet, covered: [Certificate.CoveredRegion], agreedLabels: [Int: Int],
+        regions: [ReplayedRegion]
+    ) throws(CertificateCheckFailure) {
+        let hyperplanes = net.hyperplanes
+        var previous = -1
+        for (k, entry) in covered.enumerated() {
+            let name = "compactDecisionNet.covered[\(k)]"
+            guard entry.region > previous, agreedLabels[entry.region] != nil else {
+                throw fail("\(name).region", "not an agreed region, or not listed in increasing order")
+            }
+            previous = entry.region
+            guard entry.sides.count == hyperplanes.count, entry.sides.allSatisfy({ (-1...1).contains($0) }),
+                  entry.proofs.count == entry.sides.filter({ $0 != 0 }).count else {
+                throw fail("\(name).sides", "needs one side in {-1, 0, 1} per hyperplane and one proof per non-zero side")
+            }
         }
-        return CheckedCompactDecisionNet(
-            hyperplanes: claims.hyperplanes.count, tableEntries: claims.table.count, parameters: net.parameterCount,
-            uncoveredParts: uncovered.count, agreedArea: total, agreedAreaLowerBound: claims.areaLowerBound)
+        _ = try checkInParallel(covered.count) { k throws(CertificateCheckFailure) in
+            let entry = covered[k], region = regions[entry.region]
+            var proofs = entry.proofs.makeIterator()
+            for (j, side) in entry.sides.enumerated() where side != 0 {
+                // Side 1: h ≥ 0 on the region; side −1: −h > 0 on it.
+                let h = hyperplanes[j], positive = side > 0
+                guard let proven = CertificateCheck.certifiedLowerBound(
+                    of: positive ? h.normal : h.normal.map { -$0 }, plus: positive ? h.offset : -h.offset,
+                    over: region.polytope, certificate: proofs.next()!),
+                      positive ? proven.sign >= 0 : proven.sign > 0 else {
+                    throw fail("compactDecisionNet.covered[\(k)].proofs", "do not prove region \(entry.region) lies on side \(side) of hyperplane \(j)")
+                }
+            }
+            guard net.answersOnly(agreedLabels[entry.region]!, sides: entry.sides) else {
+                throw fail("compactDecisionNet.covered[\(k)]", "a cell these sides leave possible on region \(entry.region) has a label other than \(agreedLabels[entry.region]!)")
+            }
+        }
     }
 }

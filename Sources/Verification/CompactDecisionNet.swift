@@ -7,13 +7,14 @@ import Polyhedra
 /// the table lists, and one label for every other cell.
 ///
 /// A point's cell is its sign pattern with the sign of `h(x) = 0` taken as
-/// positive (`signs(of:_:)`), so every point of the plane has exactly one
-/// cell. What `CertificateChecker.checkCompactDecisionNet` proves
-/// (proofs/compact-decision-net.md): on every part of the box where `g`'s
-/// margin exceeds the error bound, outside the listed uncovered parts, this
-/// net answers `f`'s label, and the area where it provably does is at least
-/// the stated one. Elsewhere its answer is a guess, and it says nothing
-/// about `g`.
+/// positive (`signs(of:_:)`), so every point has exactly one cell. What
+/// `CertificateChecker.checkCompactDecisionNet` proves
+/// (proofs/compact-decision-net.md): with 2 inputs, on every part of the box
+/// where `g`'s margin exceeds the error bound, outside the listed uncovered
+/// parts, this net answers `f`'s label, and the area where it provably does
+/// is at least the stated one; with any other number of inputs, it answers
+/// `f`'s label on every listed covered region. Elsewhere its answer is a
+/// guess, and it says nothing about `g`.
 public struct CompactDecisionNet: Sendable {
     /// The hyperplanes `normal·x + offset = 0` (primitive integer coefficients).
     public let hyperplanes: [Hyperplane]
@@ -111,6 +112,27 @@ public struct CompactDecisionNet: Sendable {
     /// number the compact net stores.
     public var parameterCount: Int {
         hyperplanes.count * ((hyperplanes.first?.normal.count ?? 0) + 1) + table.count + 1
+    }
+
+    // MARK: Cells a region's proven sides leave (trusted: the checker's coverage test, any dimension)
+
+    /// Whether every cell consistent with `sides` has label `label`: every
+    /// cell whose sign `k` is positive where `sides[k] = 1` and negative where
+    /// `sides[k] = -1` (`0`: either). A region proven to lie on those sides
+    /// then gets `label` at every point (proofs/compact-decision-net.md §4).
+    /// The `2^free` consistent cells are not enumerated: the table's
+    /// consistent entries must all say `label`, and unless the default is
+    /// `label` they must be all `2^free` of them.
+    package func answersOnly(_ label: Int, sides: [Int]) -> Bool {
+        precondition(sides.count == hyperplanes.count, "one side per hyperplane")
+        let free = sides.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
+        var consistent = 0
+        for (cell, answer) in table
+        where sides.indices.allSatisfy({ k in sides[k] == 0 || cell[k] == (sides[k] > 0) }) {
+            guard answer == label else { return false }
+            consistent += 1
+        }
+        return defaultLabel == label || (free < 62 && consistent == 1 << free)
     }
 
     // MARK: Cells of a planar part (trusted: the checker's coverage test)

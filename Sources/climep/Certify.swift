@@ -112,12 +112,16 @@ struct CertificateSummary: Encodable {
         let hyperplanes: Int, parameters: Int, hyperplaneCoefficients: Int, tableEntries: Int
         /// Exact net: table entries from training points.
         let trainingEntries: Int?
-        /// Compact net: a verified lower bound on the area where it answers f's label, its share
-        /// of the box and of the agreed area, and the agreement parts it does not cover.
+        /// Compact net, 2 inputs: a verified lower bound on the area where it answers f's label,
+        /// its share of the box and of the agreed area, and the agreement parts it does not cover.
         let agreedArea: Rational?
         let fraction: Rational?
         let shareOfAgreedArea: Rational?
         let uncoveredParts: Int?
+        /// Compact net, other input counts: the agreed regions on which it provably answers
+        /// f's label everywhere, and their share of the agreed regions.
+        let coveredRegions: Int?
+        let shareOfAgreedRegions: Rational?
         /// The exact net's count, for comparison.
         let exactParameters: Int
     }
@@ -157,16 +161,19 @@ struct CertificateSummary: Encodable {
         let exact = c.decisionNet
         if let compact = c.compactDecisionNet {
             let boxArea = c.agreement.boxArea ?? .one, agreed = c.agreement.areaLowerBound ?? .zero
+            let area = compact.areaLowerBound, covered = compact.covered?.count, agreedRegions = c.agreement.regions.count
             dnet = DNet(kind: "compact", hyperplanes: compact.hyperplanes.count, parameters: compact.parameters,
                         hyperplaneCoefficients: compact.hyperplaneCoefficients, tableEntries: compact.tableEntries,
-                        trainingEntries: nil, agreedArea: compact.areaLowerBound, fraction: compact.areaLowerBound / boxArea,
-                        shareOfAgreedArea: agreed.isZero ? nil : compact.areaLowerBound / agreed,
-                        uncoveredParts: compact.uncovered.count, exactParameters: exact.parameters)
+                        trainingEntries: nil, agreedArea: area, fraction: area.map { $0 / boxArea },
+                        shareOfAgreedArea: agreed.isZero ? nil : area.map { $0 / agreed },
+                        uncoveredParts: compact.uncovered?.count,
+                        coveredRegions: covered, shareOfAgreedRegions: agreedRegions == 0 ? nil : covered.map { Rational($0, agreedRegions) },
+                        exactParameters: exact.parameters)
         } else {
             dnet = DNet(kind: "exact", hyperplanes: exact.hyperplanes.count, parameters: exact.parameters,
                         hyperplaneCoefficients: exact.hyperplaneCoefficients, tableEntries: exact.tableEntries,
                         trainingEntries: trainingEntries, agreedArea: nil, fraction: nil, shareOfAgreedArea: nil,
-                        uncoveredParts: nil, exactParameters: exact.parameters)
+                        uncoveredParts: nil, coveredRegions: nil, shareOfAgreedRegions: nil, exactParameters: exact.parameters)
         }
         model = Model(parameters: c.model.parameters, sha256: c.model.sha256, inputs: c.model.inputs, classes: c.model.classes)
         let area = c.agreement.areaLowerBound, boxArea = c.agreement.boxArea
@@ -190,6 +197,10 @@ struct CertificateSummary: Encodable {
             if let fraction = dnet.fraction, let area = dnet.agreedArea {
                 let share = dnet.shareOfAgreedArea.map { String(format: "%.2f", 100 * $0.nearestDouble) } ?? "—"
                 print("             gives f's label on an area of at least \(short(area)) = \(String(format: "%.2f", 100 * fraction.nearestDouble)) % of the box (\(share) % of the agreed area; \(dnet.uncoveredParts ?? 0) agreement parts not covered)")
+            }
+            if let covered = dnet.coveredRegions {
+                let share = dnet.shareOfAgreedRegions.map { String(format: "%.2f", 100 * $0.nearestDouble) } ?? "—"
+                print("             gives f's label on all of \(covered) of \(agreement.regions) agreed regions (\(share) %)")
             }
             print("             the exact DecisionNet (= g on the box, \(dnet.exactParameters) parameters) is in the certificate too: dnet predict --dnet exact")
         } else {

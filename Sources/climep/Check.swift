@@ -188,11 +188,15 @@ struct CheckReport: Encodable {
     struct DNet: Encodable { let hyperplanes: Int, tableEntries: Int, parameters: Int }
     /// The compact DecisionNet, when the certificate holds one.
     struct CompactDNet: Encodable {
-        let hyperplanes: Int, tableEntries: Int, parameters: Int, uncoveredParts: Int
-        /// The certificate's lower bound on the area where it gives f's label, verified ≤ the exact area.
-        let areaLowerBound: Rational
-        let areaDecimal: Double
+        let hyperplanes: Int, tableEntries: Int, parameters: Int
+        /// 2 inputs: the parts it does not cover, and the certificate's lower bound on the area
+        /// where it gives f's label, verified ≤ the exact area.
+        let uncoveredParts: Int?
+        let areaLowerBound: Rational?
+        let areaDecimal: Double?
         let fraction: Double?
+        /// Other input counts: agreed regions on which it gives f's label everywhere.
+        let coveredRegions: Int?
     }
     struct Agreement: Encodable {
         let regions: Int
@@ -242,7 +246,9 @@ struct CheckReport: Encodable {
         compactDNet = c.compact.map { n in
             CompactDNet(hyperplanes: n.hyperplanes, tableEntries: n.tableEntries, parameters: n.parameters,
                         uncoveredParts: n.uncoveredParts, areaLowerBound: n.agreedAreaLowerBound,
-                        areaDecimal: n.agreedArea.nearestDouble, fraction: c.boxArea.map { (n.agreedArea / $0).nearestDouble })
+                        areaDecimal: n.agreedArea?.nearestDouble,
+                        fraction: n.agreedArea.flatMap { a in c.boxArea.map { (a / $0).nearestDouble } },
+                        coveredRegions: n.coveredRegions)
         }
         agreement = Agreement(
             regions: c.agreedRegions, regionFraction: Rational(c.agreedRegions, max(1, c.regions)),
@@ -263,9 +269,15 @@ struct CheckReport: Encodable {
         print("regions      \(c.regions) regions cover the box")
         print("DecisionNet  \(c.hyperplanes) hyperplanes, \(c.tableEntries) table entries (\(c.decisionNetParameters) parameters); answers like g on the box")
         if let n = c.compact {
-            print("compact net  \(n.hyperplanes) hyperplanes, \(n.tableEntries) table entries (\(n.parameters) parameters); gives f's label on an area of \(short(n.agreedArea))"
-                  + (c.boxArea.map { " = \(String(format: "%.2f", 100 * (n.agreedArea / $0).nearestDouble)) % of the box" } ?? "")
-                  + ", \(n.uncoveredParts) agreement parts not covered")
+            let size = "compact net  \(n.hyperplanes) hyperplanes, \(n.tableEntries) table entries (\(n.parameters) parameters)"
+            if let area = n.agreedArea {
+                print(size + "; gives f's label on an area of \(short(area))"
+                      + (c.boxArea.map { " = \(String(format: "%.2f", 100 * (area / $0).nearestDouble)) % of the box" } ?? "")
+                      + ", \(n.uncoveredParts ?? 0) agreement parts not covered")
+            }
+            if let covered = n.coveredRegions {
+                print(size + "; gives f's label on all of \(covered) of \(c.agreedRegions) agreed regions")
+            }
         }
         print("agreement    f = g = DecisionNet on all of \(c.agreedRegions) of \(c.regions) regions"
               + (c.agreedArea.flatMap { a in c.boxArea.map { ", on an area of \(short(a)) = \(String(format: "%.2f", 100 * (a / $0).nearestDouble)) % of the box" } } ?? ""))

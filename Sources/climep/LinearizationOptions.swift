@@ -71,7 +71,7 @@ struct DecisionNetOptions: ParsableArguments {
         case exact, compact
     }
 
-    @Option(help: ArgumentHelp("The default DecisionNet: exact (equals g on the whole box) or compact (few hyperplanes, proven to give f's label where the certificate proves it; 2 inputs). Default: compact for 2-input models with a smooth activation, else exact. The exact one is always in the certificate.", valueName: "KIND"))
+    @Option(help: ArgumentHelp("The default DecisionNet: exact (equals g on the whole box) or compact (few hyperplanes, proven to give f's label where the certificate proves it: on an area with 2 inputs, on whole agreed regions otherwise). Default: compact for models with a smooth activation, else exact. The exact one is always in the certificate.", valueName: "KIND"))
     var dnet: Kind?
 
     @Option(name: .customLong("max-dnet-parameters"), help: ArgumentHelp("With the compact DecisionNet: at most P numbers (hyperplane coefficients, table entries, default label); it then agrees with f on less of the box.", valueName: "P"))
@@ -83,15 +83,12 @@ struct DecisionNetOptions: ParsableArguments {
             throw InputError("--max-dnet-parameters must be positive, got \(maxDNetParameters)")
         }
         let smooth = network.layers.contains { !$0.activation.isPiecewiseLinear }
-        let kind = dnet ?? (network.inputCount == 2 && smooth ? .compact : .exact)
+        let kind = dnet ?? (smooth ? .compact : .exact)
         switch kind {
         case .exact:
             if maxDNetParameters != nil { throw InputError("--max-dnet-parameters applies to the compact DecisionNet (--dnet compact)") }
             return nil
         case .compact:
-            guard network.inputCount == 2 else {
-                throw InputError("--dnet compact: the compact DecisionNet is certified for 2-input models only (this one has \(network.inputCount))")
-            }
             return Certifier.CompactRequest(maximumParameters: maxDNetParameters)
         }
     }

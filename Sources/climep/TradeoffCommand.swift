@@ -11,10 +11,10 @@ struct TradeoffCommand: ParsableCommand {
         commandName: "tradeoff",
         abstract: "The precision trade-off (the paper's Fig. 6(b), certified): per piece count, bound, regions, DecisionNet size, agreed area.",
         discussion: """
-            Certifies a 2-input model over the box once per piece count in --pieces and checks every certificate \
+            Certifies the model over the box once per piece count in --pieces and checks every certificate \
             independently; prints, per n, the certified error bound, the regions of g, the exact and the compact \
-            DecisionNet's numbers, the share of the box where f's label is proven, the share where the compact net \
-            provably gives it, and the time. With --svg, draws them against n. Exits 1 when a piece count reaches \
+            DecisionNet's numbers, the share where f's label is proven, the share where the compact net provably \
+            gives it, and the time. Shares are of the box's area for 2 inputs, of the regions otherwise. With --svg, draws them against n. Exits 1 when a piece count reaches \
             --max-regions (the rows before it are printed).
             """)
 
@@ -35,7 +35,7 @@ struct TradeoffCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also draw the figures against n into this SVG file.", valueName: "FILE.svg"))
     var svg: String?
 
-    @Flag(help: "Print one JSON object: rows (pieces, errorBound, regions, exactDNetParameters, compactDNetParameters, agreedFraction, compactAgreedFraction, seconds), modelParameters.")
+    @Flag(help: "Print one JSON object: rows (pieces, errorBound, regions, exactDNetParameters, compactDNetParameters, measure, agreedFraction, compactAgreedFraction, seconds), modelParameters.")
     var json = false
 
     func validate() throws {
@@ -51,11 +51,8 @@ struct TradeoffCommand: ParsableCommand {
         if let svg { try OutputFile.check(svg, option: "--svg") }
         let file = try ModelFile.read(model.path)
         let network = try Network(file: file)
-        guard network.inputCount == 2 else {
-            throw InputError("tradeoff certifies areas, for 2-input models only (this one has \(network.inputCount))")
-        }
-        guard let box = try boxOptions.box(dimension: 2) else { throw InputError("tradeoff needs an input box: --box B") }
-        guard box.lower[0] < box.upper[0] && box.lower[1] < box.upper[1] else {
+        guard let box = try boxOptions.box(dimension: network.inputCount) else { throw InputError("tradeoff needs an input box: --box B") }
+        guard zip(box.lower, box.upper).allSatisfy({ $0 < $1 }) else {
             throw InputError("tradeoff needs a box of positive width in every input")
         }
         let compact = try decisionNet.request(for: network)
@@ -72,7 +69,7 @@ struct TradeoffCommand: ParsableCommand {
             try printJSON(Output(rows: rows, modelParameters: network.parameterCount))
         } else {
             func percent(_ x: Rational?) -> String { x.map { String(format: "%.2f %%", 100 * $0.nearestDouble) } ?? "—" }
-            print("model \(model.path): \(network.parameterCount) parameters; every figure below was verified by the checker")
+            print("model \(model.path): \(network.parameterCount) parameters; every figure below was verified by the checker; shares are of the \(rows.first?.measure ?? "box area")")
             print("| pieces | certified bound | regions | exact DNet | compact DNet | f's label proven | compact = f proven | time (s) |")
             print("|---:|---:|---:|---:|---:|---:|---:|---:|")
             for r in rows {

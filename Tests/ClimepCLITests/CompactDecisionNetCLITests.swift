@@ -2,6 +2,7 @@ import ExactArithmetic
 import Foundation
 import FixtureSupport
 import NeuralNetwork
+import Polyhedra
 import Testing
 import Verification
 
@@ -73,6 +74,63 @@ import Verification
         #expect(proven > points.count / 2, "the claim is not vacuous: \(proven) of \(points.count) points proven")
     }
 
+    /// With 3 inputs the claim is per region: on every region the
+    /// certificate lists as covered, `dnet predict` answers `f`'s label,
+    /// computed independently at 200 bits, at every grid point of the region.
+    @Test func aThreeInputCompactNetGivesFsLabelOnEveryCoveredRegion() throws {
+        struct Summary: Decodable {
+            struct DNet: Decodable { let kind: String, parameters: Int, coveredRegions: Int?, exactParameters: Int }
+            struct Model: Decodable { let parameters: Int }
+            struct Agreement: Decodable { let regions: Int }
+            let dnet: DNet, model: Model, agreement: Agreement
+        }
+        let model = Fixtures.benchmarkModel("dnet/blobs3d-tanh-6x6.onnx")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("climep-test-\(UUID().uuidString).json").path
+        let result = try Climep.run(["certify", model, "--box=-3/2:3/2", "--pieces", "3", "--splits", "4", "--out", out, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let summary = try JSONDecoder().decode(Summary.self, from: Data(result.stdout.utf8))
+        #expect(summary.dnet.kind == "compact", "the default for a smooth model")
+        #expect(summary.dnet.parameters < summary.model.parameters && summary.dnet.parameters < summary.dnet.exactParameters)
+        let covered = try #require(summary.dnet.coveredRegions)
+        #expect(covered * 10 >= summary.agreement.regions * 9, "\(covered) of \(summary.agreement.regions) agreed regions covered")
+        let check = try Climep.run(["check", out, "--model", model])
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.contains("of \(summary.agreement.regions) agreed regions"))
+
+        // Independently: the regions replayed from the split tree, f at 200 bits, `dnet predict`'s answers.
+        let network = try Network(file: ModelFile.read(model))
+        let certificate = try Certificate.read(path: out)
+        let g = try LinearizedNetwork(network, activations: certificate.linearization.layers.map(\.function))
+        let box = try InputBox(lower: certificate.box.lower, upper: certificate.box.upper)
+        var polytopes: [Polytope] = []
+        _ = try CompletenessCheck.verify(certificate.regions.splitTree, for: g, over: box) { polytope, _ in polytopes.append(polytope) }
+        let coveredLabel = Dictionary(uniqueKeysWithValues: try #require(certificate.compactDecisionNet?.covered).map { entry in
+            (entry.region, certificate.agreement.regions.first { $0.region == entry.region }!.label)
+        })
+        var points: [[Rational]] = [], expected: [Int] = []
+        let steps = 11
+        for i in 0..<steps {
+            for j in 0..<steps {
+                for k in 0..<steps {
+                    let x = [i, j, k].map { Rational(3 * $0, steps - 1) - Rational(3, 2) + Rational(1, 1013) }
+                    guard box.contains(x), let r = polytopes.firstIndex(where: { $0.contains(x) }),
+                          let label = coveredLabel[r] else { continue }
+                    let f = enclosedLogits(network, at: x)
+                    // f's label at x, provable at 200 bits (a covered region is an agreed one).
+                    let others = f.indices.filter { $0 != label }
+                    #expect(others.allSatisfy { f[label].lower > f[$0].upper }, "f's label at \(x) is not \(label)")
+                    points.append(x)
+                    expected.append(label)
+                }
+            }
+        }
+        #expect(points.count > 200, "\(points.count) grid points in covered regions")
+        let input = try Climep.temporaryFile("x0,x1,x2\n" + points.map { $0.map(\.description).joined(separator: ",") }.joined(separator: "\n") + "\n")
+        let predicted = try Climep.run(["dnet", "predict", out, "--input", input])
+        #expect(predicted.status == 0, "\(predicted.stderr)")
+        #expect(predicted.stdout.split(separator: "\n").dropFirst().map { Int($0)! } == expected)
+    }
+
     @Test func aBudgetOfNumbersIsKept() throws {
         let (full, _) = try certify([])
         let budget = max(1, full.dnet.parameters - 4)
@@ -114,9 +172,7 @@ import Verification
 
     @Test(arguments: [
         (["tradeoff", "TANH", "--box=-1:1", "--pieces", "2,5"], "--pieces"),
-        (["tradeoff", "4INPUTS", "--box=-1:1"], "2-input"),
         (["tradeoff", "TANH", "--pieces", "3"], "--box"),
-        (["certify", "4INPUTS", "--box=-1:1", "--pieces", "3", "--dnet", "compact", "--out", "OUT"], "2-input"),
         (["certify", "TANH", "--box=-1:1", "--pieces", "3", "--max-dnet-parameters", "0", "--out", "OUT"], "--max-dnet-parameters"),
         (["certify", "TANH", "--box=-1:1", "--pieces", "3", "--dnet", "exact", "--max-dnet-parameters", "9", "--out", "OUT"], "--max-dnet-parameters"),
         (["certify", "TANH", "--box=-1:1", "--pieces", "3", "--dnet", "small", "--out", "OUT"], "--dnet"),

@@ -12,6 +12,11 @@ public enum Fixtures {
         root.appendingPathComponent("Tests/Fixtures").appendingPathComponent(relative).path
     }
 
+    /// `Benchmarks/models/<relative>`: the benchmarks' committed models.
+    public static func benchmarkModel(_ relative: String) -> String {
+        root.appendingPathComponent("Benchmarks/models").appendingPathComponent(relative).path
+    }
+
     /// `Examples/<relative>`.
     public static func example(_ relative: String) -> String {
         root.appendingPathComponent("Examples").appendingPathComponent(relative).path

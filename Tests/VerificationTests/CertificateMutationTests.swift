@@ -52,10 +52,16 @@ import Verification
         }, "the split tree records an emptiness certificate")
         if let compact = certificate.compactDecisionNet {
             #expect(!compact.hyperplanes.isEmpty && !compact.table.isEmpty, "the compact net has hyperplanes and entries to tamper with")
-            #expect(compact.uncovered.isEmpty, "every agreement part is covered, so every hyperplane and entry is needed")
-            #expect(checked.compact?.uncoveredParts == 0)
+            if model.inputs == 2 {
+                #expect(compact.uncovered == [], "every agreement part is covered, so every hyperplane and entry is needed")
+                #expect(checked.compact?.uncoveredParts == 0)
+            } else {
+                let covered = try #require(compact.covered)
+                #expect(covered.count >= 2 && checked.compact?.coveredRegions == covered.count)
+                #expect(covered.contains { $0.sides.contains(0) } || covered.allSatisfy { !$0.sides.contains(0) })
+            }
         }
-        #expect((certificate.compactDecisionNet != nil) == (model == .tanh))
+        #expect((certificate.compactDecisionNet != nil) == !subject.network.isPiecewiseLinear)
         if !subject.network.isPiecewiseLinear {
             #expect(certificate.linearization.subBoxes.nodes.count > 1, "the error bound splits the box")
             let smooth = certificate.linearization.layers.filter { $0.range != nil }
@@ -146,7 +152,13 @@ extension CertificateMutationTests {
             }
         }
         var pieces: Int { self == .relu ? 3 : 5 }
-        var seed: UInt64 { self == .relu ? 45 : 57 }
+        var seed: UInt64 {
+            switch self {
+            case .relu: 45
+            case .tanh: 57
+            case .sigmoid: 2  // its compact net has a hyperplane and a table entry
+            }
+        }
 
         /// The model's network, or another of the same shape for another seed.
         func network(seed: UInt64? = nil) throws -> Network {
@@ -183,8 +195,8 @@ extension CertificateMutationTests {
             modelData = try JSONModelFormat.data(for: network)
             box = try InputBox(lower: Array(repeating: -1, count: model.inputs), upper: Array(repeating: 1, count: model.inputs))
             g = try LinearizedNetwork(network, pieces: model.pieces, method: .defaultMethod)
-            // A compact DecisionNet where climep makes one by default: 2 inputs, a smooth activation.
-            let compact = model.inputs == 2 && !network.isPiecewiseLinear ? Certifier.CompactRequest() : nil
+            // A compact DecisionNet where climep makes one by default: a smooth activation.
+            let compact = network.isPiecewiseLinear ? nil : Certifier.CompactRequest()
             certificate = try Certifier.certify(g, modelData: modelData, over: box, splits: 3, compact: compact).certificate
             var polytopes: [Polytope] = [], scores: [ClassScores] = []
             _ = try CompletenessCheck.verify(certificate.regions.splitTree, for: g, over: box) { polytope, logits in
@@ -735,8 +747,10 @@ extension CertificateMutationTests {
                 add("compactDecisionNet of one label added") { $0.compactDecisionNet = claimed }
                 return
             }
+            guard inputs == 2 else { return try tamperCoveredRegions(net) }
             let checked = try CertificateChecker.check(original, modelData: subject.modelData, source: Subject.source)
-            let exactArea = try #require(checked.compact).agreedArea
+            let exactArea = try #require(checked.compact?.agreedArea)
+            let uncovered = try #require(net.uncovered)
             let box = original.box
             for (k, entry) in net.table.enumerated() {
                 let name = "compactDecisionNet.table[\(k)]"
@@ -769,17 +783,121 @@ extension CertificateMutationTests {
                 add("compactDecisionNet.hyperplanes[\(k)] listed twice") { $0.compactDecisionNet!.hyperplanes.append(plane) }
             }
             // The uncovered list is exactly the checker's: one more part, or one less, is false.
-            if !net.uncovered.contains([0, 0]) {
-                add("compactDecisionNet.uncovered lists a covered part") { $0.compactDecisionNet!.uncovered.insert([0, 0], at: 0) }
+            if !uncovered.contains([0, 0]) {
+                add("compactDecisionNet.uncovered lists a covered part") { $0.compactDecisionNet!.uncovered!.insert([0, 0], at: 0) }
             }
-            if !net.uncovered.isEmpty {
-                add("compactDecisionNet.uncovered[0] removed") { $0.compactDecisionNet!.uncovered.remove(at: 0) }
+            if !uncovered.isEmpty {
+                add("compactDecisionNet.uncovered[0] removed") { $0.compactDecisionNet!.uncovered!.remove(at: 0) }
             }
+            add("compactDecisionNet.covered claimed for 2 inputs") { $0.compactDecisionNet!.covered = [] }
             let tinier = Rational.one.timesPowerOfTwo(-100)
             add("compactDecisionNet.areaLowerBound = exact area + 2^-100") { $0.compactDecisionNet!.areaLowerBound = exactArea + tinier }
             for delta in [1, -1] {
                 add("compactDecisionNet.parameters \(signed(delta))") { $0.compactDecisionNet!.parameters += delta }
                 add("compactDecisionNet.tableEntries \(signed(delta))") { $0.compactDecisionNet!.tableEntries += delta }
+                add("compactDecisionNet.hyperplaneCoefficients \(signed(delta))") { $0.compactDecisionNet!.hyperplaneCoefficients += delta }
+            }
+        }
+
+        /// With 3 inputs: the table, default label and hyperplanes where a
+        /// covered region would then meet a cell of another label (recounted
+        /// by listing every cell its sides leave possible), every covered
+        /// region's sides, proofs and index, and the planar claims.
+        mutating func tamperCoveredRegions(_ net: Certificate.CompactDecisionNetClaims) throws {
+            let covered = try #require(net.covered)
+            let agreedLabel = Dictionary(uniqueKeysWithValues: original.agreement.regions.map { ($0.region, $0.label) })
+            func cells(_ claims: Certificate.CompactDecisionNetClaims) -> [[Bool]: Int] {
+                Dictionary(claims.table.map { entry in
+                    (claims.hyperplanes.map { (dot($0.normal, entry.witness) + $0.offset).sign >= 0 }, entry.label)
+                }, uniquingKeysWith: { first, _ in first })
+            }
+            /// Whether some covered region would meet a cell of another label under `changed`.
+            func breaks(_ changed: Certificate.CompactDecisionNetClaims) -> Bool {
+                let table = cells(changed)
+                return (changed.covered ?? covered).contains { region in
+                    let free = region.sides.indices.filter { region.sides[$0] == 0 }
+                    return (0..<(1 << free.count)).contains { bits in
+                        var cell = region.sides.map { $0 > 0 }
+                        for (b, k) in free.enumerated() { cell[k] = bits >> b & 1 == 1 }
+                        return (table[cell] ?? changed.defaultLabel) != agreedLabel[region.region]!
+                    }
+                }
+            }
+            for (k, entry) in net.table.enumerated() {
+                let name = "compactDecisionNet.table[\(k)]"
+                for label in 0..<classes where label != entry.label {
+                    var changed = net
+                    changed.table[k].label = label
+                    if label == net.defaultLabel || breaks(changed) {
+                        add("\(name).label set to \(label)") { $0.compactDecisionNet!.table[k].label = label }
+                    }
+                }
+                var fewer = net
+                fewer.table.remove(at: k)
+                if breaks(fewer) { add("\(name) removed") { $0.compactDecisionNet!.table.remove(at: k) } }
+                add("\(name) duplicated") { $0.compactDecisionNet!.table.append(entry) }
+                let outside = original.box.upper[0] + 1
+                add("\(name).witness[0] above the box") { $0.compactDecisionNet!.table[k].witness[0] = outside }
+            }
+            for label in 0..<classes where label != net.defaultLabel {
+                var changed = net
+                changed.defaultLabel = label
+                if net.table.contains(where: { $0.label == label }) || breaks(changed) {
+                    add("compactDecisionNet.defaultLabel set to \(label)") { $0.compactDecisionNet!.defaultLabel = label }
+                }
+            }
+            for k in net.hyperplanes.indices {
+                add("compactDecisionNet.hyperplanes[\(k)] removed") { $0.compactDecisionNet!.hyperplanes.remove(at: k) }
+            }
+            // The first few covered regions: each adds a check per tampering.
+            for (k, region) in covered.enumerated().prefix(4) {
+                let name = "compactDecisionNet.covered[\(k)]"
+                var proof = 0
+                for (j, side) in region.sides.enumerated() where side != 0 {
+                    // The region has interior points strictly on its side: the other side cannot be proven.
+                    add("\(name).sides[\(j)] flipped") { $0.compactDecisionNet!.covered![k].sides[j] = -side }
+                    let p = proof
+                    add("\(name).proofs[\(p)] removed") { $0.compactDecisionNet!.covered![k].proofs.remove(at: p) }
+                    // No multipliers proves only what holds on the whole box: not this side of a hyperplane that cuts it.
+                    let h = net.hyperplanes[j], box = original.box
+                    let boxMinimum = Rational(side) * h.offset + h.normal.indices.reduce(Rational.zero) { sum, i in
+                        let c = Rational(side) * h.normal[i]
+                        return sum + min(c * box.lower[i], c * box.upper[i])
+                    }
+                    if side > 0 ? boxMinimum.sign < 0 : boxMinimum.sign <= 0 {
+                        add("\(name).proofs[\(p)] replaced by no multipliers") { $0.compactDecisionNet!.covered![k].proofs[p] = .box }
+                    }
+                    // The side left unstated (with its proof): false only when a cell of another label becomes possible.
+                    var weaker = net
+                    weaker.covered![k].sides[j] = 0
+                    weaker.covered![k].proofs.remove(at: p)
+                    if breaks(weaker) {
+                        add("\(name).sides[\(j)] left unstated") {
+                            $0.compactDecisionNet!.covered![k].sides[j] = 0
+                            $0.compactDecisionNet!.covered![k].proofs.remove(at: p)
+                        }
+                    }
+                    if !region.proofs[p].indices.isEmpty {
+                        add("\(name).proofs[\(p)] negated") {
+                            let c = $0.compactDecisionNet!.covered![k].proofs[p]
+                            $0.compactDecisionNet!.covered![k].proofs[p] = BoundCertificate(indices: c.indices, values: c.values.map { -$0 })
+                        }
+                    }
+                    proof += 1
+                }
+                if !region.sides.isEmpty {
+                    add("\(name).sides shortened") { $0.compactDecisionNet!.covered![k].sides.removeLast() }
+                }
+                if let other = (0..<original.regions.count).first(where: { agreedLabel[$0] == nil }) {
+                    add("\(name).region moved to the unagreed region \(other)") { $0.compactDecisionNet!.covered![k].region = other }
+                }
+                add("\(name) listed twice") { $0.compactDecisionNet!.covered!.insert(region, at: k) }
+            }
+            add("compactDecisionNet.covered removed") { $0.compactDecisionNet!.covered = nil }
+            add("compactDecisionNet.uncovered claimed for 3 inputs") { $0.compactDecisionNet!.uncovered = [] }
+            add("compactDecisionNet.areaLowerBound claimed for 3 inputs") { $0.compactDecisionNet!.areaLowerBound = .zero }
+            for delta in [1, -1] {
+                add("compactDecisionNet.parameters \(signed(delta))") { $0.compactDecisionNet!.parameters += delta }
                 add("compactDecisionNet.hyperplaneCoefficients \(signed(delta))") { $0.compactDecisionNet!.hyperplaneCoefficients += delta }
             }
         }

@@ -99,4 +99,45 @@ import Testing
         #expect(net.predict(doubles: [1, 0]) == 2 && net.predict(doubles: [0, 0]) == 1)
         #expect(net.parameterCount == 3 + 1 + 1)
     }
+
+    /// `answersOnly` (proofs/compact-decision-net.md §4) against listing every
+    /// cell the sides leave possible and looking each one up: random tables
+    /// over 5 hyperplanes, random sides, every default label.
+    @Test(arguments: 1...8)
+    func answersOnlyEqualsListingThePossibleCells(seed: UInt64) throws {
+        var rng = SeededGenerator(state: seed)
+        let m = 5
+        let planes = (0..<m).compactMap { k in Hyperplane([Rational(k + 1), 1, 0], plus: Rational(-k)) }
+        #expect(planes.count == m)
+        var decided = 0, answered = 0
+        for _ in 0..<60 {
+            var table: [[Bool]: Int] = [:]
+            let defaultLabel = Int.random(in: 0..<3, using: &rng)
+            // Dense tables sometimes, so that "every possible cell listed" happens.
+            let entries = Int.random(in: 0...(1 << m), using: &rng)
+            for _ in 0..<entries {
+                let cell = (0..<m).map { _ in Bool.random(using: &rng) }
+                let label = Int.random(in: 0..<3, using: &rng)
+                if label != defaultLabel { table[cell] = Bool.random(using: &rng) ? label : (defaultLabel + 1) % 3 }
+            }
+            let net = CompactDecisionNet(hyperplanes: planes, table: table, defaultLabel: defaultLabel)
+            for _ in 0..<10 {
+                let sides = (0..<m).map { _ in Int.random(in: -1...1, using: &rng) }
+                let free = sides.indices.filter { sides[$0] == 0 }
+                var labels: Set<Int> = []
+                for bits in 0..<(1 << free.count) {
+                    var cell = sides.map { $0 > 0 }
+                    for (b, k) in free.enumerated() { cell[k] = bits >> b & 1 == 1 }
+                    labels.insert(table[cell] ?? defaultLabel)
+                }
+                for label in 0..<3 {
+                    let expected = labels == [label]
+                    #expect(net.answersOnly(label, sides: sides) == expected, "sides \(sides), label \(label)")
+                    if expected { answered += 1 }
+                    decided += 1
+                }
+            }
+        }
+        #expect(answered > 0 && answered < decided, "both answers occur: \(answered) of \(decided)")
+    }
 }

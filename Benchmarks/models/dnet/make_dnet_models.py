@@ -6,7 +6,7 @@ skl2onnx. Run from the repository root:
 
 Versions used: scikit-learn 1.9.1, skl2onnx 1.20.0, onnx 1.23.2. Every model is scaled so
 that its data lie in [-1.5, 1.5]^2 (the benchmark's box); the file name says the data set,
-the activation and the hidden layers.
+the activation and the hidden layers (blobs3d/blobs4d: 3 and 4 inputs, in [-1.5, 1.5]^3 and ^4).
 """
 import numpy as np
 from sklearn.datasets import make_blobs, make_circles, make_moons
@@ -23,12 +23,16 @@ def export(clf, X, name):
 
 
 def scaled(X):
-    # Into [-1.2, 1.2]^2 so that the box [-1.5, 1.5]^2 holds the data with a margin.
+    # Into [-1.2, 1.2]^d so that the box [-1.5, 1.5]^d holds the data with a margin.
     X = X - X.mean(0)
     return 1.2 * X / np.abs(X).max()
 
 
 def data(kind, seed):
+    if kind.startswith("blobs3d") or kind.startswith("blobs4d"):
+        # 3- and 4-input data with three classes (issue 12's "3- and 4-input models too").
+        X, y = make_blobs(n_samples=600, n_features=int(kind[5]), centers=3, cluster_std=2.0, random_state=seed)
+        return scaled(X), y
     if kind == "moons":
         X, y = make_moons(n_samples=500, noise=0.15, random_state=seed)
     elif kind == "circles":
@@ -46,6 +50,9 @@ MODELS = [
     ("moons", "tanh", (64, 64)),
     ("moons", "logistic", (64, 64)),
     ("circles", "tanh", (128, 128, 128)),
+    ("blobs3d", "tanh", (6, 6)),
+    ("blobs3d", "tanh", (8, 8)),
+    ("blobs4d", "logistic", (8, 8)),
 ]
 
 for seed, (kind, activation, hidden) in enumerate(MODELS):
