@@ -68,15 +68,25 @@ extension CompactDecisionNet {
                 if trial.mixedCells == 0 { chosen = fewer }
             }
         }
+        // The estimate counted cells in binary64; the exact table decides (a near-tie may differ).
+        while let maximumParameters, !chosen.isEmpty,
+              cells(agreed, chosen.map { candidates[$0] }, classes: classes).parameters(inputs: d) > maximumParameters {
+            chosen.removeLast()
+        }
         return claims(agreed, chosen.map { candidates[$0] }, classes: classes, inputs: d)
     }
 
-    /// The certificate's claims for these hyperplanes: cell labels from the
-    /// exact cells of the witnesses, and every region whose sides the linear
-    /// programs prove and whose possible cells all carry its label.
-    static func claims(
-        _ agreed: [AgreedRegionSample], _ hyperplanes: [Hyperplane], classes: Int, inputs d: Int
-    ) -> Certificate.CompactDecisionNetClaims {
+    /// The exact cells of the witnesses under `hyperplanes`: the table entries
+    /// (a non-default majority label and a witness off every hyperplane) and the default label.
+    struct RegionCells {
+        let hyperplanes: [Hyperplane]
+        let table: [Certificate.TableEntry]
+        let defaultLabel: Int
+
+        func parameters(inputs d: Int) -> Int { hyperplanes.count * (d + 1) + table.count + 1 }
+    }
+
+    static func cells(_ agreed: [AgreedRegionSample], _ hyperplanes: [Hyperplane], classes: Int) -> RegionCells {
         var counts: [[Bool]: [Int]] = [:]
         var witness: [[Bool]: [Rational]] = [:]
         for region in agreed {
@@ -87,17 +97,18 @@ extension CompactDecisionNet {
                 witness[cell] = region.witness
             }
         }
-        var cellLabels: [[Bool]: Int] = [:]
-        for (cell, perClass) in counts { cellLabels[cell] = perClass.indices.max { (perClass[$0], $1) < (perClass[$1], $0) }! }
-        var perLabel = Array(repeating: 0, count: classes)
-        for label in cellLabels.values { perLabel[label] += 1 }
-        let defaultLabel = perLabel.indices.max { (perLabel[$0], $1) < (perLabel[$1], $0) } ?? 0
-        var table: [Certificate.TableEntry] = []
-        for (cell, label) in cellLabels.sorted(by: { DecisionNet.signText($0.key) < DecisionNet.signText($1.key) })
-        where label != defaultLabel {
-            guard let point = witness[cell] else { continue }
-            table.append(.init(label: label, witness: point))
-        }
+        let (table, defaultLabel) = labelledCells(counts, classes: classes) { witness[$0] }
+        return RegionCells(hyperplanes: hyperplanes, table: table, defaultLabel: defaultLabel)
+    }
+
+    /// The certificate's claims for these hyperplanes: cell labels from the
+    /// exact cells of the witnesses, and every region whose sides the linear
+    /// programs prove and whose possible cells all carry its label.
+    static func claims(
+        _ agreed: [AgreedRegionSample], _ hyperplanes: [Hyperplane], classes: Int, inputs d: Int
+    ) -> Certificate.CompactDecisionNetClaims {
+        let exact = Self.cells(agreed, hyperplanes, classes: classes)
+        let table = exact.table, defaultLabel = exact.defaultLabel
         var listed: [[Bool]: Int] = [:]
         for entry in table { listed[signs(of: entry.witness, hyperplanes)] = entry.label }
         let net = CompactDecisionNet(hyperplanes: hyperplanes, table: listed, defaultLabel: defaultLabel)

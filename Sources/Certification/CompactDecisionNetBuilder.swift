@@ -79,19 +79,9 @@ extension CompactDecisionNet {
                 if piece.area > (largest[piece.signs]?.area ?? .zero) { largest[piece.signs] = piece }
             }
         }
-        var labels: [[Bool]: Int] = [:]
-        for (cell, perClass) in areas {
-            labels[cell] = perClass.indices.max { (perClass[$0], $1) < (perClass[$1], $0) }!
-        }
-        var counts = Array(repeating: 0, count: classes)
-        for label in labels.values { counts[label] += 1 }
-        let defaultLabel = counts.indices.max { (counts[$0], $1) < (counts[$1], $0) } ?? 0
         // Listed cells: non-default labels with a witness strictly inside (a positive-area piece).
-        var table: [Certificate.TableEntry] = []
-        for (cell, label) in labels.sorted(by: { DecisionNet.signText($0.key) < DecisionNet.signText($1.key) })
-        where label != defaultLabel {
-            guard let piece = largest[cell] else { continue }
-            table.append(.init(label: label, witness: PlanarPolygon.centroid(piece.vertices)))
+        let (table, defaultLabel) = labelledCells(areas, classes: classes) { cell in
+            largest[cell].map { PlanarPolygon.centroid($0.vertices) }
         }
         var cellLabels: [[Bool]: Int] = [:]
         for entry in table { cellLabels[CompactDecisionNet.signs(of: entry.witness, hyperplanes)] = entry.label }
@@ -108,6 +98,30 @@ extension CompactDecisionNet {
                      areaLowerBound: Certifier.shortLowerBound(of: area, scale: boxArea),
                      hyperplaneCoefficients: 3 * hyperplanes.count, tableEntries: table.count,
                      parameters: net.parameterCount)
+    }
+}
+
+extension CompactDecisionNet {
+    /// Each cell's label: the class of largest weight in it (area or count;
+    /// ties to the smaller class); the default: the label of the most cells;
+    /// the table: every other cell that has a witness, in sign-text order.
+    static func labelledCells<Weight: Comparable>(
+        _ weights: [[Bool]: [Weight]], classes: Int, witness: ([Bool]) -> [Rational]?
+    ) -> (table: [Certificate.TableEntry], defaultLabel: Int) {
+        var labels: [[Bool]: Int] = [:]
+        for (cell, perClass) in weights {
+            labels[cell] = perClass.indices.max { (perClass[$0], $1) < (perClass[$1], $0) }!
+        }
+        var counts = Array(repeating: 0, count: classes)
+        for label in labels.values { counts[label] += 1 }
+        let defaultLabel = counts.indices.max { (counts[$0], $1) < (counts[$1], $0) } ?? 0
+        var table: [Certificate.TableEntry] = []
+        for (cell, label) in labels.sorted(by: { DecisionNet.signText($0.key) < DecisionNet.signText($1.key) })
+        where label != defaultLabel {
+            guard let point = witness(cell) else { continue }
+            table.append(.init(label: label, witness: point))
+        }
+        return (table, defaultLabel)
     }
 }
 

@@ -129,6 +129,15 @@ import Verification
         let predicted = try Climep.run(["dnet", "predict", out, "--input", input])
         #expect(predicted.status == 0, "\(predicted.stderr)")
         #expect(predicted.stdout.split(separator: "\n").dropFirst().map { Int($0)! } == expected)
+
+        // A budget is kept with 3 inputs too, and the smaller net still checks.
+        let small = out + ".small.json"
+        let budgeted = try Climep.run(["certify", model, "--box=-3/2:3/2", "--pieces", "3", "--splits", "4", "--out", small, "--json",
+                                       "--max-dnet-parameters", "\(summary.dnet.parameters - 1)"])
+        #expect(budgeted.status == 0, "\(budgeted.stderr)")
+        let smaller = try JSONDecoder().decode(Summary.self, from: Data(budgeted.stdout.utf8))
+        #expect(smaller.dnet.parameters < summary.dnet.parameters)
+        #expect(try Climep.run(["check", small, "--model", model]).status == 0)
     }
 
     @Test func aBudgetOfNumbersIsKept() throws {
