@@ -36,32 +36,31 @@ extension CompactDecisionNet {
         let negligible = scale * 1e-14
         var search = GreedyCells(fragments: fragments, classes: classes, negligible: negligible)
         var chosen: [Int] = []
-        var withinBudget: Certificate.CompactDecisionNetClaims? = nil
         while search.mixedCells > 0, let next = search.bestCut(lines, excluding: Set(chosen)) {
+            var trial = search
+            trial.cut(by: lines[next])
+            // Priced in binary64 per step; the exact table is priced once, below.
+            if let maximumParameters, trial.parameters(hyperplanes: chosen.count + 1) > maximumParameters { break }
+            search = trial
             chosen.append(next)
-            search.cut(by: lines[next])
-            // Under a budget, every step is priced exactly (its table depends on the cells).
-            if let maximumParameters {
-                let claims = build(parts, chosen.map { candidates[$0] }, classes: classes, box: box)
-                if claims.parameters > maximumParameters {
-                    chosen.removeLast()
-                    break
-                }
-                withinBudget = claims
+        }
+        if search.mixedCells == 0 {
+            // Drop what the rest makes unnecessary, last chosen first.
+            for index in chosen.indices.reversed() {
+                var fewer = chosen
+                fewer.remove(at: index)
+                var trial = GreedyCells(fragments: fragments, classes: classes, negligible: negligible)
+                for k in fewer { trial.cut(by: lines[k]) }
+                if trial.mixedCells == 0 { chosen = fewer }
             }
         }
-        guard search.mixedCells == 0 else {
-            return withinBudget ?? build(parts, chosen.map { candidates[$0] }, classes: classes, box: box)
+        var claims = build(parts, chosen.map { candidates[$0] }, classes: classes, box: box)
+        // The exact table decides the budget (a piece the binary64 cut lost may add an entry).
+        while let maximumParameters, claims.parameters > maximumParameters, !chosen.isEmpty {
+            chosen.removeLast()
+            claims = build(parts, chosen.map { candidates[$0] }, classes: classes, box: box)
         }
-        // Drop what the rest makes unnecessary, last chosen first.
-        for index in chosen.indices.reversed() {
-            var fewer = chosen
-            fewer.remove(at: index)
-            var trial = GreedyCells(fragments: fragments, classes: classes, negligible: negligible)
-            for k in fewer { trial.cut(by: lines[k]) }
-            if trial.mixedCells == 0 { chosen = fewer }
-        }
-        return build(parts, chosen.map { candidates[$0] }, classes: classes, box: box)
+        return claims
     }
 
     /// The certificate's claims for these hyperplanes: cell labels from the
@@ -211,6 +210,20 @@ private struct GreedyCells {
 
     /// Cells holding a non-negligible area of two classes.
     var mixedCells: Int { Self.mixed(areas(), classes: classes, negligible: negligible).cells }
+
+    /// Numbers the net would store (3 per line, an entry per cell whose
+    /// largest class is not the most common cell label, the default label),
+    /// estimated from the binary64 areas.
+    func parameters(hyperplanes m: Int) -> Int {
+        let areas = areas()
+        var perLabel = [Int](repeating: 0, count: classes)
+        for start in stride(from: 0, to: areas.count, by: classes) {
+            let slice = Array(areas[start..<start + classes])
+            guard slice.contains(where: { $0 > negligible }) else { continue }
+            perLabel[slice.indices.max { (slice[$0], $1) < (slice[$1], $0) }!] += 1
+        }
+        return 3 * m + perLabel.reduce(0, +) - (perLabel.max() ?? 0) + 1
+    }
 
     private func areas() -> [Double] {
         var areas = [Double](repeating: 0, count: cellCount * classes)
