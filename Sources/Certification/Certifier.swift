@@ -51,12 +51,25 @@ public enum Certifier {
         maximumRegions: Int = .max, trainingPoints: [[Rational]] = [], compact: CompactRequest? = nil,
         progress: @escaping @Sendable (String) -> Void = { _ in }
     ) throws(RegionEnumeration.LimitReached) -> Result {
-        let network = g.original
-        progress("bounding |f - g| over \(splits) splits…")
-        let bound = ErrorBound.certify(g, over: box, splits: splits)
         let enumeration = try RegionEnumeration.complete(g, over: box, maximumRegions: maximumRegions) {
             progress($0.description)
         }
+        return certify(g, model: file, over: box, splits: splits, enumeration: enumeration,
+                       trainingPoints: trainingPoints, compact: compact, progress: progress)
+    }
+
+    /// Certifies `g` over `box` from a complete enumeration found elsewhere
+    /// (`RegionEnumeration.merging` of shards): the error bound, the
+    /// DecisionNets and the agreement claims, as `certify` does after enumerating.
+    public static func certify(
+        _ g: LinearizedNetwork, model file: ModelFile, over box: InputBox, splits: Int,
+        enumeration: RegionEnumeration, trainingPoints: [[Rational]] = [], compact: CompactRequest? = nil,
+        progress: @escaping @Sendable (String) -> Void = { _ in }
+    ) -> Result {
+        precondition(enumeration.isComplete, "a certificate needs the complete enumeration")
+        let network = g.original
+        progress("bounding |f - g| over \(splits) splits…")
+        let bound = ErrorBound.certify(g, over: box, splits: splits)
         progress("building the DecisionNet…")
         let dnet = DecisionNet.build(enumeration, network: g, over: box, trainingPoints: trainingPoints)
         progress("proving agreement with the model…")

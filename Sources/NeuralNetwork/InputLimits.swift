@@ -15,6 +15,8 @@ public enum InputLimits {
     public static let maximumModelBytes = 1 << 30
     /// The largest certificate file read, in bytes: 1 GiB.
     public static let maximumCertificateBytes = 1 << 30
+    /// The largest shard file (`certify --shard`) `merge` reads, in bytes: 1 GiB.
+    public static let maximumShardBytes = 1 << 30
     /// The largest VNN-LIB property file read, in bytes: 256 MiB.
     public static let maximumVNNLIBBytes = 1 << 28
     /// The largest CSV point file read, in bytes: 1 GiB.

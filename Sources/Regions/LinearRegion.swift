@@ -6,7 +6,7 @@ import Polyhedra
 /// A linear region of a piecewise-linear network `g` inside a box: the set of
 /// inputs with one activation pattern, on which `g` is one exact affine map
 /// (the paper's CLIME, Eq. 9).
-public struct LinearRegion: Sendable {
+public struct LinearRegion: Sendable, Codable {
     /// The piece of its activation that each neuron is on, layer by layer.
     public let pattern: [[Int]]
     /// The region: the box cut by the halfspaces where neurons change piece

@@ -41,26 +41,39 @@ public struct RegionEnumeration: Sendable {
         // Walk the top levels sequentially, leaving up to 2^forkDepth subtrees.
         let segments = expand(walk, walk.rootState, depth: forkDepth, counter: counter)
         let pending = segments.indices.filter { if case .pending = segments[$0] { true } else { false } }
+        let results = walkSubtrees(walk, segments, pending.indices.map { $0 }, counter: counter)
+        if counter.limitReached {
+            throw LimitReached(regionsFound: min(counter.regions, maximumRegions), limit: maximumRegions)
+        }
+        return joined(segments) { results.part($0) }
+    }
+
+    /// The pending subtrees `positions` (indices into the pending segments) walked in parallel.
+    static func walkSubtrees(_ walk: SplitTreeWalk, _ segments: [Segment], _ positions: [Int], counter: RegionCounter) -> SubtreeResults {
+        let pending = segments.indices.filter { if case .pending = segments[$0] { true } else { false } }
         let results = SubtreeResults(count: segments.count)
-        counter.startSubtrees(pending.count)
-        DispatchQueue.concurrentPerform(iterations: pending.count) { k in
-            guard case .pending(let state) = segments[pending[k]] else { return }
-            results.store(pending[k], record(walk, from: state, fork: nil, counter: counter).part)
+        counter.startSubtrees(positions.count)
+        DispatchQueue.concurrentPerform(iterations: positions.count) { k in
+            guard case .pending(let state) = segments[pending[positions[k]]] else { return }
+            results.store(pending[positions[k]], record(walk, from: state, fork: nil, counter: counter).part)
             counter.finishSubtree()
         }
+        return results
+    }
+
+    /// The enumeration whose steps and regions are the segments' in order,
+    /// each pending one's taken from `subtree` (by segment index).
+    static func joined(_ segments: [Segment], subtree: (Int) -> Part) -> RegionEnumeration {
         var steps: [RegionSplitTree.Step] = []
         var regions: [LinearRegion] = []
         for (index, segment) in segments.enumerated() {
             let part: Part
             switch segment {
             case .recorded(let recorded): part = recorded
-            case .pending: part = results.part(index)
+            case .pending: part = subtree(index)
             }
             steps += part.steps
             regions += part.regions
-        }
-        if counter.limitReached {
-            throw LimitReached(regionsFound: min(regions.count, maximumRegions), limit: maximumRegions)
         }
         return RegionEnumeration(regions: regions, certificate: RegionSplitTree(steps: steps))
     }
@@ -82,7 +95,7 @@ public struct RegionEnumeration: Sendable {
     static let forkDepth = 6
 
     /// What one walk records: its steps in order and the regions at its leaves.
-    struct Part: Sendable {
+    struct Part: Sendable, Codable {
         var steps: [RegionSplitTree.Step] = []
         var regions: [LinearRegion] = []
     }
@@ -94,7 +107,7 @@ public struct RegionEnumeration: Sendable {
 
     /// The top `depth` levels of the tree below `state` as recorded parts,
     /// with the subtrees below them left pending, in depth-first order.
-    private static func expand(_ walk: SplitTreeWalk, _ state: SplitTreeWalk.State, depth: Int, counter: RegionCounter) -> [Segment] {
+    static func expand(_ walk: SplitTreeWalk, _ state: SplitTreeWalk.State, depth: Int, counter: RegionCounter) -> [Segment] {
         if depth == 0 { return [.pending(state)] }
         var forked: (SplitTreeWalk.State, SplitTreeWalk.State)?
         let (part, _) = record(walk, from: state, fork: { forked = ($0, $1) }, counter: counter)
@@ -299,6 +312,9 @@ final class RegionCounter: Sendable {
     }
 
     var limitReached: Bool { stop.load(ordering: .relaxed) }
+
+    /// Regions counted so far.
+    var regions: Int { count.load(ordering: .relaxed) }
 }
 
 /// The parts recorded by the parallel walks, by segment index.

@@ -40,6 +40,21 @@ struct Certify: ParsableCommand {
     @Flag(help: "Print one JSON summary: regions, complete, errorBound, dnet, model, agreement, certificate.")
     var json = false
 
+    @Option(help: ArgumentHelp("Enumerate only shard K of N (0 ≤ K < N) and write a shard file to --out instead of a certificate; `climep merge` joins all N shard files into the certificate an unsharded run writes. Run the shards anywhere: as local processes, or as a Slurm or Kubernetes job array.", valueName: "K/N"))
+    var shard: String?
+
+    /// `--shard K/N` as numbers, or nil.
+    var shardNumbers: (index: Int, count: Int)? {
+        get throws {
+            guard let shard else { return nil }
+            let parts = shard.split(separator: "/", omittingEmptySubsequences: false).map { Int($0) }
+            guard parts.count == 2, let k = parts[0], let n = parts[1], n >= 1, n <= 4096, (0..<n).contains(k) else {
+                throw InputError("--shard must be K/N with 1 ≤ N ≤ 4096 and 0 ≤ K < N, got '\(shard)'")
+            }
+            return (k, n)
+        }
+    }
+
     func run() throws {
         try OutputFile.check(out, option: "--out")
         // One read of the file: the network and the hash come from the same bytes.
@@ -59,6 +74,10 @@ struct Certify: ParsableCommand {
         let training = try self.training.map { try PointSet(contentsOf: $0, dimension: network.inputCount).points } ?? []
         let splits = try linearization.splitCount(inputs: network.inputCount)
 
+        let shardNumbers = try self.shardNumbers
+        if shardNumbers != nil, training.count > 0 || agreementThresholds.isSet || decisionNet.isSet {
+            throw InputError("--shard enumerates only; give --training, --dnet, --max-dnet-parameters and thresholds to `climep merge`")
+        }
         let start = ContinuousClock.now
         var met = true
         let g: LinearizedNetwork
@@ -75,6 +94,11 @@ struct Certify: ParsableCommand {
             g = try linearized(network, linearization)
         }
 
+        if let (index, count) = shardNumbers {
+            try writeShard(index: index, of: count, g: g, file: modelFile, box: box, splits: splits, start: start)
+            if !met { throw ExitCode(1) }
+            return
+        }
         let result: Certifier.Result
         do {
             result = try Certifier.certify(g, model: modelFile, over: box, splits: splits, maximumRegions: maxRegions,
@@ -100,6 +124,31 @@ struct Certify: ParsableCommand {
             agreedRegions: summary.agreement.regions, regions: summary.regions))
         for line in unmet { printError(line) }
         if !met || !unmet.isEmpty { throw ExitCode(1) }
+    }
+}
+
+extension Certify {
+    /// `--shard K/N`: this shard's subtrees of the enumeration, as a shard file.
+    func writeShard(index: Int, of count: Int, g: LinearizedNetwork, file: ModelFile, box: InputBox, splits: Int,
+                    start: ContinuousClock.Instant) throws {
+        let shard: EnumerationShard
+        do {
+            shard = try RegionEnumeration.shard(g, over: box, index: index, of: count, maximumRegions: maxRegions) {
+                ProgressLine.shared.report($0.description)
+            }
+        } catch {
+            printError("stopped: --max-regions \(error.limit) reached in this shard; no shard file written")
+            throw ExitCode(1)
+        }
+        let document = CertificateShard(model: .init(g.original, file: file), box: box, g: g, splits: splits, shard: shard)
+        try OutputFile.write(try document.encoded(), to: out, option: "--out")
+        struct Summary: Encodable { let shard: Int, of: Int, subtrees: Int, pendingSubtrees: Int, regions: Int, out: String, seconds: Double }
+        let summary = Summary(shard: index, of: count, subtrees: shard.subtrees.count, pendingSubtrees: shard.pendingSubtrees,
+                              regions: shard.regionCount, out: out, seconds: (ContinuousClock.now - start).seconds)
+        if json { try printJSON(summary) } else {
+            print("shard        \(index) of \(count): \(summary.subtrees) of the \(summary.pendingSubtrees) subtrees below the split tree's top, \(summary.regions) regions")
+            print("shard file   \(out)  (join all \(count): climep merge SHARD… --model \(model.path) --out CERT.json)")
+        }
     }
 }
 

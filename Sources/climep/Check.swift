@@ -157,6 +157,9 @@ struct AgreementThresholdOptions: ParsableArguments {
     var minAgreedRegions: String?
 
     /// The thresholds as requirements for a model with `inputs` inputs.
+    /// Whether any threshold is given.
+    var isSet: Bool { minAgreedArea != nil || minAgreedRegions != nil }
+
     func requirements(inputs: Int) throws(InputError) -> CertificateRequirements {
         let area = try fraction(minAgreedArea, "--min-agreed-area")
         if area != nil && inputs != 2 {

@@ -18,7 +18,7 @@ struct Climep: ParsableCommand {
 
             Exit status: 0 success, 1 a claim failed or a threshold was not met, 2 bad usage or bad input.
             """,
-        subcommands: [Inspect.self, Predict.self, Linearize.self, RegionsCommand.self, BoundaryCommand.self, Certify.self, Check.self, Verify.self, DNetCommand.self, TradeoffCommand.self, Demo.self]
+        subcommands: [Inspect.self, Predict.self, Linearize.self, RegionsCommand.self, BoundaryCommand.self, Certify.self, Check.self, Verify.self, DNetCommand.self, TradeoffCommand.self, MergeCommand.self, Demo.self]
     )
 }
 

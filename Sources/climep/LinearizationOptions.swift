@@ -77,6 +77,9 @@ struct DecisionNetOptions: ParsableArguments {
     @Option(name: .customLong("max-dnet-parameters"), help: ArgumentHelp("With the compact DecisionNet: at most P numbers (hyperplane coefficients, table entries, default label); it then agrees with f on less of the box.", valueName: "P"))
     var maxDNetParameters: Int?
 
+    /// Whether either option is given.
+    var isSet: Bool { dnet != nil || maxDNetParameters != nil }
+
     /// What to ask the certifier for: a compact net or none (the exact one only).
     func request(for network: Network) throws(InputError) -> Certifier.CompactRequest? {
         if let maxDNetParameters, maxDNetParameters < 1 {

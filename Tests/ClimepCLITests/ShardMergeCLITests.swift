@@ -1,0 +1,79 @@
+import Foundation
+import FixtureSupport
+import Testing
+
+/// `certify --shard K/N` and `merge` (issue 11): shards of one run, merged in
+/// any order, give the unsharded certificate byte for byte, which `check`
+/// verifies; a missing, duplicated or foreign shard is refused.
+@Suite struct ShardMergeCLITests {
+    let tanh = Fixtures.path("models/sk_moons_tanh_bin_nozipmap.onnx")
+
+    func temporary(_ suffix: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("climep-test-\(UUID().uuidString)\(suffix)").path
+    }
+
+    func shard(_ k: Int, of n: Int, box: String = "--box=-2:2") throws -> String {
+        let out = temporary(".shard\(k).json")
+        let result = try Climep.run(["certify", tanh, box, "--pieces", "5", "--splits", "4", "--shard", "\(k)/\(n)", "--out", out])
+        #expect(result.status == 0, "\(result.stderr)")
+        return out
+    }
+
+    @Test(arguments: [1, 3])
+    func mergedShardsAreTheUnshardedCertificate(count: Int) throws {
+        let whole = temporary(".json")
+        #expect(try Climep.run(["certify", tanh, "--box=-2:2", "--pieces", "5", "--splits", "4", "--out", whole]).status == 0)
+        let shards = try (0..<count).map { try shard($0, of: count) }
+        let merged = temporary(".merged.json")
+        let result = try Climep.run(["merge"] + shards.reversed() + ["--model", tanh, "--out", merged])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: merged)) == Data(contentsOf: URL(fileURLWithPath: whole)))
+        let check = try Climep.run(["check", merged, "--model", tanh])
+        #expect(check.status == 0, "\(check.stderr)")
+    }
+
+    /// The shard file at `path` with another top's digest (as a shard walked on another machine would have).
+    func retopped(_ path: String) throws -> String {
+        var document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        var shard = try #require(document["shard"] as? [String: Any])
+        shard["topSHA256"] = String(repeating: "0", count: 64)
+        document["shard"] = shard
+        let out = temporary(".retopped.json")
+        try JSONSerialization.data(withJSONObject: document).write(to: URL(fileURLWithPath: out))
+        return out
+    }
+
+    @Test func missingDuplicatedAndForeignShardsAreRefused() throws {
+        let (s0, s1, s2) = (try shard(0, of: 3), try shard(1, of: 3), try shard(2, of: 3))
+        let foreign = try shard(1, of: 3, box: "--box=-1:1")
+        let other = try shard(0, of: 2)
+        let cases: [([String], String)] = [
+            ([s0, s2], "shard 1 of 3 is missing"),
+            ([s0, s1, s1, s2], "given twice"),
+            ([s0, foreign, s2], "another run"),
+            ([s0, try retopped(s1), s2], "another top"),
+            ([s0, s1, s2, other], "one of 2"),
+            ([s0, s1, s2], "another model"),  // with another model file
+        ]
+        for (files, mentions) in cases {
+            let out = temporary(".json")
+            let model = mentions == "another model" ? Fixtures.path("models/sk_moons_relu_bin.onnx") : tanh
+            let result = try Climep.run(["merge"] + files + ["--model", model, "--out", out])
+            #expect(result.status == 2, "\(mentions): \(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains(mentions), "\(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: out))
+        }
+    }
+
+    @Test(arguments: [
+        (["--shard", "3/3"], "--shard"), (["--shard", "a/b"], "--shard"), (["--shard", "0/0"], "--shard"),
+        (["--shard", "0/2", "--dnet", "exact"], "merge"),
+    ])
+    func badShardRequestsExitTwo(extra: [String], mentions: String) throws {
+        let out = temporary(".json")
+        let result = try Climep.run(["certify", tanh, "--box=-2:2", "--pieces", "3", "--out", out] + extra)
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains(mentions), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+}
