@@ -32,6 +32,23 @@ import Testing
         #expect(check.status == 0, "\(check.stderr)")
     }
 
+    /// Scripts/shards/certify-local.sh (the local default: shards as parallel processes, then merge).
+    @Test func theLocalShardScriptWritesTheUnshardedCertificate() throws {
+        let whole = temporary(".json"), sharded = temporary(".sharded.json")
+        #expect(try Climep.run(["certify", tanh, "--box=-2:2", "--pieces", "5", "--splits", "4", "--out", whole]).status == 0)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["bash", Fixtures.root.appendingPathComponent("Scripts/shards/certify-local.sh").path,
+                             "2", tanh, sharded, "--box=-2:2", "--pieces", "5", "--splits", "4"]
+        process.environment = ProcessInfo.processInfo.environment.merging(["CLIMEP": Climep.executable.path]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: sharded)) == Data(contentsOf: URL(fileURLWithPath: whole)))
+    }
+
     /// The shard file at `path` with another top's digest (as a shard walked on another machine would have).
     func retopped(_ path: String) throws -> String {
         var document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
