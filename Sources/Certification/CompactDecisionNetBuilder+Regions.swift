@@ -43,31 +43,13 @@ extension CompactDecisionNet {
     ) -> Certificate.CompactDecisionNetClaims {
         let points = agreed.map { $0.witness.map(\.nearestDouble) }
         let planes = candidates.map { h in (normal: h.normal.map(\.nearestDouble), offset: h.offset.nearestDouble) }
-        let labels = agreed.map(\.label)
-        func above(_ plane: Int, _ point: Int) -> Bool {
-            var value = planes[plane].offset
-            for (a, x) in zip(planes[plane].normal, points[point]) { value += a * x }
-            return value >= 0
-        }
-        var search = PointCells(labels: labels, classes: classes)
-        var chosen: [Int] = []
-        while search.mixedCells > 0, let next = search.bestCut(candidates.indices.filter { !chosen.contains($0) }, above: above) {
-            var trial = search
-            trial.cut { above(next, $0) }
-            if let maximumParameters, trial.parameters(hyperplanes: chosen.count + 1, inputs: d) > maximumParameters { break }
-            search = trial
-            chosen.append(next)
-        }
-        if search.mixedCells == 0 {
-            // Drop what the rest makes unnecessary, last chosen first.
-            for index in chosen.indices.reversed() {
-                var fewer = chosen
-                fewer.remove(at: index)
-                var trial = PointCells(labels: labels, classes: classes)
-                for k in fewer { trial.cut { above(k, $0) } }
-                if trial.mixedCells == 0 { chosen = fewer }
-            }
-        }
+        var chosen = chooseGreedily(
+            PointCells(labels: agreed.map(\.label), classes: classes, candidates: candidates.count, inputs: d) { plane, point in
+                var value = planes[plane].offset
+                for (a, x) in zip(planes[plane].normal, points[point]) { value += a * x }
+                return value >= 0
+            },
+            maximumParameters: maximumParameters)
         // The estimate counted cells in binary64; the exact table decides (a near-tie may differ).
         while let maximumParameters, !chosen.isEmpty,
               cells(agreed, chosen.map { candidates[$0] }, classes: classes).parameters(inputs: d) > maximumParameters {
@@ -157,16 +139,27 @@ extension CompactDecisionNet {
 }
 
 /// Labelled points grouped into the cells of the chosen hyperplanes (search only).
-private struct PointCells {
+private struct PointCells: GreedyCellSearch {
     let labels: [Int]
     let classes: Int
+    let candidates: Int
+    let inputs: Int
+    /// Whether point `p` lies on the `≥ 0` side of candidate `k`: `above(k, p)`.
+    let above: (Int, Int) -> Bool
     var cells: [Int]
     var cellCount = 1
 
-    init(labels: [Int], classes: Int) {
+    init(labels: [Int], classes: Int, candidates: Int, inputs: Int, above: @escaping (Int, Int) -> Bool) {
         self.labels = labels
         self.classes = classes
+        self.candidates = candidates
+        self.inputs = inputs
+        self.above = above
         cells = Array(repeating: 0, count: labels.count)
+    }
+
+    func restarted() -> PointCells {
+        PointCells(labels: labels, classes: classes, candidates: candidates, inputs: inputs, above: above)
     }
 
     private func counts() -> [Int] {
@@ -192,7 +185,8 @@ private struct PointCells {
 
     /// Numbers the net would store: coefficients, an entry per cell whose
     /// majority label is not the most common one, and the default label.
-    func parameters(hyperplanes m: Int, inputs d: Int) -> Int {
+    func parameters(hyperplanes m: Int) -> Int {
+        let d = inputs
         let counts = counts()
         var perLabel = [Int](repeating: 0, count: classes)
         for start in stride(from: 0, to: counts.count, by: classes) where counts[start..<start + classes].contains(where: { $0 > 0 }) {
@@ -204,7 +198,7 @@ private struct PointCells {
 
     /// The candidate whose cut leaves the least impurity (then the fewest
     /// mixed cells), among those that lower either; only points of mixed cells are tested.
-    func bestCut(_ candidates: [Int], above: (Int, Int) -> Bool) -> Int? {
+    func bestCut(excluding: Set<Int>) -> Int? {
         let counts = counts()
         let current = Self.impurity(counts, classes: classes)
         var slot = [Int](repeating: -1, count: cellCount), m = 0
@@ -215,7 +209,7 @@ private struct PointCells {
         let mixed = cells.indices.filter { slot[cells[$0]] >= 0 }
         var best: (index: Int, score: (Double, Int))? = nil
         var split = [Int](repeating: 0, count: 2 * m * classes)
-        for candidate in candidates {
+        for candidate in 0..<candidates where !excluding.contains(candidate) {
             for k in split.indices { split[k] = 0 }
             for point in mixed {
                 split[2 * slot[cells[point]] * classes + (above(candidate, point) ? 0 : classes) + labels[point]] += 1
@@ -228,10 +222,10 @@ private struct PointCells {
     }
 
     /// Splits every cell by `above(point)`; cells are renumbered to the non-empty ones.
-    mutating func cut(_ above: (Int) -> Bool) {
+    mutating func cut(by candidate: Int) {
         var renumber: [Int: Int] = [:]
         for point in cells.indices {
-            let old = 2 * cells[point] + (above(point) ? 0 : 1)
+            let old = 2 * cells[point] + (above(candidate, point) ? 0 : 1)
             if let new = renumber[old] { cells[point] = new } else {
                 renumber[old] = renumber.count
                 cells[point] = renumber.count - 1

@@ -34,26 +34,9 @@ extension CompactDecisionNet {
         let fragments = parts.map { Fragment(vertices: $0.vertices.map { SIMD2($0[0].nearestDouble, $0[1].nearestDouble) }, label: $0.label, cell: 0) }
         let scale = (box.upper[0] - box.lower[0]).nearestDouble * (box.upper[1] - box.lower[1]).nearestDouble
         let negligible = scale * 1e-14
-        var search = GreedyCells(fragments: fragments, classes: classes, negligible: negligible)
-        var chosen: [Int] = []
-        while search.mixedCells > 0, let next = search.bestCut(lines, excluding: Set(chosen)) {
-            var trial = search
-            trial.cut(by: lines[next])
-            // Priced in binary64 per step; the exact table is priced once, below.
-            if let maximumParameters, trial.parameters(hyperplanes: chosen.count + 1) > maximumParameters { break }
-            search = trial
-            chosen.append(next)
-        }
-        if search.mixedCells == 0 {
-            // Drop what the rest makes unnecessary, last chosen first.
-            for index in chosen.indices.reversed() {
-                var fewer = chosen
-                fewer.remove(at: index)
-                var trial = GreedyCells(fragments: fragments, classes: classes, negligible: negligible)
-                for k in fewer { trial.cut(by: lines[k]) }
-                if trial.mixedCells == 0 { chosen = fewer }
-            }
-        }
+        var chosen = chooseGreedily(
+            GreedyCells(fragments: fragments, lines: lines, classes: classes, negligible: negligible),
+            maximumParameters: maximumParameters)
         var claims = build(parts, chosen.map { candidates[$0] }, classes: classes, box: box)
         // The exact table decides the budget (a piece the binary64 cut lost may add an entry).
         while let maximumParameters, claims.parameters > maximumParameters, !chosen.isEmpty {
@@ -100,7 +83,48 @@ extension CompactDecisionNet {
     }
 }
 
+/// Cells of the hyperplanes chosen so far, in binary64 (search only): what
+/// `CompactDecisionNet.chooseGreedily` needs of the planar parts' areas or of
+/// the agreed regions' witnesses.
+protocol GreedyCellSearch {
+    /// Cells holding two classes.
+    var mixedCells: Int { get }
+    /// The candidate whose cut leaves the least impurity, among those not excluded that lower it.
+    func bestCut(excluding: Set<Int>) -> Int?
+    mutating func cut(by candidate: Int)
+    /// Numbers the net of `m` hyperplanes would store, estimated from these cells.
+    func parameters(hyperplanes m: Int) -> Int
+    /// The same search before any cut.
+    func restarted() -> Self
+}
+
 extension CompactDecisionNet {
+    /// The greedy choice both builders make: the best cut while cells mix
+    /// classes and the estimated size stays within `maximumParameters`; then,
+    /// if no cell mixes classes, every chosen hyperplane the rest makes
+    /// unnecessary is dropped, the last chosen first. Returns candidate indices.
+    static func chooseGreedily<Cells: GreedyCellSearch>(_ start: Cells, maximumParameters: Int?) -> [Int] {
+        var search = start
+        var chosen: [Int] = []
+        while search.mixedCells > 0, let next = search.bestCut(excluding: Set(chosen)) {
+            var trial = search
+            trial.cut(by: next)
+            // Priced in binary64 per step; the caller prices the exact table once.
+            if let maximumParameters, trial.parameters(hyperplanes: chosen.count + 1) > maximumParameters { break }
+            search = trial
+            chosen.append(next)
+        }
+        guard search.mixedCells == 0 else { return chosen }
+        for index in chosen.indices.reversed() {
+            var fewer = chosen
+            fewer.remove(at: index)
+            var trial = start.restarted()
+            for k in fewer { trial.cut(by: k) }
+            if trial.mixedCells == 0 { chosen = fewer }
+        }
+        return chosen
+    }
+
     /// Each cell's label: the class of largest weight in it (area or count;
     /// ties to the smaller class); the default: the label of the most cells;
     /// the table: every other cell that has a witness, in sign-text order.
@@ -195,18 +219,25 @@ private struct Fragment {
 }
 
 /// The agreement parts cut into the cells of the chosen lines, in floats (search only).
-private struct GreedyCells {
+private struct GreedyCells: GreedyCellSearch {
     var fragments: [Fragment]
+    /// The parts uncut, for `restarted`.
+    let original: [Fragment]
+    let lines: [FloatLine]
     let classes: Int
     /// Areas below this count as nothing (rounding noise).
     let negligible: Double
     var cellCount = 1
 
-    init(fragments: [Fragment], classes: Int, negligible: Double) {
+    init(fragments: [Fragment], lines: [FloatLine], classes: Int, negligible: Double) {
         self.fragments = fragments
+        original = fragments
+        self.lines = lines
         self.classes = classes
         self.negligible = negligible
     }
+
+    func restarted() -> GreedyCells { GreedyCells(fragments: original, lines: lines, classes: classes, negligible: negligible) }
 
     /// Cells holding a non-negligible area of two classes.
     var mixedCells: Int { Self.mixed(areas(), classes: classes, negligible: negligible).cells }
@@ -250,7 +281,7 @@ private struct GreedyCells {
     /// The line whose cut leaves the least impurity (then the fewest mixed
     /// cells). Only the fragments of mixed cells are cut: a pure cell stays
     /// pure whatever cuts it, so the others add nothing to either figure.
-    func bestCut(_ lines: [FloatLine], excluding: Set<Int>) -> Int? {
+    func bestCut(excluding: Set<Int>) -> Int? {
         let areas = areas()
         let current = Self.mixed(areas, classes: classes, negligible: negligible)
         // The mixed cells, numbered 0..<m, and their fragments with their areas.
@@ -278,7 +309,8 @@ private struct GreedyCells {
     }
 
     /// Cuts every fragment by `line`; cells are renumbered to the ones that hold fragments.
-    mutating func cut(by line: FloatLine) {
+    mutating func cut(by candidate: Int) {
+        let line = lines[candidate]
         var next: [Fragment] = []
         for f in fragments {
             let (above, below) = f.split(by: line)
