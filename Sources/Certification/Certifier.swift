@@ -120,11 +120,10 @@ public enum Certifier {
     static func agreementClaims(
         _ enumeration: RegionEnumeration, errors: ScoreErrors, box: InputBox
     ) -> (claims: Certificate.AgreementClaims, parts: [AgreementPart]) {
-        var agreed: [Certificate.AgreedRegion] = []
-        var parts: [AgreementPart] = []
-        var area = Rational.zero
-        let planar = box.dimension == 2
-        for (r, region) in enumeration.regions.enumerated() {
+        let planar = box.dimension == 2, regions = enumeration.regions
+        // Per region, independently (LPs and exact polygons, every core); joined in region order.
+        let perRegion = Array(regions.indices).parallelMap { r -> (agreed: Certificate.AgreedRegion?, parts: [AgreementPart]) in
+            let region = regions[r]
             let scores = ClassScores(logitWeights: region.logitWeights, logitBias: region.logitBias)
             // The only candidate is g's label at the region's witness.
             let i = Network.label(ofLogits: region.logits(at: region.witness))
@@ -135,19 +134,21 @@ public enum Certifier {
                       low.value > errors.threshold(i, j) else { break }
                 multipliers.append(low.certificate)
             }
-            if multipliers.count == scores.classCount - 1 {
-                agreed.append(.init(region: r, label: i, multipliers: multipliers))
-            }
+            let agreed = multipliers.count == scores.classCount - 1
+                ? Certificate.AgreedRegion(region: r, label: i, multipliers: multipliers) : nil
+            var parts: [AgreementPart] = []
             if planar {
                 for k in 0..<scores.classCount {
                     guard let part = scores.ahead(k, by: errors, in: region.polytope) else { continue }
                     let vertices = PlanarPolygon.vertices(of: part)
                     guard vertices.count >= 3 else { continue }
-                    area += CertificateCheck.shoelaceArea(vertices)
                     parts.append(AgreementPart(region: r, label: k, vertices: vertices))
                 }
             }
+            return (agreed, parts)
         }
+        let agreed = perRegion.compactMap(\.agreed), parts = perRegion.flatMap(\.parts)
+        let area = parts.reduce(Rational.zero) { $0 + CertificateCheck.shoelaceArea($1.vertices) }
         guard planar else { return (.init(regions: agreed, areaLowerBound: nil, boxArea: nil), []) }
         let boxArea = (box.upper[0] - box.lower[0]) * (box.upper[1] - box.lower[1])
         return (.init(regions: agreed, areaLowerBound: shortLowerBound(of: area, scale: boxArea), boxArea: boxArea), parts)

@@ -1,9 +1,7 @@
-import Dispatch
 import ExactArithmetic
 import Foundation
 import LPSearch
 import Polyhedra
-import Synchronization
 import Verification
 
 /// An agreed region of a certificate with other than 2 inputs, as the compact
@@ -94,7 +92,7 @@ extension CompactDecisionNet {
         var listed: [[Bool]: Int] = [:]
         for entry in table { listed[signs(of: entry.witness, hyperplanes)] = entry.label }
         let net = CompactDecisionNet(hyperplanes: hyperplanes, table: listed, defaultLabel: defaultLabel)
-        let covered = parallelMap(agreed) { coveredRegion($0, net: net) }.compactMap { $0 }
+        let covered = agreed.parallelMap { coveredRegion($0, net: net) }.compactMap { $0 }
         let coefficients = hyperplanes.count * (d + 1)
         return .init(hyperplanes: hyperplanes, table: table, defaultLabel: defaultLabel, covered: covered,
                      hyperplaneCoefficients: coefficients, tableEntries: table.count,
@@ -123,18 +121,6 @@ extension CompactDecisionNet {
         }
         guard net.answersOnly(region.label, sides: sides) else { return nil }
         return .init(region: region.region, sides: sides, proofs: proofs)
-    }
-
-    /// `transform` of every element, on every core, in order.
-    private static func parallelMap<T: Sendable, U: Sendable>(_ items: [T], _ transform: @Sendable (T) -> U) -> [U] {
-        let results = Mutex([U?](repeating: nil, count: items.count))
-        let chunks = min(items.count, 8 * ProcessInfo.processInfo.activeProcessorCount)
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let range = (items.count * chunk / chunks)..<(items.count * (chunk + 1) / chunks)
-            let local = range.map { transform(items[$0]) }
-            results.withLock { all in for (k, value) in zip(range, local) { all[k] = value } }
-        }
-        return results.withLock { $0.map { $0! } }
     }
 }
 

@@ -37,22 +37,32 @@ extension DecisionNet {
         _ enumeration: RegionEnumeration, network g: LinearizedNetwork, over box: InputBox,
         trainingPoints: [[Rational]] = []
     ) -> DecisionNetConstruction {
+        let regions = enumeration.regions, classes = g.original.classCount
+        // Every region's tie hyperplanes with a separation where one is found: independent
+        // LPs, on every core. Then, in region order, a hyperplane joins the net where it is
+        // not separated, and is not looked at again (as a sequential walk would decide).
+        let ties = Array(regions.indices).parallelMap { r in
+            let region = regions[r]
+            let scores = ClassScores(logitWeights: region.logitWeights, logitBias: region.logitBias)
+            var found: [(plane: Hyperplane, separation: Certificate.Separation?)] = []
+            for a in 0..<classes {
+                for b in (a + 1)..<classes {
+                    let (c, d) = scores.difference(a, b)
+                    guard let plane = Hyperplane(c, plus: d) else { continue }
+                    found.append((plane, separation(a, b, region: r, polytope: region.polytope, scores: scores)))
+                }
+            }
+            return found
+        }
         var planes: [Hyperplane] = []
         var known: Set<Hyperplane> = []
         var candidates: [(plane: Hyperplane, separation: Certificate.Separation)] = []
-        for (r, region) in enumeration.regions.enumerated() {
-            let scores = ClassScores(logitWeights: region.logitWeights, logitBias: region.logitBias)
-            for a in 0..<scores.classCount {
-                for b in (a + 1)..<scores.classCount {
-                    let (c, d) = scores.difference(a, b)
-                    guard let plane = Hyperplane(c, plus: d), !known.contains(plane) else { continue }
-                    if let separation = separation(a, b, region: r, polytope: region.polytope, scores: scores) {
-                        candidates.append((plane, separation))
-                    } else {
-                        known.insert(plane)
-                        planes.append(plane)
-                    }
-                }
+        for (plane, separation) in ties.joined() where !known.contains(plane) {
+            if let separation {
+                candidates.append((plane, separation))
+            } else {
+                known.insert(plane)
+                planes.append(plane)
             }
         }
         // A separation is needed only where its hyperplane did not end up in the net.
@@ -67,12 +77,11 @@ extension DecisionNet {
             entries.append(.init(label: label, witness: x))
             return true
         }
-        for region in enumeration.regions {
-            for label in 0..<g.original.classCount {
-                guard let part = region.classPart(label), let x = LinearProgramming.interiorPoint(of: part).witness else { continue }
-                _ = learn(x)
-            }
+        // A point inside each class's part of each region (independent LPs, every core), learnt in order.
+        let points = regions.parallelMap { region in
+            (0..<classes).compactMap { label in region.classPart(label).flatMap { LinearProgramming.interiorPoint(of: $0).witness } }
         }
+        for x in points.joined() { _ = learn(x) }
         let fromTraining = trainingPoints.reduce(0) { $0 + (learn($1) ? 1 : 0) }
         return DecisionNetConstruction(
             net: DecisionNet(hyperplanes: planes, table: table, fallback: g), entries: entries,
