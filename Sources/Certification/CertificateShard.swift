@@ -32,11 +32,7 @@ public struct CertificateShard: Codable, Sendable {
         self.shard = shard
     }
 
-    public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
-    }
+    public func encoded() throws -> Data { try CanonicalJSON.encode(self) }
 
     /// Reads a shard file (at most `InputLimits.maximumShardBytes`).
     public static func read(path: String) throws(InputError) -> CertificateShard {

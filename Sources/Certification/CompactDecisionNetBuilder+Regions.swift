@@ -49,11 +49,12 @@ extension CompactDecisionNet {
             },
             maximumParameters: maximumParameters)
         // The estimate counted cells in binary64; the exact table decides (a near-tie may differ).
-        while let maximumParameters, !chosen.isEmpty,
-              cells(agreed, chosen.map { candidates[$0] }, classes: classes).parameters(inputs: d) > maximumParameters {
+        var exact = cells(agreed, chosen.map { candidates[$0] }, classes: classes)
+        while let maximumParameters, !chosen.isEmpty, exact.parameters(inputs: d) > maximumParameters {
             chosen.removeLast()
+            exact = cells(agreed, chosen.map { candidates[$0] }, classes: classes)
         }
-        return claims(agreed, chosen.map { candidates[$0] }, classes: classes, inputs: d)
+        return claims(agreed, exact, inputs: d)
     }
 
     /// The exact cells of the witnesses under `hyperplanes`: the table entries
@@ -81,14 +82,13 @@ extension CompactDecisionNet {
         return RegionCells(hyperplanes: hyperplanes, table: table, defaultLabel: defaultLabel)
     }
 
-    /// The certificate's claims for these hyperplanes: cell labels from the
-    /// exact cells of the witnesses, and every region whose sides the linear
+    /// The certificate's claims for these exact cells (their hyperplanes,
+    /// table and default label), and every region whose sides the linear
     /// programs prove and whose possible cells all carry its label.
     static func claims(
-        _ agreed: [AgreedRegionSample], _ hyperplanes: [Hyperplane], classes: Int, inputs d: Int
+        _ agreed: [AgreedRegionSample], _ exact: RegionCells, inputs d: Int
     ) -> Certificate.CompactDecisionNetClaims {
-        let exact = Self.cells(agreed, hyperplanes, classes: classes)
-        let table = exact.table, defaultLabel = exact.defaultLabel
+        let hyperplanes = exact.hyperplanes, table = exact.table, defaultLabel = exact.defaultLabel
         var listed: [[Bool]: Int] = [:]
         for entry in table { listed[signs(of: entry.witness, hyperplanes)] = entry.label }
         let net = CompactDecisionNet(hyperplanes: hyperplanes, table: listed, defaultLabel: defaultLabel)

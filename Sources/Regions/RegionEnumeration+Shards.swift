@@ -9,7 +9,7 @@ import Verification
 /// `index, index + count, index + 2·count, …`; `RegionEnumeration.merging`
 /// joins all `count` shards into the enumeration an unsharded run finds.
 /// Search output, not a claim: the merged certificate is what `check` verifies.
-public struct EnumerationShard: Sendable, Codable, Equatable {
+public struct EnumerationShard: Sendable, Codable {
     public let index: Int
     public let count: Int
     /// How many subtrees the top leaves pending, and the SHA-256 of the top's
@@ -19,12 +19,10 @@ public struct EnumerationShard: Sendable, Codable, Equatable {
     /// This shard's subtrees: their positions among the pending ones and what their walks recorded.
     public let subtrees: [Subtree]
 
-    public struct Subtree: Sendable, Codable, Equatable {
+    public struct Subtree: Sendable, Codable {
         public let position: Int
         let steps: [RegionSplitTree.Step]
         let regions: [LinearRegion]
-
-        public static func == (a: Subtree, b: Subtree) -> Bool { a.position == b.position && a.steps == b.steps }
     }
 
     /// The regions this shard found.
@@ -50,32 +48,28 @@ extension RegionEnumeration {
         progress: @escaping @Sendable (EnumerationProgress) -> Void = { _ in }
     ) throws(LimitReached) -> EnumerationShard {
         precondition(count > 0 && (0..<count).contains(index), "shard index out of range")
-        let walk = SplitTreeWalk(g, box: box)
         let counter = RegionCounter(limit: maximumRegions, progress: progress)
-        let segments = expand(walk, walk.rootState, depth: forkDepth, counter: counter)
-        let pendingSegments = segments.indices.filter { if case .pending = segments[$0] { true } else { false } }
-        let positions = EnumerationShard.positions(index: index, count: count, pending: pendingSegments.count)
-        let results = walkSubtrees(walk, segments, positions, counter: counter)
+        let top = Top(g, over: box, counter: counter)
+        let positions = EnumerationShard.positions(index: index, count: count, pending: top.pending.count)
+        let results = top.walkSubtrees(positions, counter: counter)
         if counter.limitReached {
             throw LimitReached(regionsFound: min(counter.regions, maximumRegions), limit: maximumRegions)
         }
         let subtrees = positions.map { position in
-            let part = results.part(pendingSegments[position])
+            let part = results.part(top.pending[position])
             return EnumerationShard.Subtree(position: position, steps: part.steps, regions: part.regions)
         }
-        return EnumerationShard(index: index, count: count, pendingSubtrees: pendingSegments.count,
-                                topSHA256: topDigest(segments), subtrees: subtrees)
+        return EnumerationShard(index: index, count: count, pendingSubtrees: top.pending.count,
+                                topSHA256: topDigest(top), subtrees: subtrees)
     }
 
     /// SHA-256 of the top's recorded steps, with a marker per pending subtree.
-    static func topDigest(_ segments: [Segment]) -> String {
+    static func topDigest(_ top: Top) -> String {
         var steps: [[RegionSplitTree.Step]] = []
-        for segment in segments {
+        for segment in top.segments {
             if case .recorded(let part) = segment { steps.append(part.steps) } else { steps.append([]) }
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return ModelFingerprint.sha256((try? encoder.encode(steps)) ?? Data())
+        return ModelFingerprint.sha256((try? CanonicalJSON.encode(steps)) ?? Data())
     }
 
     /// The complete enumeration joined from every shard of one run: the top
@@ -102,22 +96,20 @@ extension RegionEnumeration {
         if let missing = (0..<count).first(where: { byIndex[$0] == nil }) {
             throw ShardMergeError(description: "shard \(missing) of \(count) is missing")
         }
-        let walk = SplitTreeWalk(g, box: box)
-        let segments = expand(walk, walk.rootState, depth: forkDepth, counter: RegionCounter(limit: .max, progress: { _ in }))
-        let pendingSegments = segments.indices.filter { if case .pending = segments[$0] { true } else { false } }
+        let top = Top(g, over: box, counter: RegionCounter(limit: .max, progress: { _ in }))
+        let digest = topDigest(top)
         var subtree: [Int: EnumerationShard.Subtree] = [:]
-        let top = topDigest(segments)
         for shard in byIndex.values.sorted(by: { $0.index < $1.index }) {
-            guard shard.pendingSubtrees == pendingSegments.count, shard.topSHA256 == top else {
+            guard shard.pendingSubtrees == top.pending.count, shard.topSHA256 == digest else {
                 throw ShardMergeError(description: "shard \(shard.index)'s split tree has another top than this model, box and g give here: a shard of another run (or of a machine whose floating point differs)")
             }
-            let owned = EnumerationShard.positions(index: shard.index, count: count, pending: pendingSegments.count)
+            let owned = EnumerationShard.positions(index: shard.index, count: count, pending: top.pending.count)
             guard shard.subtrees.map(\.position) == owned else {
                 throw ShardMergeError(description: "shard \(shard.index) does not hold exactly its own subtrees \(owned)")
             }
-            for s in shard.subtrees { subtree[pendingSegments[s.position]] = s }
+            for s in shard.subtrees { subtree[top.pending[s.position]] = s }
         }
-        return joined(segments) { index in
+        return top.joined { index in
             let s = subtree[index]!
             return Part(steps: s.steps, regions: s.regions)
         }

@@ -36,46 +36,61 @@ public struct RegionEnumeration: Sendable {
         _ g: LinearizedNetwork, over box: InputBox, maximumRegions: Int = .max,
         progress: @escaping @Sendable (EnumerationProgress) -> Void = { _ in }
     ) throws(LimitReached) -> RegionEnumeration {
-        let walk = SplitTreeWalk(g, box: box)
         let counter = RegionCounter(limit: maximumRegions, progress: progress)
-        // Walk the top levels sequentially, leaving up to 2^forkDepth subtrees.
-        let segments = expand(walk, walk.rootState, depth: forkDepth, counter: counter)
-        let pending = segments.indices.filter { if case .pending = segments[$0] { true } else { false } }
-        let results = walkSubtrees(walk, segments, pending.indices.map { $0 }, counter: counter)
+        let top = Top(g, over: box, counter: counter)
+        let results = top.walkSubtrees(Array(top.pending.indices), counter: counter)
         if counter.limitReached {
             throw LimitReached(regionsFound: min(counter.regions, maximumRegions), limit: maximumRegions)
         }
-        return joined(segments) { results.part($0) }
+        return top.joined { results.part($0) }
     }
 
-    /// The pending subtrees `positions` (indices into the pending segments) walked in parallel.
-    static func walkSubtrees(_ walk: SplitTreeWalk, _ segments: [Segment], _ positions: [Int], counter: RegionCounter) -> SubtreeResults {
-        let pending = segments.indices.filter { if case .pending = segments[$0] { true } else { false } }
-        let results = SubtreeResults(count: segments.count)
-        counter.startSubtrees(positions.count)
-        DispatchQueue.concurrentPerform(iterations: positions.count) { k in
-            guard case .pending(let state) = segments[pending[positions[k]]] else { return }
-            results.store(pending[positions[k]], record(walk, from: state, fork: nil, counter: counter).part)
-            counter.finishSubtree()
+    /// The top levels of the split tree, walked sequentially, and the up to
+    /// 2^forkDepth subtrees they leave pending: what a whole run, every
+    /// shard and the merge of shards share.
+    struct Top {
+        let walk: SplitTreeWalk
+        let segments: [Segment]
+        /// The indices of the pending segments, in order (a subtree's "position" is its index here).
+        let pending: [Int]
+
+        init(_ g: LinearizedNetwork, over box: InputBox, counter: RegionCounter) {
+            let walk = SplitTreeWalk(g, box: box)
+            let segments = expand(walk, walk.rootState, depth: forkDepth, counter: counter)
+            self.walk = walk
+            self.segments = segments
+            pending = segments.indices.filter { if case .pending = segments[$0] { true } else { false } }
         }
-        return results
-    }
 
-    /// The enumeration whose steps and regions are the segments' in order,
-    /// each pending one's taken from `subtree` (by segment index).
-    static func joined(_ segments: [Segment], subtree: (Int) -> Part) -> RegionEnumeration {
-        var steps: [RegionSplitTree.Step] = []
-        var regions: [LinearRegion] = []
-        for (index, segment) in segments.enumerated() {
-            let part: Part
-            switch segment {
-            case .recorded(let recorded): part = recorded
-            case .pending: part = subtree(index)
+        /// The pending subtrees at `positions` walked in parallel.
+        func walkSubtrees(_ positions: [Int], counter: RegionCounter) -> SubtreeResults {
+            let results = SubtreeResults(count: segments.count)
+            counter.startSubtrees(positions.count)
+            DispatchQueue.concurrentPerform(iterations: positions.count) { k in
+                let index = pending[positions[k]]
+                guard case .pending(let state) = segments[index] else { return }
+                results.store(index, record(walk, from: state, fork: nil, counter: counter).part)
+                counter.finishSubtree()
             }
-            steps += part.steps
-            regions += part.regions
+            return results
         }
-        return RegionEnumeration(regions: regions, certificate: RegionSplitTree(steps: steps))
+
+        /// The enumeration whose steps and regions are the segments' in order,
+        /// each pending one's taken from `subtree` (by segment index).
+        func joined(subtree: (Int) -> Part) -> RegionEnumeration {
+            var steps: [RegionSplitTree.Step] = []
+            var regions: [LinearRegion] = []
+            for (index, segment) in segments.enumerated() {
+                let part: Part
+                switch segment {
+                case .recorded(let recorded): part = recorded
+                case .pending: part = subtree(index)
+                }
+                steps += part.steps
+                regions += part.regions
+            }
+            return RegionEnumeration(regions: regions, certificate: RegionSplitTree(steps: steps))
+        }
     }
 
     /// The most inputs `complete` and `sampled` accept. Their interior-point

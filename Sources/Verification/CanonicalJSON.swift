@@ -3,7 +3,15 @@ import NeuralNetwork
 
 /// Locating where a JSON document departs from its canonical encoding, so
 /// that a rejected certificate's error names the place.
-enum CanonicalJSON {
+package enum CanonicalJSON {
+    /// The canonical encoding every climep document is written in: sorted
+    /// keys, no whitespace, slashes unescaped (rationals stay `"p/q"`).
+    package static func encode<Document: Encodable>(_ document: Document) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(document)
+    }
+
     /// Reads a document that has exactly one accepted spelling: `data` must be
     /// strictly valid JSON without repeated keys (`StrictJSON.validate`), must
     /// decode, must pass `validate` (format name and version), and must equal

@@ -309,11 +309,7 @@ public struct Certificate: Codable, Sendable, Equatable {
 
     /// The certificate as JSON: its one canonical encoding (sorted keys, no
     /// whitespace, rationals as `"p/q"` strings), so equal certificates are equal bytes.
-    public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
-    }
+    public func encoded() throws -> Data { try CanonicalJSON.encode(self) }
 
     /// The largest certificate file the reader takes. `certify` refuses to
     /// write a larger one, so that whatever it writes, `check` reads.

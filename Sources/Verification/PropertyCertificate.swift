@@ -171,11 +171,7 @@ public struct PropertyCertificate: Codable, Sendable, Equatable {
     }
 
     /// The one canonical encoding (sorted keys, no whitespace).
-    public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
-    }
+    public func encoded() throws -> Data { try CanonicalJSON.encode(self) }
 
     /// The bytes `verify` writes: `encoded()`, verified to read back through
     /// `decode` unchanged and to be within `Certificate.maximumBytes`.
