@@ -82,6 +82,49 @@ import Testing
         }
     }
 
+    /// Merge is search: a shard whose split tree was forged merges into a
+    /// certificate, and `check` refuses it (it trusts no shard).
+    @Test func aForgedShardMergesIntoACertificateCheckRefuses() throws {
+        let (s0, s1) = (try shard(0, of: 2), try shard(1, of: 2))
+        var document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: s1))) as? [String: Any])
+        var shardObject = try #require(document["shard"] as? [String: Any])
+        var subtrees = try #require(shardObject["subtrees"] as? [[String: Any]])
+        // The first region's witness moved to the box's corner: not strictly inside its region.
+        var forged = false
+        for k in subtrees.indices where !forged {
+            var steps = try #require(subtrees[k]["steps"] as? [[String: Any]])
+            if let j = steps.firstIndex(where: { $0["leaf"] != nil }) {
+                steps[j]["leaf"] = ["_0": ["-2", "-2"]]
+                subtrees[k]["steps"] = steps
+                forged = true
+            }
+        }
+        #expect(forged)
+        shardObject["subtrees"] = subtrees
+        document["shard"] = shardObject
+        let forgedPath = temporary(".forged.json"), merged = temporary(".merged.json")
+        try JSONSerialization.data(withJSONObject: document).write(to: URL(fileURLWithPath: forgedPath))
+        let merge = try Climep.run(["merge", s0, forgedPath, "--model", tanh, "--out", merged])
+        #expect(merge.status == 0, "\(merge.stderr)")
+        let check = try Climep.run(["check", merged, "--model", tanh])
+        #expect(check.status == 1, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("regions.splitTree") || check.stderr.contains("regions.splitTree"), "\(check.stdout)\(check.stderr)")
+    }
+
+    /// Unreadable shard files: garbage, another JSON document, deep nesting.
+    @Test(arguments: [
+        ("not json at all", "not a climep shard file"),
+        ("{\"format\": \"climep-certificate\"}", "not a climep shard file"),
+        (String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000), "not a climep shard file"),
+    ])
+    func unreadableShardFilesExitTwo(text: String, mentions: String) throws {
+        let file = try Climep.temporaryFile(text, suffix: ".json"), out = temporary(".json")
+        let result = try Climep.run(["merge", file, "--model", tanh, "--out", out])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains(mentions), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
     @Test(arguments: [
         (["--shard", "3/3"], "--shard"), (["--shard", "a/b"], "--shard"), (["--shard", "0/0"], "--shard"),
         (["--shard", "0/2", "--dnet", "exact"], "merge"),
