@@ -35,7 +35,7 @@ enum DecisionNetBenchmark {
         }
         let exactFallback = bestNanoseconds(repetitions: 3) {
             for x in exact {
-                if let signs = net.filteredSigns(of: x), let label = net.table[signs] {
+                if let pattern = net.signs.pattern(of: x), let label = net.table[pattern] {
                     sink &+= UInt64(label)
                 } else {
                     sink &+= UInt64(Network.label(ofLogits: result.g.exactLogits(x)))

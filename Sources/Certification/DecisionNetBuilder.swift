@@ -68,23 +68,31 @@ extension DecisionNet {
         // A separation is needed only where its hyperplane did not end up in the net.
         let separations = candidates.filter { !known.contains($0.plane) }.map(\.separation)
 
-        var table: [[Bool]: Int] = [:]
-        var entries: [Certificate.TableEntry] = []
-        func learn(_ x: [Rational]) -> Bool {
-            guard box.contains(x), let signs = DecisionNet.strictSigns(of: x, planes), table[signs] == nil else { return false }
-            let label = Network.label(ofLogits: g.exactLogits(x))
-            table[signs] = label
-            entries.append(.init(label: label, witness: x))
-            return true
-        }
-        // A point inside each class's part of each region (independent LPs, every core), learnt in order.
-        let points = regions.parallelMap { region in
+        // A point inside each class's part of each region (independent LPs, every core), then the
+        // training points; each point's cell and its label from g computed on every core, and
+        // learnt in order: a cell keeps its first witness.
+        let signs = HyperplaneSigns(planes, over: box)
+        let fromRegions = Array(regions.parallelMap { region in
             (0..<classes).compactMap { label in region.classPart(label).flatMap { LinearProgramming.interiorPoint(of: $0).witness } }
+        }.joined())
+        let located = (fromRegions + trainingPoints).parallelMap { x -> (pattern: SignPattern, witness: [Rational])? in
+            guard box.contains(x), let pattern = signs.pattern(of: x) else { return nil }
+            return (pattern, x)
         }
-        for x in points.joined() { _ = learn(x) }
-        let fromTraining = trainingPoints.reduce(0) { $0 + (learn($1) ? 1 : 0) }
+        var table: [SignPattern: Int] = [:]
+        var learnt: [(pattern: SignPattern, witness: [Rational])] = []
+        var fromTraining = 0
+        for (k, candidate) in located.enumerated() {
+            guard let candidate, table[candidate.pattern] == nil else { continue }
+            table[candidate.pattern] = -1
+            learnt.append(candidate)
+            if k >= fromRegions.count { fromTraining += 1 }
+        }
+        let labels = learnt.parallelMap { Network.label(ofLogits: g.exactLogits($0.witness)) }
+        for (entry, label) in zip(learnt, labels) { table[entry.pattern] = label }
+        let entries = zip(learnt, labels).map { Certificate.TableEntry(label: $1, witness: $0.witness) }
         return DecisionNetConstruction(
-            net: DecisionNet(hyperplanes: planes, table: table, fallback: g), entries: entries,
+            net: DecisionNet(hyperplanes: planes, table: table, fallback: g, box: box), entries: entries,
             separations: separations, trainingEntries: fromTraining)
     }
 

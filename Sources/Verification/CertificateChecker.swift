@@ -269,7 +269,10 @@ public enum CertificateChecker {
     ) throws(CertificateCheckFailure) {
         let d = box.dimension, classes = g.original.classCount
         let planes = try checkHyperplanes(dnet.hyperplanes, inputs: d, field: "decisionNet.hyperplanes")
-        var patterns: [[Bool]: Int] = [:]
+        // Signs filtered in binary64 against a bound valid over the box, exact where it cannot decide
+        // (proofs/decision-net.md, "Signs over a box"): the same patterns as computing every sign exactly.
+        let signs = HyperplaneSigns(dnet.hyperplanes, over: box)
+        var patterns: [SignPattern: Int] = [:]
         for (k, entry) in dnet.table.enumerated() {
             let name = "decisionNet.table[\(k)]"
             guard (0..<classes).contains(entry.label) else { throw fail("\(name).label", "no class \(entry.label)") }
@@ -277,10 +280,10 @@ public enum CertificateChecker {
                 throw fail("\(name).witness", "not a point of the box")
             }
             // The entry's cell is the witness's strict sign pattern, recomputed (not stored).
-            guard let signs = DecisionNet.strictSigns(of: entry.witness, dnet.hyperplanes) else {
+            guard let pattern = signs.pattern(of: entry.witness) else {
                 throw fail("\(name).witness", "lies on a hyperplane (no strict sign pattern)")
             }
-            if let earlier = patterns.updateValue(k, forKey: signs) {
+            if let earlier = patterns.updateValue(k, forKey: pattern) {
                 throw fail("\(name).witness", "has the sign pattern of table[\(earlier)]'s witness (a cell listed twice)")
             }
         }

@@ -17,63 +17,25 @@ import Polyhedra
 public struct DecisionNet: Sendable {
     /// The hyperplanes `normal·x + offset = 0` (primitive integer coefficients).
     public let hyperplanes: [Hyperplane]
-    /// The class of each strict sign pattern seen (`true` = positive side).
-    public let table: [[Bool]: Int]
+    /// The class of each strict sign pattern seen.
+    public let table: [SignPattern: Int]
     /// The network answered for patterns not in the table.
     public let fallback: LinearizedNetwork
+    /// The hyperplanes' signs, filtered in binary64 for points of the certified box.
+    public let signs: HyperplaneSigns
 
-    /// The hyperplanes in binary64 for `predict`'s filter.
-    private let filter: [FilteredHyperplane]
     /// `fallback` in binary64 with rounding bounds, tried before its exact evaluation.
     private let filteredFallback: FilteredForwardPass
-    /// `table` keyed by bit-packed patterns (bit k set: positive side of hyperplane k),
-    /// so a lookup hashes a few words instead of one `Bool` per hyperplane.
-    private let packedTable: [PackedSigns: Int]
 
     /// A DecisionNet from its parts (not checked here: `CertificateChecker`
-    /// proves a certified one consistent with `g`).
-    public init(hyperplanes: [Hyperplane], table: [[Bool]: Int], fallback: LinearizedNetwork) {
+    /// proves a certified one consistent with `g`); `box` is where it is
+    /// certified, and only tunes the sign filter.
+    public init(hyperplanes: [Hyperplane], table: [SignPattern: Int], fallback: LinearizedNetwork, box: InputBox) {
         self.hyperplanes = hyperplanes
         self.table = table
         self.fallback = fallback
-        filter = hyperplanes.map(FilteredHyperplane.init)
+        signs = HyperplaneSigns(hyperplanes, over: box)
         filteredFallback = FilteredForwardPass(fallback)
-        packedTable = Dictionary(table.map { (PackedSigns($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
-    }
-
-    /// `strictSigns(of: x, hyperplanes)`, deciding each sign in binary64 with
-    /// a rigorous error bound first and exactly only when the bound does not
-    /// decide it (proofs/decision-net.md, "Filtered signs"). Same result.
-    public func filteredSigns(of x: [Rational]) -> [Bool]? {
-        var signs = [Bool](repeating: false, count: hyperplanes.count)
-        guard forEachFilteredSign(of: x, { k, positive in signs[k] = positive }) else { return nil }
-        return signs
-    }
-
-    /// `filteredSigns(of: x)`, packed: the same signs, decided the same way.
-    func filteredPackedSigns(of x: [Rational]) -> PackedSigns? {
-        var words = [UInt64](repeating: 0, count: (hyperplanes.count + 63) / 64)
-        guard forEachFilteredSign(of: x, { k, positive in if positive { words[k >> 6] |= 1 << UInt64(k & 63) } })
-        else { return nil }
-        return PackedSigns(words: words)
-    }
-
-    /// Hands `body` each hyperplane's strict sign at `x` (true: positive),
-    /// filtered first, exact when the filter cannot decide; false (stopping)
-    /// when `x` lies on a hyperplane.
-    private func forEachFilteredSign(of x: [Rational], _ body: (Int, Bool) -> Void) -> Bool {
-        let point = x.map(\.nearestDouble)
-        let filtered = point.allSatisfy(\.isFinite)
-        for k in hyperplanes.indices {
-            if filtered, let positive = filter[k].sign(at: point) {
-                body(k, positive)
-                continue
-            }
-            let s = (dot(hyperplanes[k].normal, x) + hyperplanes[k].offset).sign
-            if s == 0 { return false }
-            body(k, s > 0)
-        }
-        return true
     }
 
     /// The sign of every hyperplane at `x`, or nil when `x` lies on one.
@@ -91,7 +53,7 @@ public struct DecisionNet: Sendable {
     /// The DecisionNet's answer at `x`, and whether the table gave it (false:
     /// the pattern was unseen or `x` lies on a hyperplane, and `g` answered).
     public func predict(_ x: [Rational]) -> (label: Int, fromTable: Bool) {
-        if let signs = filteredPackedSigns(of: x), let label = packedTable[signs] {
+        if let pattern = signs.pattern(of: x), let label = table[pattern] {
             return (label, true)
         }
         return (fallbackLabel(x), false)
@@ -127,15 +89,19 @@ public struct DecisionNet: Sendable {
             throw InputError("certificate: a hyperplane has \(h.normal.count) coefficients for \(network.inputCount) inputs")
         }
         // Each entry's cell is its witness's strict sign pattern (the certificate stores no pattern).
-        var table: [[Bool]: Int] = [:]
+        let box = try InputBox(lower: certificate.box.lower, upper: certificate.box.upper)
+        guard box.dimension == network.inputCount else {
+            throw InputError("certificate: the box has \(box.dimension) coordinates for \(network.inputCount) inputs")
+        }
+        let signs = HyperplaneSigns(certificate.decisionNet.hyperplanes, over: box)
+        var table: [SignPattern: Int] = [:]
         for (k, entry) in certificate.decisionNet.table.enumerated() {
-            guard entry.witness.count == network.inputCount,
-                  let signs = DecisionNet.strictSigns(of: entry.witness, certificate.decisionNet.hyperplanes) else {
+            guard entry.witness.count == network.inputCount, let pattern = signs.pattern(of: entry.witness) else {
                 throw InputError("certificate: decisionNet.table[\(k)]'s witness is not a point off every hyperplane")
             }
-            table[signs] = entry.label
+            table[pattern] = entry.label
         }
-        self.init(hyperplanes: certificate.decisionNet.hyperplanes, table: table, fallback: g)
+        self.init(hyperplanes: certificate.decisionNet.hyperplanes, table: table, fallback: g, box: box)
     }
 }
 
@@ -196,20 +162,6 @@ struct FilteredHyperplane: Sendable {
         if value > bound { return true }
         if value < -bound { return false }
         return nil
-    }
-}
-
-/// A strict sign pattern as bits: bit `k` (word `k / 64`, bit `k % 64`) is
-/// set when the point is on the positive side of hyperplane `k`.
-struct PackedSigns: Hashable, Sendable {
-    let words: [UInt64]
-
-    init(words: [UInt64]) { self.words = words }
-
-    init(_ signs: [Bool]) {
-        var words = [UInt64](repeating: 0, count: (signs.count + 63) / 64)
-        for (k, positive) in signs.enumerated() where positive { words[k >> 6] |= 1 << UInt64(k & 63) }
-        self.words = words
     }
 }
 

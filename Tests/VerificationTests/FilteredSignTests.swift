@@ -99,24 +99,71 @@ import Testing
     }
 }
 
-/// The packed patterns `predict` looks up are the exact strict sign patterns, bit for bit.
-@Suite struct PackedSignsTests {
-    @Test func packedPatternsAreTheExactSigns() throws {
+/// The patterns `predict`, the builder and the checker use (`HyperplaneSigns`:
+/// one binary64 error bound per hyperplane, precomputed over the box) are the
+/// exact strict sign patterns, bit for bit, in the box and out of it.
+@Suite struct HyperplaneSignsTests {
+    @Test func patternsAreTheExactSigns() throws {
         let text = try Data(contentsOf: URL(fileURLWithPath: Fixtures.root.appendingPathComponent("proofs/examples/moons-tanh.certificate.json").path))
         let net = try DecisionNet(certificate: try Certificate.decode(text))
         var rng = SeededGenerator(state: 5)
         var compared = 0
+        // The box is [−2, 3] × [−1.5, 2]; a quarter of the points fall outside it.
         for _ in 0..<400 {
-            let x = (0..<2).map { _ in Rational(Int.random(in: -3_000...3_000, using: &rng), 3000) }
+            let x = (0..<2).map { _ in Rational(Int.random(in: -4_000...4_000, using: &rng), 1000) }
             let exact = DecisionNet.strictSigns(of: x, net.hyperplanes)
-            #expect(net.filteredPackedSigns(of: x) == exact.map(PackedSigns.init))
-            if let signs = exact {
+            let pattern = net.signs.pattern(of: x)
+            #expect(pattern == exact.map(SignPattern.init))
+            if let signs = exact, let pattern {
                 compared += 1
                 // Recounted bit by bit.
-                let packed = PackedSigns(signs)
-                for (k, positive) in signs.enumerated() { #expect((packed.words[k / 64] >> UInt64(k % 64)) & 1 == (positive ? 1 : 0)) }
+                #expect(pattern.count == signs.count)
+                for (k, positive) in signs.enumerated() { #expect((pattern.words[k / 64] >> UInt64(k % 64)) & 1 == (positive ? 1 : 0)) }
+                #expect(pattern.signs == signs)
             }
         }
         #expect(compared > 300)
+    }
+
+    /// Random hyperplanes in 1 to 33 dimensions (a third with coefficients beyond 2^53),
+    /// points of a random box on, a hair (2^−70) off and far from them: the filter never
+    /// decides a sign wrongly, decides the far ones, and leaves points on a hyperplane exact.
+    @Test func filterNeverWrongOverTheBox() throws {
+        var rng = SeededGenerator(state: 71)
+        var decided = 0, far = 0, onPlaneDecided = 0
+        for trial in 0..<120 {
+            let d = 1 + trial % 33
+            let wide = trial % 3 == 0
+            let lower = (0..<d).map { _ in Rational(Int.random(in: -3_000...0, using: &rng), 1000) }
+            let upper = lower.map { $0 + Rational(Int.random(in: 1...3_000, using: &rng), 1000) }
+            let box = try InputBox(lower: lower, upper: upper)
+            let planes = (0..<4).compactMap { _ in
+                Hyperplane((0..<d).map { _ in FilteredSignTests.random(&rng, wide: wide) }, plus: FilteredSignTests.random(&rng, wide: wide))
+            }
+            guard !planes.isEmpty else { continue }
+            let signs = HyperplaneSigns(planes, over: box)
+            for k in 0..<24 {
+                var x = (0..<d).map { j in lower[j] + (upper[j] - lower[j]) * Rational(Int.random(in: 0...(1 << 20), using: &rng), 1 << 20) }
+                let h = planes[k % planes.count]
+                let onPlane = k % 3 != 0
+                if onPlane, let j = h.normal.firstIndex(where: { !$0.isZero }) {
+                    let rest = (0..<d).filter { $0 != j }.reduce(h.offset) { $0 + h.normal[$1] * x[$1] }
+                    x[j] = -rest / h.normal[j] + (k % 3 == 2 ? Rational.one.timesPowerOfTwo(-70) : .zero)
+                    guard box.contains(x) else { continue }
+                }
+                #expect(signs.pattern(of: x) == DecisionNet.strictSigns(of: x, planes).map(SignPattern.init))
+                let point = x.map(\.nearestDouble)
+                for (p, plane) in planes.enumerated() {
+                    let exact = (dot(plane.normal, x) + plane.offset).sign
+                    guard let positive = signs.filteredSign(p, at: point) else { continue }
+                    decided += 1
+                    #expect(exact != 0 && (exact > 0) == positive, "trial \(trial) point \(k) plane \(p)")
+                    if exact == 0 { onPlaneDecided += 1 }
+                }
+                if !onPlane { far += planes.count }
+            }
+        }
+        #expect(onPlaneDecided == 0)
+        #expect(decided > far / 2)
     }
 }

@@ -1,0 +1,134 @@
+import ExactArithmetic
+import NeuralNetwork
+
+/// The strict sign patterns of points against a fixed list of hyperplanes,
+/// for points of one box: each sign is decided in binary64 against a single
+/// error bound per hyperplane, precomputed from the box, and exactly where
+/// that bound cannot decide it (proofs/decision-net.md, "Signs over a box").
+///
+/// Guarantee: `pattern(of: x)` is `DecisionNet.strictSigns(of: x, hyperplanes)`
+/// packed, for every `x` — in or out of the box (outside it, or when a
+/// coordinate's double exceeds the box's magnitude, every sign is exact).
+public struct HyperplaneSigns: Sendable {
+    public let hyperplanes: [Hyperplane]
+    private let dimension: Int
+    /// The doubles nearest the normals, row after row, and nearest the offsets.
+    private let normals: [Double]
+    private let offsets: [Double]
+    /// Per hyperplane, an upper bound on `|fl(â·x̂ + b̂) − (a·x + b)|` for every
+    /// point whose doubles satisfy `|x̂_j| ≤ magnitudes[j]`; +∞ when unusable.
+    private let errorBounds: [Double]
+    /// `max(|lower_j|, |upper_j|)` rounded to the nearest double (round to nearest is
+    /// monotone, so it bounds `|x̂_j|` for every `x` in the box).
+    private let magnitudes: [Double]
+
+    public init(_ hyperplanes: [Hyperplane], over box: InputBox) {
+        self.hyperplanes = hyperplanes
+        let n = box.dimension
+        dimension = n
+        magnitudes = zip(box.lower, box.upper).map { Swift.max($0.magnitude, $1.magnitude).nearestDouble }
+        var normals: [Double] = [], offsets: [Double] = [], errorBounds: [Double] = []
+        normals.reserveCapacity(hyperplanes.count * n)
+        let gamma = DirectedDouble.gamma(n + 2), eta = DirectedDouble.underflow
+        let magnitudes = self.magnitudes
+        for h in hyperplanes {
+            precondition(h.normal.count == n, "a hyperplane of another dimension than the box")
+            let (normal, normalErrors) = nearestDoubles(h.normal)
+            let (offset, offsetError) = nearestDoubles([h.offset])
+            normals += normal
+            offsets.append(offset[0])
+            // B = γ_{n+2} M + (n + 1)η + (Σ|â_j|)η + Σ α_j (2X_j + η) + β, with
+            // M = Σ |â_j| X_j + |b̂|, every operation rounded up.
+            var mass = Swift.abs(offset[0]), normalMass = 0.0, conversion = offsetError[0]
+            for j in 0..<n {
+                let a = Swift.abs(normal[j])
+                mass = DirectedDouble.addUp(mass, DirectedDouble.multiplyUp(a, magnitudes[j]))
+                normalMass = DirectedDouble.addUp(normalMass, a)
+                let reach = DirectedDouble.addUp(DirectedDouble.multiplyUp(2, magnitudes[j]), eta)
+                conversion = DirectedDouble.addUp(conversion, DirectedDouble.multiplyUp(normalErrors[j], reach))
+            }
+            var bound = DirectedDouble.addUp(DirectedDouble.multiplyUp(gamma, mass), conversion)
+            bound = DirectedDouble.addUp(bound, DirectedDouble.multiplyUp(Double(n + 1), eta))
+            bound = DirectedDouble.addUp(bound, DirectedDouble.multiplyUp(normalMass, eta))
+            errorBounds.append(bound.isFinite && magnitudes.allSatisfy(\.isFinite) ? bound : .infinity)
+        }
+        self.normals = normals
+        self.offsets = offsets
+        self.errorBounds = errorBounds
+    }
+
+    /// The strict sign of every hyperplane at `x` (bit set: positive side), or
+    /// nil when `x` lies on one.
+    public func pattern(of x: [Rational]) -> SignPattern? {
+        precondition(x.count == dimension, "a point of another dimension than the box")
+        let point = x.map(\.nearestDouble)
+        let filtered = zip(point, magnitudes).allSatisfy { Swift.abs($0) <= $1 }
+        var words = [UInt64](repeating: 0, count: (hyperplanes.count + 63) / 64)
+        for k in hyperplanes.indices {
+            let positive: Bool
+            if filtered, let decided = filteredSign(k, at: point) {
+                positive = decided
+            } else {
+                let s = (dot(hyperplanes[k].normal, x) + hyperplanes[k].offset).sign
+                if s == 0 { return nil }
+                positive = s > 0
+            }
+            if positive { words[k >> 6] |= 1 << UInt64(k & 63) }
+        }
+        return SignPattern(words: words, count: hyperplanes.count)
+    }
+
+    /// Hyperplane `k`'s sign (true: positive) where binary64 proves it, nil
+    /// where it cannot; `point` holds the doubles nearest `x`, each within the
+    /// box's magnitudes.
+    @inline(__always)
+    func filteredSign(_ k: Int, at point: [Double]) -> Bool? {
+        let n = dimension
+        let value = normals.withUnsafeBufferPointer { normals in
+            point.withUnsafeBufferPointer { Self.value(normals.baseAddress! + k * n, $0, n) }
+        } + offsets[k]
+        if value > errorBounds[k] { return true }
+        if value < -errorBounds[k] { return false }
+        return nil
+    }
+
+    /// `Σ a_j x_j` in binary64 with four partial sums (the error bound holds for
+    /// any order of summation), so the additions overlap.
+    @inline(__always)
+    private static func value(_ a: UnsafePointer<Double>, _ x: UnsafeBufferPointer<Double>, _ n: Int) -> Double {
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+        var j = 0
+        while j + 4 <= n {
+            s0 += a[j] * x[j]; s1 += a[j + 1] * x[j + 1]; s2 += a[j + 2] * x[j + 2]; s3 += a[j + 3] * x[j + 3]
+            j += 4
+        }
+        while j < n { s0 += a[j] * x[j]; j += 1 }
+        return (s0 + s1) + (s2 + s3)
+    }
+}
+
+/// A strict sign pattern over `count` hyperplanes as bits: bit `k` (word
+/// `k / 64`, bit `k % 64`) is set when the point is on the positive side of
+/// hyperplane `k`; a lookup hashes a few words instead of one `Bool` per hyperplane.
+public struct SignPattern: Hashable, Sendable {
+    public let words: [UInt64]
+    public let count: Int
+
+    public init(words: [UInt64], count: Int) {
+        precondition(words.count == (count + 63) / 64, "a pattern's words do not match its count")
+        self.words = words
+        self.count = count
+    }
+
+    public init(_ signs: [Bool]) {
+        var words = [UInt64](repeating: 0, count: (signs.count + 63) / 64)
+        for (k, positive) in signs.enumerated() where positive { words[k >> 6] |= 1 << UInt64(k & 63) }
+        self.init(words: words, count: signs.count)
+    }
+
+    /// Whether the point is on the positive side of hyperplane `k`.
+    public subscript(k: Int) -> Bool { (words[k >> 6] >> UInt64(k & 63)) & 1 == 1 }
+
+    /// One `Bool` per hyperplane.
+    public var signs: [Bool] { (0..<count).map { self[$0] } }
+}
