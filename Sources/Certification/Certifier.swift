@@ -70,10 +70,13 @@ public enum Certifier {
         let network = g.original
         progress("bounding |f - g| over \(splits) splits…")
         let bound = ErrorBound.certify(g, over: box, splits: splits)
+        progress("bounding each region's margins…")
+        let margins = enumeration.regions.parallelMap(RegionMargins.init)
         progress("building the DecisionNet…")
-        let dnet = DecisionNet.build(enumeration, network: g, over: box, trainingPoints: trainingPoints)
+        let dnet = DecisionNet.build(enumeration, network: g, over: box, trainingPoints: trainingPoints, margins: margins)
         progress("proving agreement with the model…")
-        let (agreement, parts) = agreementClaims(enumeration, errors: ScoreErrors(logitErrors: bound.perLogit, marginBounds: bound.marginBound), box: box)
+        let (agreement, parts) = agreementClaims(enumeration, margins: margins,
+                                                 errors: ScoreErrors(logitErrors: bound.perLogit, marginBounds: bound.marginBound), box: box)
         var compactNet: Certificate.CompactDecisionNetClaims? = nil
         if let compact {
             progress("choosing the compact DecisionNet…")
@@ -118,24 +121,18 @@ public enum Certifier {
     /// inputs the exact area where the margin exceeds it and the parts of
     /// positive area it is made of.
     static func agreementClaims(
-        _ enumeration: RegionEnumeration, errors: ScoreErrors, box: InputBox
+        _ enumeration: RegionEnumeration, margins: [RegionMargins], errors: ScoreErrors, box: InputBox
     ) -> (claims: Certificate.AgreementClaims, parts: [AgreementPart]) {
         let planar = box.dimension == 2, regions = enumeration.regions
         // Per region, independently (LPs and exact polygons, every core); joined in region order.
         let perRegion = Array(regions.indices).parallelMap { r -> (agreed: Certificate.AgreedRegion?, parts: [AgreementPart]) in
             let region = regions[r]
             let scores = ClassScores(logitWeights: region.logitWeights, logitBias: region.logitBias)
-            // The only candidate is g's label at the region's witness.
-            let i = Network.label(ofLogits: region.logits(at: region.witness))
-            var multipliers: [BoundCertificate] = []
-            for j in 0..<scores.classCount where j != i {
-                let (c, d) = scores.difference(i, j)
-                guard let low = LinearProgramming.minimum(of: c, plus: d, over: region.polytope),
-                      low.value > errors.threshold(i, j) else { break }
-                multipliers.append(low.certificate)
-            }
-            let agreed = multipliers.count == scores.classCount - 1
-                ? Certificate.AgreedRegion(region: r, label: i, multipliers: multipliers) : nil
+            // The only candidate is g's label at the region's witness; its margins over the region
+            // must exceed the error thresholds (they are ≥ 0, so a region that is not pure fails).
+            let margin = margins[r], i = margin.label
+            let agreed = margin.isPure && margin.lowerBounds.allSatisfy({ $0.bound.value > errors.threshold(i, $0.other) })
+                ? Certificate.AgreedRegion(region: r, label: i, multipliers: margin.lowerBounds.map(\.bound.certificate)) : nil
             var parts: [AgreementPart] = []
             if planar {
                 for k in 0..<scores.classCount {

@@ -37,19 +37,39 @@ extension DecisionNet {
         _ enumeration: RegionEnumeration, network g: LinearizedNetwork, over box: InputBox,
         trainingPoints: [[Rational]] = []
     ) -> DecisionNetConstruction {
+        build(enumeration, network: g, over: box, trainingPoints: trainingPoints,
+              margins: enumeration.regions.parallelMap(RegionMargins.init))
+    }
+
+    /// `build`, with each region's margins computed already (`Certifier` shares them with the agreement claims).
+    static func build(
+        _ enumeration: RegionEnumeration, network g: LinearizedNetwork, over box: InputBox,
+        trainingPoints: [[Rational]], margins: [RegionMargins]
+    ) -> DecisionNetConstruction {
         let regions = enumeration.regions, classes = g.original.classCount
         // Every region's tie hyperplanes with a separation where one is found: independent
         // LPs, on every core. Then, in region order, a hyperplane joins the net where it is
         // not separated, and is not looked at again (as a sequential walk would decide).
         let ties = Array(regions.indices).parallelMap { r in
-            let region = regions[r]
+            let region = regions[r], margin = margins[r]
             let scores = ClassScores(logitWeights: region.logitWeights, logitBias: region.logitBias)
             var found: [(plane: Hyperplane, separation: Certificate.Separation?)] = []
             for a in 0..<classes {
                 for b in (a + 1)..<classes {
                     let (c, d) = scores.difference(a, b)
                     guard let plane = Hyperplane(c, plus: d) else { continue }
-                    found.append((plane, separation(a, b, region: r, polytope: region.polytope, scores: scores)))
+                    // Where g answers one label on the whole region, its margin over the other class
+                    // separates the pair: a lower bound over the region is one over its part where
+                    // both classes lead (the same halfspaces come first, the others get no multiplier).
+                    if margin.isPure, a == margin.label || b == margin.label,
+                       let low = margin.lowerBound(against: a == margin.label ? b : a) {
+                        found.append((plane, .init(region: r, classes: [a, b], larger: margin.label, multipliers: low.certificate)))
+                    } else {
+                        // With two classes their part where both lead is the region, so a margin that is
+                        // not positive there already says the label's class is not strictly ahead.
+                        let notLarger = classes == 2 && margin.lowerBounds.count == 1 ? margin.label : nil
+                        found.append((plane, separation(a, b, region: r, polytope: region.polytope, scores: scores, notLarger: notLarger)))
+                    }
                 }
             }
             return found
@@ -72,12 +92,23 @@ extension DecisionNet {
         // training points; each point's cell and its label from g computed on every core, and
         // learnt in order: a cell keeps its first witness.
         let signs = HyperplaneSigns(planes, over: box)
-        let fromRegions = Array(regions.parallelMap { region in
-            (0..<classes).compactMap { label in region.classPart(label).flatMap { LinearProgramming.interiorPoint(of: $0).witness } }
+        // A region inside one class is that class's only part, and its witness is strictly inside it.
+        // Elsewhere the witness serves its label's part when it is strictly ahead of every other class.
+        let fromRegions = Array(Array(regions.indices).parallelMap { r -> [[Rational]] in
+            let region = regions[r], margin = margins[r]
+            if margin.isPure { return [region.witness] }
+            let scores = ClassScores.scores(ofLogits: region.logits(at: region.witness))
+            let witnessLeads = scores.indices.allSatisfy { $0 == margin.label || scores[margin.label] > scores[$0] }
+            return (0..<classes).compactMap { label in
+                if label == margin.label && witnessLeads { return region.witness }
+                return region.classPart(label).flatMap { LinearProgramming.interiorPoint(of: $0).witness }
+            }
         }.joined())
-        let located = (fromRegions + trainingPoints).parallelMap { x -> (pattern: SignPattern, witness: [Rational])? in
-            guard box.contains(x), let pattern = signs.pattern(of: x) else { return nil }
-            return (pattern, x)
+        let points = fromRegions + trainingPoints
+        let inBox = points.parallelMap(box.contains)
+        let located = zip(points, signs.patterns(of: points)).enumerated().map { k, pair -> (pattern: SignPattern, witness: [Rational])? in
+            guard inBox[k], let pattern = pair.1 else { return nil }
+            return (pattern, pair.0)
         }
         var table: [SignPattern: Int] = [:]
         var learnt: [(pattern: SignPattern, witness: [Rational])] = []
@@ -98,20 +129,25 @@ extension DecisionNet {
 
     /// An LP proof that on the region, wherever `a` and `b` both beat every
     /// other class, one of them is strictly ahead; nil when none is found.
-    static func separation(_ a: Int, _ b: Int, region: Int, polytope: Polytope, scores: ClassScores) -> Certificate.Separation? {
+    /// `notLarger`: a class already known not to be strictly ahead on the part (its LP is skipped).
+    static func separation(
+        _ a: Int, _ b: Int, region: Int, polytope: Polytope, scores: ClassScores, notLarger: Int? = nil
+    ) -> Certificate.Separation? {
         let ahead = scores.bothAhead(a, b, in: polytope)
         let (c, d) = scores.difference(a, b)
-        guard let low = LinearProgramming.minimum(of: c, plus: d, over: ahead) else {
-            // Empty: a and b never both beat the others here; scaled Farkas multipliers prove a − b ≥ 1 on it.
-            return LinearProgramming.proveNonnegative(c, plus: d - 1, over: ahead).map {
+        // Empty: a and b never both beat the others here; scaled Farkas multipliers prove a − b ≥ 1 on it.
+        func empty() -> Certificate.Separation? {
+            LinearProgramming.proveNonnegative(c, plus: d - 1, over: ahead).map {
                 .init(region: region, classes: [a, b], larger: a, multipliers: $0)
             }
         }
-        if low.value.sign > 0 {
-            return .init(region: region, classes: [a, b], larger: a, multipliers: low.certificate)
+        if notLarger != a {
+            guard let low = LinearProgramming.minimum(of: c, plus: d, over: ahead) else { return empty() }
+            if low.value.sign > 0 { return .init(region: region, classes: [a, b], larger: a, multipliers: low.certificate) }
         }
-        if let high = LinearProgramming.maximum(of: c, plus: d, over: ahead), high.value.sign < 0 {
-            return .init(region: region, classes: [a, b], larger: b, multipliers: high.certificate)
+        if notLarger != b {
+            guard let high = LinearProgramming.maximum(of: c, plus: d, over: ahead) else { return empty() }
+            if high.value.sign < 0 { return .init(region: region, classes: [a, b], larger: b, multipliers: high.certificate) }
         }
         return nil
     }

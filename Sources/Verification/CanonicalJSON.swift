@@ -15,11 +15,13 @@ package enum CanonicalJSON {
     /// Reads a document that has exactly one accepted spelling: `data` must be
     /// strictly valid JSON without repeated keys (`StrictJSON.validate`), must
     /// decode, must pass `validate` (format name and version), and must equal
-    /// the re-encoding `encode` gives of what was decoded. Throws `InputError`
-    /// naming what is malformed, and where (proofs/certificate.md §1).
+    /// the re-encoding `encode` gives of what was decoded (skipped when `encode`
+    /// is nil: for bytes just written by the encoder, whose decoded value the
+    /// caller compares with what it encoded). Throws `InputError` naming what
+    /// is malformed, and where (proofs/certificate.md §1).
     static func decodeCanonical<Document: Decodable>(
         _ type: Document.Type, from data: Data, what: String,
-        encode: (Document) throws -> Data, validate: (Document) throws(InputError) -> Void
+        encode: ((Document) throws -> Data)?, validate: (Document) throws(InputError) -> Void
     ) throws(InputError) -> Document {
         // Strict syntax first, so a repeated key is named by its place, not only by a byte offset.
         try StrictJSON.validate(data, what: what)
@@ -40,6 +42,7 @@ package enum CanonicalJSON {
             throw InputError("malformed \(what): \(error)")
         }
         try validate(document)
+        guard let encode else { return document }
         let canonical: Data
         do { canonical = try encode(document) } catch {
             throw InputError("malformed \(what): it cannot be re-encoded (\(error))")

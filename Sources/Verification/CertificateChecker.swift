@@ -269,18 +269,22 @@ public enum CertificateChecker {
     ) throws(CertificateCheckFailure) {
         let d = box.dimension, classes = g.original.classCount
         let planes = try checkHyperplanes(dnet.hyperplanes, inputs: d, field: "decisionNet.hyperplanes")
-        // Signs filtered in binary64 against a bound valid over the box, exact where it cannot decide
-        // (proofs/decision-net.md, "Signs over a box"): the same patterns as computing every sign exactly.
-        let signs = HyperplaneSigns(dnet.hyperplanes, over: box)
-        var patterns: [SignPattern: Int] = [:]
         for (k, entry) in dnet.table.enumerated() {
             let name = "decisionNet.table[\(k)]"
             guard (0..<classes).contains(entry.label) else { throw fail("\(name).label", "no class \(entry.label)") }
             guard entry.witness.count == d, box.contains(entry.witness) else {
                 throw fail("\(name).witness", "not a point of the box")
             }
-            // The entry's cell is the witness's strict sign pattern, recomputed (not stored).
-            guard let pattern = signs.pattern(of: entry.witness) else {
+        }
+        // Each entry's cell is the witness's strict sign pattern, recomputed (not stored): filtered in
+        // binary64 against a bound valid over the box, exact where it cannot decide
+        // (proofs/decision-net.md, "Signs over a box"), the same patterns as every sign exact.
+        let signs = HyperplaneSigns(dnet.hyperplanes, over: box)
+        let witnessPatterns = signs.patterns(of: dnet.table.map(\.witness))
+        var patterns: [SignPattern: Int] = [:]
+        for (k, found) in witnessPatterns.enumerated() {
+            let name = "decisionNet.table[\(k)]"
+            guard let pattern = found else {
                 throw fail("\(name).witness", "lies on a hyperplane (no strict sign pattern)")
             }
             if let earlier = patterns.updateValue(k, forKey: pattern) {

@@ -94,12 +94,16 @@ public struct DecisionNet: Sendable {
             throw InputError("certificate: the box has \(box.dimension) coordinates for \(network.inputCount) inputs")
         }
         let signs = HyperplaneSigns(certificate.decisionNet.hyperplanes, over: box)
+        let entries = certificate.decisionNet.table
+        if let k = entries.firstIndex(where: { $0.witness.count != network.inputCount }) {
+            throw InputError("certificate: decisionNet.table[\(k)]'s witness has \(entries[k].witness.count) coordinates for \(network.inputCount) inputs")
+        }
         var table: [SignPattern: Int] = [:]
-        for (k, entry) in certificate.decisionNet.table.enumerated() {
-            guard entry.witness.count == network.inputCount, let pattern = signs.pattern(of: entry.witness) else {
+        for (k, pattern) in signs.patterns(of: entries.map(\.witness)).enumerated() {
+            guard let pattern else {
                 throw InputError("certificate: decisionNet.table[\(k)]'s witness is not a point off every hyperplane")
             }
-            table[pattern] = entry.label
+            table[pattern] = entries[k].label
         }
         self.init(hyperplanes: certificate.decisionNet.hyperplanes, table: table, fallback: g, box: box)
     }

@@ -125,6 +125,25 @@ import Testing
         #expect(compared > 300)
     }
 
+    /// Many hyperplanes and points (several tiles of hyperplanes, several groups of
+    /// points, a last block of fewer than eight): the batched patterns are the
+    /// one-point ones, which are the exact ones.
+    @Test func batchedPatternsOverTilesAndGroups() throws {
+        var rng = SeededGenerator(state: 17)
+        let d = 7
+        let box = try InputBox(lower: Array(repeating: Rational(-2), count: d), upper: Array(repeating: Rational(3), count: d))
+        let planes = (0..<600).compactMap { _ in
+            Hyperplane((0..<d).map { _ in FilteredSignTests.random(&rng, wide: false) }, plus: FilteredSignTests.random(&rng, wide: false))
+        }
+        let points = (0..<523).map { _ in (0..<d).map { _ in Rational(Int.random(in: -2_000...3_000, using: &rng), 1000) } }
+        let signs = HyperplaneSigns(planes, over: box)
+        let batched = signs.patterns(of: points)
+        #expect(batched.count == points.count)
+        for (x, pattern) in zip(points, batched) {
+            #expect(pattern == DecisionNet.strictSigns(of: x, planes).map(SignPattern.init))
+        }
+    }
+
     /// Random hyperplanes in 1 to 33 dimensions (a third with coefficients beyond 2^53),
     /// points of a random box on, a hair (2^−70) off and far from them: the filter never
     /// decides a sign wrongly, decides the far ones, and leaves points on a hyperplane exact.
@@ -142,6 +161,15 @@ import Testing
             }
             guard !planes.isEmpty else { continue }
             let signs = HyperplaneSigns(planes, over: box)
+            var points: [[Rational]] = []
+            defer {
+                // Eight at a time on every core: the same patterns, in order (blocks of 8 and a remainder;
+                // one point outside the box, whose signs are all exact).
+                let outside = upper.map { $0 + 1 }
+                let batch = points + [outside]
+                #expect(signs.patterns(of: batch) == batch.map { signs.pattern(of: $0) })
+                #expect(signs.patterns(of: batch).last! == DecisionNet.strictSigns(of: outside, planes).map(SignPattern.init))
+            }
             for k in 0..<24 {
                 var x = (0..<d).map { j in lower[j] + (upper[j] - lower[j]) * Rational(Int.random(in: 0...(1 << 20), using: &rng), 1 << 20) }
                 let h = planes[k % planes.count]
@@ -152,6 +180,7 @@ import Testing
                     guard box.contains(x) else { continue }
                 }
                 #expect(signs.pattern(of: x) == DecisionNet.strictSigns(of: x, planes).map(SignPattern.init))
+                points.append(x)
                 let point = x.map(\.nearestDouble)
                 for (p, plane) in planes.enumerated() {
                     let exact = (dot(plane.normal, x) + plane.offset).sign

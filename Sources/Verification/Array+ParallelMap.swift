@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Synchronization
 
@@ -6,7 +5,7 @@ extension Array where Element: Sendable {
     /// `transform` of every element, on every core, in the array's order:
     /// the same result as `map`, for independent work (each search step
     /// depends only on its element, so the certificate does not change).
-    func parallelMap<T: Sendable>(_ transform: @Sendable (Element) -> T) -> [T] {
+    package func parallelMap<T: Sendable>(_ transform: @Sendable (Element) -> T) -> [T] {
         guard count > 1 else { return map(transform) }
         let results = Mutex([T?](repeating: nil, count: count))
         // Chunks, not single elements: per-element dispatch costs more than a cheap step.
