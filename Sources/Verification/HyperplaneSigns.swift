@@ -178,15 +178,17 @@ public struct HyperplaneSigns: Sendable {
         /// One pattern per point (nil on a hyperplane), 64 hyperplanes to a word.
         func patterns() -> [SignPattern?] {
             let planes = laneBits.count, width = (planes + 63) / 64
-            return points.indices.map { p in
-                guard onPlane & (1 << p) == 0 else { return nil }
-                let words = (0..<width).map { w in
-                    var word: UInt64 = 0
-                    for t in 0..<Swift.min(64, planes - 64 * w) { word |= UInt64((laneBits[64 * w + t] >> p) & 1) << UInt64(t) }
-                    return word
+            // All eight lanes' words at once: bit t of lane p's word is bit p of hyperplane t's byte.
+            let lanes = SIMD8<UInt64>(0, 1, 2, 3, 4, 5, 6, 7)
+            var words = [[UInt64]](repeating: [], count: points.count)
+            for w in 0..<width {
+                var word = SIMD8<UInt64>(repeating: 0)
+                for t in 0..<Swift.min(64, planes - 64 * w) {
+                    word |= ((SIMD8(repeating: UInt64(laneBits[64 * w + t])) &>> lanes) & 1) &<< UInt64(t)
                 }
-                return SignPattern(words: words, count: planes)
+                for p in points.indices { words[p].append(word[p]) }
             }
+            return points.indices.map { p in onPlane & (1 << p) == 0 ? SignPattern(words: words[p], count: planes) : nil }
         }
     }
 
