@@ -97,10 +97,8 @@ extension DecisionNet {
         let fromRegions = Array(Array(regions.indices).parallelMap { r -> [[Rational]] in
             let region = regions[r], margin = margins[r]
             if margin.isPure { return [region.witness] }
-            let scores = ClassScores.scores(ofLogits: region.logits(at: region.witness))
-            let witnessLeads = scores.indices.allSatisfy { $0 == margin.label || scores[margin.label] > scores[$0] }
             return (0..<classes).compactMap { label in
-                if label == margin.label && witnessLeads { return region.witness }
+                if label == margin.label && margin.witnessLeads { return region.witness }
                 return region.classPart(label).flatMap { LinearProgramming.interiorPoint(of: $0).witness }
             }
         }.joined())
@@ -110,17 +108,16 @@ extension DecisionNet {
             guard inBox[k], let pattern = pair.1 else { return nil }
             return (pattern, pair.0)
         }
-        var table: [SignPattern: Int] = [:]
+        var seen: Set<SignPattern> = []
         var learnt: [(pattern: SignPattern, witness: [Rational])] = []
         var fromTraining = 0
         for (k, candidate) in located.enumerated() {
-            guard let candidate, table[candidate.pattern] == nil else { continue }
-            table[candidate.pattern] = -1
+            guard let candidate, seen.insert(candidate.pattern).inserted else { continue }
             learnt.append(candidate)
             if k >= fromRegions.count { fromTraining += 1 }
         }
         let labels = learnt.parallelMap { Network.label(ofLogits: g.exactLogits($0.witness)) }
-        for (entry, label) in zip(learnt, labels) { table[entry.pattern] = label }
+        let table = Dictionary(uniqueKeysWithValues: zip(learnt.map(\.pattern), labels))
         let entries = zip(learnt, labels).map { Certificate.TableEntry(label: $1, witness: $0.witness) }
         return DecisionNetConstruction(
             net: DecisionNet(hyperplanes: planes, table: table, fallback: g, box: box), entries: entries,

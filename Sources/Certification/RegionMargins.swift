@@ -17,6 +17,9 @@ import Verification
 struct RegionMargins: Sendable {
     /// `g`'s label at the region's witness.
     let label: Int
+    /// Whether at the witness that label's score is strictly above every other
+    /// (then the witness lies strictly inside the label's part of the region).
+    let witnessLeads: Bool
     /// Per other class, in increasing order: its lower bound over the region.
     let lowerBounds: [(other: Int, bound: LinearBound)]
     /// Whether `g` answers `label` on all of the region: a bound for every
@@ -25,7 +28,8 @@ struct RegionMargins: Sendable {
 
     init(_ region: LinearRegion) {
         let scores = ClassScores(logitWeights: region.logitWeights, logitBias: region.logitBias)
-        let i = Network.label(ofLogits: region.logits(at: region.witness))
+        let logits = region.logits(at: region.witness), atWitness = ClassScores.scores(ofLogits: logits)
+        let i = Network.label(ofLogits: logits)
         var bounds: [(other: Int, bound: LinearBound)] = []
         var pure = true
         for j in 0..<scores.classCount where j != i {
@@ -35,6 +39,7 @@ struct RegionMargins: Sendable {
             if low.value.sign <= 0 { pure = false; break }
         }
         label = i
+        witnessLeads = atWitness.indices.allSatisfy { $0 == i || atWitness[i] > atWitness[$0] }
         lowerBounds = bounds
         isPure = pure
     }

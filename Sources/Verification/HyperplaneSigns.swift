@@ -30,7 +30,7 @@ public struct HyperplaneSigns: Sendable {
         var normals: [Double] = [], offsets: [Double] = [], errorBounds: [Double] = []
         normals.reserveCapacity(hyperplanes.count * n)
         let gamma = DirectedDouble.gamma(n + 2), eta = DirectedDouble.underflow
-        let magnitudes = self.magnitudes
+        let magnitudes = self.magnitudes, finiteBox = magnitudes.allSatisfy(\.isFinite)
         for h in hyperplanes {
             precondition(h.normal.count == n, "a hyperplane of another dimension than the box")
             let (normal, normalErrors) = nearestDoubles(h.normal)
@@ -50,7 +50,7 @@ public struct HyperplaneSigns: Sendable {
             var bound = DirectedDouble.addUp(DirectedDouble.multiplyUp(gamma, mass), conversion)
             bound = DirectedDouble.addUp(bound, DirectedDouble.multiplyUp(Double(n + 1), eta))
             bound = DirectedDouble.addUp(bound, DirectedDouble.multiplyUp(normalMass, eta))
-            errorBounds.append(bound.isFinite && magnitudes.allSatisfy(\.isFinite) ? bound : .infinity)
+            errorBounds.append(bound.isFinite && finiteBox ? bound : .infinity)
         }
         self.normals = normals
         self.offsets = offsets
@@ -80,26 +80,17 @@ public struct HyperplaneSigns: Sendable {
 
     /// `pattern(of:)` of every point, the same patterns, computed on every core
     /// eight points at a time (the eight dot products share each load of a
-    /// normal), over tiles of hyperplanes: the work is points × hyperplanes ×
-    /// inputs, which for tens of thousands of each is most of a DecisionNet's
-    /// cost. (Groups of 32 blocks per tile, to keep a tile in cache, measured
-    /// no faster than one block: the arithmetic, not memory, is the limit.)
+    /// normal): the work is points × hyperplanes × inputs, which for tens of
+    /// thousands of each is most of a DecisionNet's cost. (Tiling the
+    /// hyperplanes to keep them in cache for many blocks measured no faster:
+    /// the arithmetic, not memory, is the limit.)
     public func patterns(of points: [[Rational]]) -> [SignPattern?] {
-        let groups = stride(from: 0, to: points.count, by: Self.group).map { Array(points[$0..<Swift.min($0 + Self.group, points.count)]) }
-        return Array(groups.parallelMap { patterns(ofGroup: $0) }.joined())
-    }
-
-    private static let group = 8, tile = 256
-
-    private func patterns(ofGroup points: [[Rational]]) -> [SignPattern?] {
-        var blocks = stride(from: 0, to: points.count, by: 8).map {
-            LaneBlock(Array(points[$0..<Swift.min($0 + 8, points.count)]), magnitudes: magnitudes, planes: hyperplanes.count)
-        }
-        for start in stride(from: 0, to: hyperplanes.count, by: Self.tile) {
-            let tile = start..<Swift.min(start + Self.tile, hyperplanes.count)
-            for b in blocks.indices { blocks[b].decide(tile, of: self) }
-        }
-        return blocks.flatMap { $0.patterns() }
+        let blocks = stride(from: 0, to: points.count, by: 8).map { Array(points[$0..<Swift.min($0 + 8, points.count)]) }
+        return Array(blocks.parallelMap { points in
+            var block = LaneBlock(points, magnitudes: magnitudes, planes: hyperplanes.count)
+            block.decide(of: self)
+            return block.patterns()
+        }.joined())
     }
 
     /// Up to eight points in SIMD lanes, and their signs found so far.
@@ -138,13 +129,14 @@ public struct HyperplaneSigns: Sendable {
             return UInt8(truncatingIfNeeded: SIMD8<Int64>(repeating: 0).replacing(with: weights, where: mask).wrappedSum())
         }
 
-        mutating func decide(_ tile: Range<Int>, of signs: HyperplaneSigns) {
+        /// Every hyperplane's sign in every lane: filtered, exact where the filter leaves it open.
+        mutating func decide(of signs: HyperplaneSigns) {
             let n = columns.count
             var onPlane = self.onPlane
             signs.normals.withUnsafeBufferPointer { normals in
                 columns.withUnsafeBufferPointer { columns in
                     laneBits.withUnsafeMutableBufferPointer { laneBits in
-                        for k in tile {
+                        for k in signs.hyperplanes.indices {
                             let row = normals.baseAddress! + k * n
                             // Two partial sums (even and odd coordinates) per lane: any order of summation is covered.
                             var even = SIMD8<Double>(repeating: 0), odd = SIMD8<Double>(repeating: 0)

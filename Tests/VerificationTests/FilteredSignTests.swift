@@ -125,10 +125,10 @@ import Testing
         #expect(compared > 300)
     }
 
-    /// Many hyperplanes and points (several tiles of hyperplanes, several groups of
-    /// points, a last block of fewer than eight): the batched patterns are the
-    /// one-point ones, which are the exact ones.
-    @Test func batchedPatternsOverTilesAndGroups() throws {
+    /// Many hyperplanes and points (patterns of ten words, 66 blocks of points on
+    /// both cores, a last block of fewer than eight): the batched patterns are the
+    /// exact ones.
+    @Test func batchedPatternsOverManyWordsAndBlocks() throws {
         var rng = SeededGenerator(state: 17)
         let d = 7
         let box = try InputBox(lower: Array(repeating: Rational(-2), count: d), upper: Array(repeating: Rational(3), count: d))
