@@ -144,6 +144,30 @@ import Testing
         }
     }
 
+    /// Beyond binary64: a box whose bounds, a coefficient and a coordinate exceed the largest
+    /// double (their nearest doubles are infinite). No sign may then be decided in floating
+    /// point, and every pattern must still be the exact one.
+    @Test func boxesAndCoefficientsBeyondBinary64AreExact() throws {
+        let huge = Rational.one.timesPowerOfTwo(1100)
+        let d = 3
+        let box = try InputBox(lower: Array(repeating: -huge, count: d), upper: Array(repeating: huge, count: d))
+        var rng = SeededGenerator(state: 29)
+        var planes = (0..<20).compactMap { _ in
+            Hyperplane((0..<d).map { _ in FilteredSignTests.random(&rng, wide: true) }, plus: FilteredSignTests.random(&rng, wide: false))
+        }
+        planes += [Hyperplane([huge, .one, .one], plus: .one)!]
+        let signs = HyperplaneSigns(planes, over: box)
+        let points = (0..<30).map { k in
+            (0..<d).map { j in (k + j) % 5 == 0 ? huge.timesPowerOfTwo(-1) : Rational(Int.random(in: -1_000_000...1_000_000, using: &rng), 1 << 10) }
+        }
+        let exact = points.map { DecisionNet.strictSigns(of: $0, planes).map(SignPattern.init) }
+        #expect(signs.patterns(of: points) == exact)
+        #expect(points.map { signs.pattern(of: $0) } == exact)
+        for x in points {
+            for p in planes.indices { #expect(signs.filteredSign(p, at: x.map(\.nearestDouble)) == nil) }
+        }
+    }
+
     /// Random hyperplanes in 1 to 33 dimensions (a third with coefficients beyond 2^53),
     /// points of a random box on, a hair (2^−70) off and far from them: the filter never
     /// decides a sign wrongly, decides the far ones, and leaves points on a hyperplane exact.
