@@ -128,13 +128,42 @@ package struct BackwardBound: Sendable {
         return p.deviationRange(fromSlope: Rational(exactly: s)!, on: range).lower.doubleDown
     }
 
-    /// The lines of a smooth `σ` on `[low, high]`: the band of `Relaxation(smooth:on:)`.
-    static func lines(_ sigma: SmoothActivation, low: Double, high: Double) -> Lines {
+    /// The lines of a smooth `σ` on `[low, high]`. Where `σ` is convex there
+    /// (or concave), the chord above it (below) and the tangent at the
+    /// midpoint below it (above), each offset from the curvature: a convex
+    /// `σ(z) − cz` peaks at an end, and lies above its tangent line
+    /// (proofs/property.md §3.2). Elsewhere the band of `Relaxation(smooth:on:)`.
+    package static func lines(_ sigma: SmoothActivation, low: Double, high: Double) -> Lines {
         let range = RationalInterval(Rational(exactly: low)!, Rational(exactly: high)!)
-        let band = Relaxation(smooth: sigma, on: range)
-        return Lines(lowerSlope: band.slope, lowerOffset: (band.offset - band.fresh).nextDown,
-                     upperSlope: band.slope, upperOffset: (band.offset + band.fresh).nextUp,
-                     magnitude: sigma.enclosure(range).magnitude.doubleUp)
+        let magnitude = sigma.enclosure(range).magnitude.doubleUp
+        guard low < high, let curvature = sigma.curvature(from: range.lower, to: range.upper) else {
+            let band = Relaxation(smooth: sigma, on: range)
+            return Lines(lowerSlope: band.slope, lowerOffset: (band.offset - band.fresh).nextDown,
+                         upperSlope: band.slope, upperOffset: (band.offset + band.fresh).nextUp,
+                         magnitude: magnitude)
+        }
+        let convex = curvature == .convex
+        let ends = (sigma.enclosure(RationalInterval(point: range.lower)), sigma.enclosure(RationalInterval(point: range.upper)))
+        // The chord: σ(z) − cz is convex (concave), so its extreme over the range is at an end.
+        let chord = ((ends.1.midpoint - ends.0.midpoint) / range.width).nearestDouble
+        let c = Rational(exactly: chord)!
+        let chordOffset = convex
+            ? max(ends.0.upper - c * range.lower, ends.1.upper - c * range.upper).doubleUp
+            : min(ends.0.lower - c * range.lower, ends.1.lower - c * range.upper).doubleDown
+        // The tangent at the midpoint t, with its slope rounded to a double s:
+        // σ(z) ≥ σ(t) + σ'(t)(z − t) on a convex range, so
+        // σ(z) − sz ≥ σ(t) − st − |σ'(t) − s|·|z − t| (mirrored when concave).
+        let t = range.midpoint
+        let value = sigma.enclosure(RationalInterval(point: t)), derivative = sigma.derivativeEnclosure(RationalInterval(point: t))
+        let tangent = derivative.midpoint.nearestDouble
+        let s = Rational(exactly: tangent)!
+        let slack = max((derivative.lower - s).magnitude, (derivative.upper - s).magnitude) * range.width.timesPowerOfTwo(-1)
+        if convex {
+            return Lines(lowerSlope: tangent, lowerOffset: (value.lower - s * t - slack).doubleDown,
+                         upperSlope: chord, upperOffset: chordOffset, magnitude: magnitude)
+        }
+        return Lines(lowerSlope: chord, lowerOffset: chordOffset,
+                     upperSlope: tangent, upperOffset: (value.upper - s * t + slack).doubleUp, magnitude: magnitude)
     }
 
     // MARK: Leaves

@@ -55,12 +55,15 @@ package struct ErrorRecursion: Sendable {
     /// real weights, for `f`'s forms).
     private let rounded: [RoundedLayer]
     private let roundedModel: [RoundedLayer]
+    /// Back-substitution through `f` (ranges of its pre-activations).
+    private let backward: BackwardBound?
 
     package init(_ g: LinearizedNetwork, symbolic: Bool = true) {
         self.g = g
         self.symbolic = symbolic
         rounded = symbolic ? g.original.layers.map { RoundedLayer($0) } : []
         roundedModel = symbolic ? g.original.layers.map { RoundedLayer($0, includingRadius: true) } : []
+        backward = symbolic ? BackwardBound(g.original) : nil
     }
 
     /// The pairs `(i, j)`, `i < j`, of `logits` logits, in the order margin
@@ -75,6 +78,8 @@ package struct ErrorRecursion: Sendable {
     package func evaluate(over box: InputBox, epsilon: (_ layer: Int, RationalInterval) -> Rational?) -> Result? {
         let f = g.original
         let fIntervals = IntervalPropagation.original(f, over: box).preActivation
+        // f's pre-activation ranges by back-substitution (DeepPoly/CROWN lines).
+        let substituted = symbolic ? backward?.leaf(box) : nil
         let gIntervals = IntervalPropagation.linearized(g, over: box).preActivation
         var fForms = AffineForms.box(box), gForms = fForms
         var difference = AffineForms.zeros(f.inputCount)
@@ -86,30 +91,40 @@ package struct ErrorRecursion: Sendable {
         for (k, layer) in f.layers.enumerated() {
             let p = g.activations[k]
             let smooth = SmoothActivation(layer.activation)
-            // Ranges: intervals ∩ affine forms, then the forms of the outputs.
-            var rf = fIntervals[k], rg = gIntervals[k]
-            if symbolic {
-                let zf = fForms.affine(roundedModel[k]), zg = gForms.affine(rounded[k])
-                rf = rf.indices.map { j in Self.tightest(rf[j], zf.range(j)) }
-                rg = rg.indices.map { j in Self.tightest(rg[j], zg.range(j)) }
-                if k + 1 < f.layers.count {
-                    fForms = zf.relaxed(rf.map { r in smooth.map { Relaxation(smooth: $0, on: r) } ?? Relaxation(p, on: r) })
-                    gForms = zg.relaxed(rg.map { Relaxation(p, on: $0) })
-                }
-            }
-            // The difference, both ways.
+            // The difference z^f − z^g, both ways.
             var zeta = symbolic ? difference.affine(rounded[k], bias: false) : nil
             var delta = Self.absoluteProduct(layer.weights, e)
             if let spread = IntervalPropagation.radiusSpread(layer, fOutputs.map(\.magnitude)) {
                 delta = zip(delta, spread).map { $0 + $1 }
                 zeta = zeta?.widened(by: spread.map(\.doubleUp))
             }
+            let reaches = (0..<layer.outputCount).map { j in min(zeta?.magnitude(j) ?? .infinity, delta[j].doubleUp) }
+            // Ranges: intervals ∩ affine forms ∩ back-substitution for f, and
+            // for g also f's range widened by the difference; then the forms
+            // of the outputs.
+            var rf = fIntervals[k], rg = gIntervals[k]
+            if symbolic {
+                let zf = fForms.affine(roundedModel[k]), zg = gForms.affine(rounded[k])
+                rf = rf.indices.map { j in Self.tightest(rf[j], zf.range(j)) }
+                if let substituted {
+                    rf = rf.indices.map { j in Self.tightest(rf[j], Self.interval(substituted.lows[k][j], substituted.highs[k][j])) }
+                }
+                rg = rg.indices.map { j in
+                    Self.tightest(Self.tightest(rg[j], zg.range(j)),
+                                  Self.interval(-DirectedDouble.addUp(-rf[j].lower.doubleDown, reaches[j]),
+                                                DirectedDouble.addUp(rf[j].upper.doubleUp, reaches[j])))
+                }
+                if k + 1 < f.layers.count {
+                    fForms = zf.relaxed(rf.map { r in smooth.map { Relaxation(smooth: $0, on: r) } ?? Relaxation(p, on: r) })
+                    gForms = zg.relaxed(rg.map { Relaxation(p, on: $0) })
+                }
+            }
             if !f.isExact { fOutputs = rf.map { r in smooth?.enclosure(r) ?? p.image(of: r) } }
             var next: [Rational] = [], errors: [Rational] = []
             var steps: [Relaxation] = []
             for j in 0..<layer.outputCount {
                 let hull = rf[j].union(rg[j])
-                let reach = min(zeta?.magnitude(j) ?? .infinity, delta[j].doubleUp)
+                let reach = reaches[j]
                 guard let smooth else {
                     errors.append(.zero)
                     next.append((p.lipschitz(on: hull) * delta[j]).roundedUp(toBits: IntervalPropagation.bits))
@@ -175,6 +190,12 @@ package struct ErrorRecursion: Sendable {
     static func tightest(_ interval: RationalInterval, _ form: RationalInterval?) -> RationalInterval {
         guard let form, let both = interval.intersection(form) else { return interval }
         return both
+    }
+
+    /// `[low, high]` as rationals; nil when either is not finite.
+    static func interval(_ low: Double, _ high: Double) -> RationalInterval? {
+        guard let lower = Rational(exactly: low), let upper = Rational(exactly: high), lower <= upper else { return nil }
+        return RationalInterval(lower, upper)
     }
 
     /// An interval holding `σ(z) − p(z)` for every `z ∈ r`: `[−ε, ε]` from the

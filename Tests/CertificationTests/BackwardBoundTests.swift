@@ -204,6 +204,44 @@ extension PropertyCertificateMutationTests {
     }
 }
 
+extension NeuronLinesTests {
+    /// The lines of a smooth activation hold it at the ends, the midpoint and
+    /// random points of ranges that are convex, concave or neither; where the
+    /// range has one curvature the tangent side touches at the midpoint.
+    @Test(arguments: [SmoothActivation.sigmoid, .tanh, .softplus, .elu(alpha: 1), .silu, .gelu(divisor: nil)])
+    func smoothLinesHoldTheActivation(sigma: SmoothActivation) throws {
+        var random = SeededGenerator(state: 11)
+        var touched = 0
+        for trial in 0..<120 {
+            // A third of the ranges on each side of 0, a third across it.
+            let a = Double.random(in: 0.01...6, using: &random), b = Double.random(in: 0.01...6, using: &random)
+            let (low, high) = switch trial % 3 {
+            case 0: (-a - b, -a)
+            case 1: (a, a + b)
+            default: (-a, b)
+            }
+            let lines = BackwardBound.lines(sigma, low: low, high: high)
+            let l = Rational(exactly: low)!, u = Rational(exactly: high)!, middle = (l + u).timesPowerOfTwo(-1)
+            let points = [l, u, middle] + (0..<10).map { _ in Rational(exactly: Double.random(in: low...high, using: &random))! }
+            for z in points {
+                let value = sigma.enclosure(RationalInterval(point: z))
+                #expect(Rational(exactly: lines.lowerSlope)! * z + Rational(exactly: lines.lowerOffset)! <= value.upper, "\(sigma) lower line at \(z) on [\(low), \(high)]")
+                #expect(Rational(exactly: lines.upperSlope)! * z + Rational(exactly: lines.upperOffset)! >= value.lower, "\(sigma) upper line at \(z) on [\(low), \(high)]")
+                #expect(Rational(exactly: lines.magnitude)! >= value.lower.magnitude)
+            }
+            if let curvature = sigma.curvature(from: l, to: u) {
+                let value = sigma.enclosure(RationalInterval(point: middle)).midpoint
+                let tangent = curvature == .convex
+                    ? value - (Rational(exactly: lines.lowerSlope)! * middle + Rational(exactly: lines.lowerOffset)!)
+                    : Rational(exactly: lines.upperSlope)! * middle + Rational(exactly: lines.upperOffset)! - value
+                #expect(tangent < Rational(1, 1 << 30), "\(sigma) tangent misses the midpoint by \(tangent) on [\(low), \(high)]")
+                touched += 1
+            }
+        }
+        #expect(touched >= 40)
+    }
+}
+
 extension PropertyCertificateMutationTests {
     /// A leaf relaxation whose neuron lists are out of order, repeated,
     /// negative, or whose certificate claims the old version, is refused
