@@ -64,10 +64,12 @@ public struct ErrorBound: Sendable {
     }
 
     /// `certify` with the symbolic difference switched on or off (off: the
-    /// per-neuron recursion alone, the baseline benchmarks compare against).
-    package static func certify(_ g: LinearizedNetwork, over box: InputBox, splits: Int, symbolic: Bool) -> ErrorBound {
+    /// per-neuron recursion alone, the baseline benchmarks compare against),
+    /// and with or without back-substituted ranges (the benchmarks' other baseline).
+    package static func certify(_ g: LinearizedNetwork, over box: InputBox, splits: Int, symbolic: Bool,
+                                backSubstitution: Bool = true) -> ErrorBound {
         let tables = errorTables(for: g, over: box)
-        let recursion = ErrorRecursion(g, symbolic: symbolic)
+        let recursion = ErrorRecursion(g, symbolic: symbolic, backSubstitution: backSubstitution)
         func evaluate(_ sub: InputBox) -> ErrorRecursion.Result {
             recursion.evaluate(over: sub) { k, range in tables[k]!.bound(on: range) }!
         }

@@ -132,15 +132,39 @@ package struct BackwardBound: Sendable {
     /// (or concave), the chord above it (below) and the tangent at the
     /// midpoint below it (above), each offset from the curvature: a convex
     /// `σ(z) − cz` peaks at an end, and lies above its tangent line
-    /// (proofs/property.md §3.2). Elsewhere the band of `Relaxation(smooth:on:)`.
+    /// (proofs/property.md §3.2). Elsewhere, of the band of slope `min σ'` and
+    /// lines of a few candidate slopes (the chord's, `σ'` at the ends and the
+    /// midpoint) with offsets enclosed part by part, the lower line highest
+    /// and the upper line lowest at the midpoint.
     package static func lines(_ sigma: SmoothActivation, low: Double, high: Double) -> Lines {
         let range = RationalInterval(Rational(exactly: low)!, Rational(exactly: high)!)
         let magnitude = sigma.enclosure(range).magnitude.doubleUp
         guard low < high, let curvature = sigma.curvature(from: range.lower, to: range.upper) else {
-            let band = Relaxation(smooth: sigma, on: range)
-            return Lines(lowerSlope: band.slope, lowerOffset: (band.offset - band.fresh).nextDown,
-                         upperSlope: band.slope, upperOffset: (band.offset + band.fresh).nextUp,
-                         magnitude: magnitude)
+            // The band's first line (relaxation 3): σ(z) − λz is nondecreasing for λ ≤ min σ'.
+            let band = Relaxation(smooth: sigma, on: range, allowingChord: false)
+            var lines = Lines(lowerSlope: band.slope, lowerOffset: (band.offset - band.fresh).nextDown,
+                              upperSlope: band.slope, upperOffset: (band.offset + band.fresh).nextUp,
+                              magnitude: magnitude)
+            guard low < high else { return lines }
+            let parts = PartEnclosures(sigma, on: range, parts: Relaxation.partCount(range))
+            let middle = (low + high) / 2
+            let ends = (sigma.enclosure(RationalInterval(point: range.lower)), sigma.enclosure(RationalInterval(point: range.upper)))
+            let candidates = [((ends.1.midpoint - ends.0.midpoint) / range.width).nearestDouble]
+                + [range.lower, range.upper, range.midpoint].map { sigma.derivativeEnclosure(RationalInterval(point: $0)).midpoint.nearestDouble }
+            for slope in candidates {
+                let deviation = parts.deviationRange(slope: Rational(exactly: slope)!)
+                let lowerOffset = deviation.lower.doubleDown, upperOffset = deviation.upper.doubleUp
+                // Which line is used is a choice, made in floating point; the offsets are rigorous.
+                if slope * middle + lowerOffset > lines.lowerSlope * middle + lines.lowerOffset {
+                    lines.lowerSlope = slope
+                    lines.lowerOffset = lowerOffset
+                }
+                if slope * middle + upperOffset < lines.upperSlope * middle + lines.upperOffset {
+                    lines.upperSlope = slope
+                    lines.upperOffset = upperOffset
+                }
+            }
+            return lines
         }
         let convex = curvature == .convex
         let ends = (sigma.enclosure(RationalInterval(point: range.lower)), sigma.enclosure(RationalInterval(point: range.upper)))

@@ -58,12 +58,14 @@ package struct ErrorRecursion: Sendable {
     /// Back-substitution through `f` (ranges of its pre-activations).
     private let backward: BackwardBound?
 
-    package init(_ g: LinearizedNetwork, symbolic: Bool = true) {
+    /// `backSubstitution: false` leaves out the back-substituted ranges (a
+    /// benchmark baseline; the checker always uses them).
+    package init(_ g: LinearizedNetwork, symbolic: Bool = true, backSubstitution: Bool = true) {
         self.g = g
         self.symbolic = symbolic
         rounded = symbolic ? g.original.layers.map { RoundedLayer($0) } : []
         roundedModel = symbolic ? g.original.layers.map { RoundedLayer($0, includingRadius: true) } : []
-        backward = symbolic ? BackwardBound(g.original) : nil
+        backward = symbolic && backSubstitution ? BackwardBound(g.original) : nil
     }
 
     /// The pairs `(i, j)`, `i < j`, of `logits` logits, in the order margin
@@ -265,8 +267,9 @@ struct Relaxation {
     /// The output of a smooth `σ` over inputs in `r`: with `λ ≤ min σ'` on
     /// `r` (negative for a non-monotone `σ`), `σ(z) − λz` is nondecreasing,
     /// so its range lies between its enclosed values at the ends; or the
-    /// chord's slope with a piecewise-enclosed deviation, when smaller.
-    init(smooth sigma: SmoothActivation, on r: RationalInterval) {
+    /// chord's slope with a piecewise-enclosed deviation, when smaller and
+    /// `allowingChord`.
+    init(smooth sigma: SmoothActivation, on r: RationalInterval, allowingChord: Bool = true) {
         let lambda = sigma.derivativeEnclosure(r).lower.doubleDown
         let exact = Rational(exactly: lambda)!
         let ends = (sigma.enclosure(RationalInterval(point: r.lower)), sigma.enclosure(RationalInterval(point: r.upper)))
@@ -276,11 +279,9 @@ struct Relaxation {
         (offset, fresh) = Relaxation.split(RationalInterval(low, high))
         // The chord's slope keeps more of z when the range is wide (a smaller
         // λ throws the correlation away); its deviation is enclosed piecewise.
-        guard r.lower < r.upper, let chord = Rational(exactly: ((ends.1.midpoint - ends.0.midpoint) / r.width).nearestDouble),
+        guard allowingChord, r.lower < r.upper, let chord = Rational(exactly: ((ends.1.midpoint - ends.0.midpoint) / r.width).nearestDouble),
               chord > exact else { return }
-        // About four parts per unit of width: σ' changes on that scale.
-        let parts = min(64, max(4, Int((r.width * 4).nearestDouble.rounded(.up))))
-        let (m, radius) = Relaxation.split(Relaxation.deviationRange(sigma, slope: chord, on: r, parts: parts))
+        let (m, radius) = Relaxation.split(PartEnclosures(sigma, on: r, parts: Relaxation.partCount(r)).deviationRange(slope: chord))
         if radius < fresh {
             slope = chord.nearestDouble
             offset = m
@@ -288,22 +289,9 @@ struct Relaxation {
         }
     }
 
-    /// An interval holding `σ(z) − λz` for `z ∈ r`: on each of `parts` equal
-    /// parts `P` with midpoint `c`, `σ(c) − λc ± max_P |σ' − λ| · width(P)/2`
-    /// (mean value theorem; proofs/symbolic-error-bound.md §3).
-    static func deviationRange(_ sigma: SmoothActivation, slope lambda: Rational, on r: RationalInterval, parts: Int) -> RationalInterval {
-        let step = r.width / Rational(parts)
-        var hull: RationalInterval?
-        for i in 0..<parts {
-            let part = RationalInterval(r.lower + step * Rational(i), i == parts - 1 ? r.upper : r.lower + step * Rational(i + 1))
-            let c = part.midpoint
-            let atCenter = sigma.enclosure(RationalInterval(point: c)) - RationalInterval(point: lambda * c)
-            let slopes = sigma.derivativeEnclosure(part)
-            let spread = max((slopes.lower - lambda).magnitude, (slopes.upper - lambda).magnitude) * part.width.timesPowerOfTwo(-1)
-            let piece = RationalInterval(atCenter.lower - spread, atCenter.upper + spread)
-            hull = hull.map { $0.union(piece) } ?? piece
-        }
-        return hull!.roundedOutward(toBits: IntervalPropagation.bits)
+    /// About four parts per unit of width (4 to 64): `σ'` changes on that scale.
+    static func partCount(_ r: RationalInterval) -> Int {
+        min(64, max(4, Int((r.width * 4).nearestDouble.rounded(.up))))
     }
 
     /// `(m, ρ)` with `m` the double nearest the midpoint of `x` and `ρ` an
@@ -319,5 +307,40 @@ extension AffineForms {
     /// `relaxed(slopes:offsets:fresh:)` with one `Relaxation` per form.
     func relaxed(_ steps: [Relaxation]) -> AffineForms {
         relaxed(slopes: steps.map(\.slope), offsets: steps.map(\.offset), fresh: steps.map(\.fresh))
+    }
+}
+
+/// A smooth `σ` enclosed once on each of `parts` equal parts `P` of a range
+/// (midpoint `c`, `enc(σ(c))`, `enc(σ'(P))`), so that `σ(z) − λz` can be
+/// enclosed for many slopes `λ` at the cost of rational arithmetic alone.
+struct PartEnclosures {
+    private let centers: [Rational], values: [RationalInterval], slopes: [RationalInterval], halfWidths: [Rational]
+
+    init(_ sigma: SmoothActivation, on r: RationalInterval, parts: Int) {
+        let step = r.width / Rational(parts)
+        var centers: [Rational] = [], values: [RationalInterval] = [], slopes: [RationalInterval] = [], halfWidths: [Rational] = []
+        for i in 0..<parts {
+            // The last part ends exactly at the range's end.
+            let part = RationalInterval(r.lower + step * Rational(i), i == parts - 1 ? r.upper : r.lower + step * Rational(i + 1))
+            centers.append(part.midpoint)
+            values.append(sigma.enclosure(RationalInterval(point: part.midpoint)))
+            slopes.append(sigma.derivativeEnclosure(part))
+            halfWidths.append(part.width.timesPowerOfTwo(-1))
+        }
+        (self.centers, self.values, self.slopes, self.halfWidths) = (centers, values, slopes, halfWidths)
+    }
+
+    /// An interval holding `σ(z) − λz` for every `z` of the range: on each part,
+    /// `σ(c) − λc ± max_P |σ' − λ| · width(P)/2` (mean value theorem;
+    /// proofs/symbolic-error-bound.md §3), and the hull over the parts.
+    func deviationRange(slope lambda: Rational) -> RationalInterval {
+        var hull: RationalInterval?
+        for i in centers.indices {
+            let atCenter = values[i] - RationalInterval(point: lambda * centers[i])
+            let spread = max((slopes[i].lower - lambda).magnitude, (slopes[i].upper - lambda).magnitude) * halfWidths[i]
+            let piece = RationalInterval(atCenter.lower - spread, atCenter.upper + spread)
+            hull = hull.map { $0.union(piece) } ?? piece
+        }
+        return hull!.roundedOutward(toBits: IntervalPropagation.bits)
     }
 }
