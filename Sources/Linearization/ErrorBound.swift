@@ -70,7 +70,7 @@ public struct ErrorBound: Sendable {
                                 backSubstitution: Bool = true) -> ErrorBound {
         let tables = errorTables(for: g, over: box)
         let recursion = ErrorRecursion(g, symbolic: symbolic, backSubstitution: backSubstitution)
-        func evaluate(_ sub: InputBox) -> ErrorRecursion.Result {
+        @Sendable func evaluate(_ sub: InputBox) -> ErrorRecursion.Result {
             recursion.evaluate(over: sub) { k, range in tables[k]!.bound(on: range) }!
         }
         let root = evaluate(box)
@@ -86,9 +86,10 @@ public struct ErrorBound: Sendable {
             guard bounds[worst].prefix(logits).max()!.sign > 0, let j = bisectionCoordinate(boxes[worst], influence: influence),
                   let (low, high) = SubBoxTree.halves(of: boxes[worst], across: j) else { break }
             var added: [Int] = []
-            for half in [low, high] {
+            // The halves are independent: one per core.
+            for (half, result) in zip([low, high], [low, high].parallelMap { evaluate($0) }) {
                 boxes.append(half)
-                bounds.append(zip(evaluate(half).claims, bounds[worst]).map { min($0, $1) })
+                bounds.append(zip(result.claims, bounds[worst]).map { min($0, $1) })
                 children.append(nil)
                 added.append(boxes.count - 1)
             }

@@ -219,9 +219,9 @@ public enum CertificateChecker {
         }
         let bound: [Rational], margins: [Rational]
         do {
-            let recursion = ErrorRecursion(g)
+            let recursion = ErrorRecursion(g), checkedTables = tables
             let all = try claims.subBoxes.bound(over: box) { sub in
-                recursion.evaluate(over: sub) { k, range in tables[k]?.bound(on: range) }?.claims
+                recursion.evaluate(over: sub) { k, range in checkedTables[k]?.bound(on: range) }?.claims
             }
             bound = Array(all.prefix(network.logitCount))
             margins = Array(all.dropFirst(network.logitCount))

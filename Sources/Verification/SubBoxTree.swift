@@ -30,26 +30,47 @@ public struct SubBoxTree: Hashable, Sendable, Codable {
     /// "Splitting"). Throws when the tree is malformed (an entry that is not a
     /// coordinate, a subtree cut short, entries left over) or `evaluate`
     /// returns nil; iterative, so deep trees cannot exhaust the stack.
-    package func bound(over box: InputBox, _ evaluate: (InputBox) -> [Rational]?) throws(Invalid) -> [Rational] {
+    package func bound(over box: InputBox, _ evaluate: @Sendable (InputBox) -> [Rational]?) throws(Invalid) -> [Rational] {
+        // Nodes are taken in preorder a batch at a time and evaluated on every
+        // core; a parent comes before its children, so its bound is known when
+        // theirs is combined. Only the pending boxes and the bounds of parents
+        // with a child still to come are kept: memory grows with the depth.
+        let batchSize = 64
         var result: [Rational]?
         var index = 0
-        var pending: [(box: InputBox, parent: [Rational]?)] = [(box, nil)]
-        while let (node, parent) = pending.popLast() {
-            guard index < nodes.count else { throw Invalid(description: "the sub-box tree ends early") }
-            let entry = nodes[index]
-            index += 1
-            guard let own = evaluate(node) else { throw Invalid(description: "sub-box \(index - 1): no bound") }
-            let bound = parent.map { zip(own, $0).map { min($0, $1) } } ?? own
-            if entry < 0 {
-                guard entry == -1 else { throw Invalid(description: "sub-box tree entry \(index - 1) is \(entry)") }
-                result = result.map { zip($0, bound).map { max($0, $1) } } ?? bound
-                continue
+        var pending: [(box: InputBox, parent: Int?)] = [(box, nil)]
+        var open: [Int: (bound: [Rational], childrenLeft: Int)] = [:]
+        while !pending.isEmpty {
+            var batch: [(index: Int, box: InputBox, parent: Int?, leaf: Bool)] = []
+            while batch.count < batchSize, let (node, parent) = pending.popLast() {
+                guard index < nodes.count else { throw Invalid(description: "the sub-box tree ends early") }
+                let entry = nodes[index]
+                if entry < 0 {
+                    guard entry == -1 else { throw Invalid(description: "sub-box tree entry \(index) is \(entry)") }
+                } else {
+                    guard let (low, high) = SubBoxTree.halves(of: node, across: entry) else {
+                        throw Invalid(description: "sub-box tree entry \(index) cuts coordinate \(entry), which the box does not have or cannot halve")
+                    }
+                    pending.append((high, index))
+                    pending.append((low, index))
+                }
+                batch.append((index, node, parent, entry < 0))
+                index += 1
             }
-            guard let (low, high) = SubBoxTree.halves(of: node, across: entry) else {
-                throw Invalid(description: "sub-box tree entry \(index - 1) cuts coordinate \(entry), which the box does not have or cannot halve")
+            let own = batch.map(\.box).parallelMap(evaluate)
+            for (node, value) in zip(batch, own) {
+                guard let value else { throw Invalid(description: "sub-box \(node.index): no bound") }
+                var bound = value
+                if let parent = node.parent, let entry = open[parent] {
+                    bound = zip(value, entry.bound).map { min($0, $1) }
+                    open[parent] = entry.childrenLeft == 1 ? nil : (entry.bound, entry.childrenLeft - 1)
+                }
+                if node.leaf {
+                    result = result.map { zip($0, bound).map { max($0, $1) } } ?? bound
+                } else {
+                    open[node.index] = (bound, 2)
+                }
             }
-            pending.append((high, bound))
-            pending.append((low, bound))
         }
         guard index == nodes.count else { throw Invalid(description: "\(nodes.count - index) sub-box tree entries left over") }
         return result!
