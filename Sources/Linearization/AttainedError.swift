@@ -44,14 +44,14 @@ public struct AttainedError: Sendable {
         }
         let sampled: [[Double]] = candidates.map { differences(g, at: $0) }
         // Objectives (logit, sign), most promising first; ties keep the order.
-        let objectivesAll: [Objective] = (0..<(sampled.first?.count ?? 0)).flatMap { i in
+        let allObjectives: [Objective] = (0..<(sampled.first?.count ?? 0)).flatMap { i in
             [Objective(logit: i, sign: 1), Objective(logit: i, sign: -1)]
         }
-        let peaks: [Double] = objectivesAll.map { o in sampled.map { o.sign * $0[o.logit] }.max() ?? 0 }
-        let order = objectivesAll.indices.sorted { (peaks[$0], $1) > (peaks[$1], $0) }.prefix(max(1, objectives))
+        let peaks: [Double] = allObjectives.map { o in sampled.map { o.sign * $0[o.logit] }.max() ?? 0 }
+        let order = allObjectives.indices.sorted { (peaks[$0], $1) > (peaks[$1], $0) }.prefix(max(1, objectives))
         var climbs: [(Objective, [[Double]])] = []
         for index in order {
-            let o = objectivesAll[index]
+            let o = allObjectives[index]
             let values = sampled.map { o.sign * $0[o.logit] }
             let best = values.indices.sorted { (values[$0], $1) > (values[$1], $0) }.prefix(max(1, starts / 2)).map { candidates[$0] }
             let fresh = (0..<max(0, starts - best.count)).map { _ in zip(low, high).map { l, h in l + (h - l) * random.unit() } }
