@@ -139,6 +139,8 @@ package struct BackwardBound: Sendable {
     package static func lines(_ sigma: SmoothActivation, low: Double, high: Double) -> Lines {
         let range = RationalInterval(Rational(exactly: low)!, Rational(exactly: high)!)
         let magnitude = sigma.enclosure(range).magnitude.doubleUp
+        let ends = (sigma.enclosure(RationalInterval(point: range.lower)), sigma.enclosure(RationalInterval(point: range.upper)))
+        let chord = low < high ? ((ends.1.midpoint - ends.0.midpoint) / range.width).nearestDouble : 0
         guard low < high, let curvature = sigma.curvature(from: range.lower, to: range.upper) else {
             // The band's first line (relaxation 3): σ(z) − λz is nondecreasing for λ ≤ min σ'.
             let band = Relaxation(smooth: sigma, on: range, allowingChord: false)
@@ -148,8 +150,7 @@ package struct BackwardBound: Sendable {
             guard low < high else { return lines }
             let parts = PartEnclosures(sigma, on: range, parts: Relaxation.partCount(range))
             let middle = (low + high) / 2
-            let ends = (sigma.enclosure(RationalInterval(point: range.lower)), sigma.enclosure(RationalInterval(point: range.upper)))
-            let candidates = [((ends.1.midpoint - ends.0.midpoint) / range.width).nearestDouble]
+            let candidates = [chord]
                 + [range.lower, range.upper, range.midpoint].map { sigma.derivativeEnclosure(RationalInterval(point: $0)).midpoint.nearestDouble }
             for slope in candidates {
                 let deviation = parts.deviationRange(slope: Rational(exactly: slope)!)
@@ -167,9 +168,7 @@ package struct BackwardBound: Sendable {
             return lines
         }
         let convex = curvature == .convex
-        let ends = (sigma.enclosure(RationalInterval(point: range.lower)), sigma.enclosure(RationalInterval(point: range.upper)))
         // The chord: σ(z) − cz is convex (concave), so its extreme over the range is at an end.
-        let chord = ((ends.1.midpoint - ends.0.midpoint) / range.width).nearestDouble
         let c = Rational(exactly: chord)!
         let chordOffset = convex
             ? max(ends.0.upper - c * range.lower, ends.1.upper - c * range.upper).doubleUp
