@@ -33,6 +33,11 @@ let package = Package(
             providers: [.apt(["libmpfr-dev"])]
         ),
 
+        // The binary64 sign filter's kernel (AVX2/FMA where the processor has
+        // them): values only; every sign it decides is proven in Swift's terms
+        // (proofs/decision-net.md, "Signs over a box").
+        .target(name: "CSignFilter"),
+
         // Exact core: rationals, vectors, matrices, intervals, rigorous
         // enclosures of exp, sigmoid and tanh.
         .target(name: "ExactArithmetic", dependencies: ["CGMP", "CMPFR"]),
@@ -58,7 +63,7 @@ let package = Package(
         .target(
             name: "Verification",
             dependencies: [
-                "ExactArithmetic", "Polyhedra", "NeuralNetwork",
+                "ExactArithmetic", "Polyhedra", "NeuralNetwork", "CSignFilter",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["README.md"]

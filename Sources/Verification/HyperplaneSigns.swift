@@ -1,3 +1,4 @@
+import CSignFilter
 import ExactArithmetic
 import NeuralNetwork
 
@@ -22,7 +23,27 @@ public struct HyperplaneSigns: Sendable {
     /// monotone, so it bounds `|x̂_j|` for every `x` in the box).
     private let magnitudes: [Double]
 
+    /// Which binary64 kernel computes the filtered values of `patterns(of:)`;
+    /// the proof covers both, and the patterns are the same.
+    package enum Kernel: Sendable {
+        /// AVX2 and fused multiply-adds where the processor has them.
+        case native
+        /// Portable C, for comparing the two.
+        case portable
+    }
+    private let kernel: Kernel
+
+    /// What `.native` runs on this processor, for benchmark reports.
+    package static var nativeKernelName: String {
+        climep_filter_uses_avx2() != 0 ? "AVX2 with fused multiply-adds" : "portable C"
+    }
+
     public init(_ hyperplanes: [Hyperplane], over box: InputBox) {
+        self.init(hyperplanes, over: box, kernel: .native)
+    }
+
+    package init(_ hyperplanes: [Hyperplane], over box: InputBox, kernel: Kernel) {
+        self.kernel = kernel
         self.hyperplanes = hyperplanes
         let n = box.dimension
         dimension = n
@@ -79,8 +100,7 @@ public struct HyperplaneSigns: Sendable {
     }
 
     /// `pattern(of:)` of every point, the same patterns, computed on every core
-    /// eight points at a time (the eight dot products share each load of a
-    /// normal): the work is points × hyperplanes × inputs, which for tens of
+    /// eight points at a time: the work is points × hyperplanes × inputs, which for tens of
     /// thousands of each is most of a DecisionNet's cost. (Tiling the
     /// hyperplanes to keep them in cache for many blocks measured no faster:
     /// the arithmetic, not memory, is the limit.)
@@ -129,40 +149,44 @@ public struct HyperplaneSigns: Sendable {
             return UInt8(truncatingIfNeeded: SIMD8<Int64>(repeating: 0).replacing(with: weights, where: mask).wrappedSum())
         }
 
-        /// Every hyperplane's sign in every lane: filtered, exact where the filter leaves it open.
+        /// Every hyperplane's sign in every lane: filtered in C (`climep_filter_signs8`:
+        /// the eight dot products share each load of a normal), exact where the
+        /// filter leaves it open.
         mutating func decide(of signs: HyperplaneSigns) {
-            let n = columns.count
-            var onPlane = self.onPlane
+            let planes = signs.hyperplanes.count
+            var negative = [UInt8](repeating: 0, count: planes)
             signs.normals.withUnsafeBufferPointer { normals in
-                columns.withUnsafeBufferPointer { columns in
-                    laneBits.withUnsafeMutableBufferPointer { laneBits in
-                        for k in signs.hyperplanes.indices {
-                            let row = normals.baseAddress! + k * n
-                            // Two partial sums (even and odd coordinates) per lane: any order of summation is covered.
-                            var even = SIMD8<Double>(repeating: 0), odd = SIMD8<Double>(repeating: 0)
-                            var j = 0
-                            while j + 2 <= n {
-                                even += SIMD8(repeating: row[j]) * columns[j]
-                                odd += SIMD8(repeating: row[j + 1]) * columns[j + 1]
-                                j += 2
-                            }
-                            if j < n { even += SIMD8(repeating: row[j]) * columns[j] }
-                            let values = (even + odd) + SIMD8(repeating: signs.offsets[k])
-                            let bound = SIMD8<Double>(repeating: signs.errorBounds[k])
-                            var positive = Self.bits((values .> bound) .& usable)
-                            let undecided = present & ~(positive | Self.bits((values .< -bound) .& usable)) & ~onPlane
-                            if undecided != 0 {
-                                // What the filter leaves open: exactly.
-                                let h = signs.hyperplanes[k]
-                                for p in 0..<points.count where undecided & (1 << p) != 0 {
-                                    let s = (dot(h.normal, points[p]) + h.offset).sign
-                                    if s == 0 { onPlane |= 1 << p } else if s > 0 { positive |= 1 << p }
+                signs.offsets.withUnsafeBufferPointer { offsets in
+                    signs.errorBounds.withUnsafeBufferPointer { bounds in
+                        columns.withUnsafeBytes { columns in
+                            laneBits.withUnsafeMutableBufferPointer { positive in
+                                negative.withUnsafeMutableBufferPointer { negative in
+                                    let filter = signs.kernel == .native ? climep_filter_signs8 : climep_filter_signs8_portable
+                                    filter(
+                                        planes, columns.count / MemoryLayout<SIMD8<Double>>.stride,
+                                        normals.baseAddress, offsets.baseAddress, bounds.baseAddress,
+                                        columns.baseAddress?.assumingMemoryBound(to: Double.self),
+                                        positive.baseAddress, negative.baseAddress)
                                 }
                             }
-                            laneBits[k] = positive
                         }
                     }
                 }
+            }
+            let usable = Self.bits(self.usable)
+            var onPlane = self.onPlane
+            for k in 0..<planes {
+                var positive = laneBits[k] & usable
+                let undecided = present & ~(positive | (negative[k] & usable)) & ~onPlane
+                if undecided != 0 {
+                    // What the filter leaves open: exactly.
+                    let h = signs.hyperplanes[k]
+                    for p in 0..<points.count where undecided & (1 << p) != 0 {
+                        let s = (dot(h.normal, points[p]) + h.offset).sign
+                        if s == 0 { onPlane |= 1 << p } else if s > 0 { positive |= 1 << p }
+                    }
+                }
+                laneBits[k] = positive
             }
             self.onPlane = onPlane
         }

@@ -142,6 +142,8 @@ import Testing
         for (x, pattern) in zip(points, batched) {
             #expect(pattern == DecisionNet.strictSigns(of: x, planes).map(SignPattern.init))
         }
+        // The portable kernel (the native one is AVX2 with fused multiply-adds where the processor has them).
+        #expect(HyperplaneSigns(planes, over: box, kernel: .portable).patterns(of: points) == batched)
     }
 
     /// Beyond binary64: a box whose bounds, a coefficient and a coordinate exceed the largest
@@ -192,6 +194,7 @@ import Testing
                 let outside = upper.map { $0 + 1 }
                 let batch = points + [outside]
                 #expect(signs.patterns(of: batch) == batch.map { signs.pattern(of: $0) })
+                #expect(HyperplaneSigns(planes, over: box, kernel: .portable).patterns(of: batch) == batch.map { signs.pattern(of: $0) })
                 #expect(signs.patterns(of: batch).last! == DecisionNet.strictSigns(of: outside, planes).map(SignPattern.init))
             }
             for k in 0..<24 {

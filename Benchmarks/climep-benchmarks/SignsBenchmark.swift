@@ -1,0 +1,39 @@
+import ExactArithmetic
+import NeuralNetwork
+import Verification
+
+/// `HyperplaneSigns.patterns(of:)`, the DecisionNet's table and checker cost on
+/// high-dimensional models, with its two binary64 kernels in the same run
+/// (`climep-benchmarks signs`): AVX2 with fused multiply-adds where the
+/// processor has them, and portable C. Sized like a slice of relu-30x16's
+/// DecisionNet: 30 inputs, integer normals of about 17 digits, witnesses with
+/// large denominators.
+enum SignsBenchmark {
+    static func run() {
+        let n = 30, planeCount = 4_096, pointCount = 16_384
+        var rng = SplitMix64(state: 5)
+        let box = try! InputBox(lower: Array(repeating: Rational(-1), count: n), upper: Array(repeating: Rational(1), count: n))
+        let planes = (0..<planeCount).compactMap { _ in
+            Hyperplane((0..<n).map { _ in Rational(Int.random(in: -99_999_999_999_999_999...99_999_999_999_999_999, using: &rng)) },
+                       plus: Rational(Int.random(in: -99_999_999_999_999_999...99_999_999_999_999_999, using: &rng)))
+        }
+        let points = (0..<pointCount).map { _ in
+            (0..<n).map { _ in Rational(Int.random(in: -999_999_937...999_999_937, using: &rng), 999_999_937) }
+        }
+        let native = HyperplaneSigns(planes, over: box, kernel: .native)
+        let portable = HyperplaneSigns(planes, over: box, kernel: .portable)
+        var same = true
+        let nativeTime = bestNanoseconds(repetitions: 3) { sink &+= UInt64(native.patterns(of: points).count) }
+        let portableTime = bestNanoseconds(repetitions: 3) { sink &+= UInt64(portable.patterns(of: points).count) }
+        same = native.patterns(of: points) == portable.patterns(of: points)
+        let signs = Double(planes.count) * Double(points.count)
+        print("")
+        print("Sign patterns of \(points.count) points against \(planes.count) hyperplanes in \(n) dimensions (\(HyperplaneSigns.nativeKernelName)); the patterns are equal: \(same):")
+        print("")
+        print("| kernel | time (s) | signs/s | vs portable |")
+        print("|---|---:|---:|---:|")
+        for (name, ns) in [("portable C (baseline)", portableTime), ("native", nativeTime)] {
+            print("| \(name) | \(format(ns / 1e9, digits: 2)) | \(format(signs / (ns / 1e9) / 1e6, digits: 0)) M | \(format(ns / portableTime, digits: 2))× |")
+        }
+    }
+}
