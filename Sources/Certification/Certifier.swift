@@ -102,14 +102,24 @@ public enum Certifier {
                 activationError: range.flatMap { table!.bound(on: $0) }, errorTable: table?.points)
         }
         let coefficients = dnet.net.hyperplanes.count * (network.inputCount + 1)
+        let regionClaims = Certificate.RegionClaims(count: enumeration.regions.count, splitTree: enumeration.certificate!)
+        // An entry at a region's witness names the region instead of repeating its leaf point.
+        let leafPoints = regionClaims.leafPoints
+        let table = dnet.entries.map { entry in
+            if let r = entry.region, leafPoints.indices.contains(r), leafPoints[r] == entry.witness {
+                Certificate.CellEntry(label: entry.label, region: r)
+            } else {
+                Certificate.CellEntry(label: entry.label, witness: entry.witness)
+            }
+        }
         let certificate = Certificate(
             format: Certificate.formatName, version: Certificate.currentVersion,
             model: .init(network, file: file),
             box: .init(lower: box.lower, upper: box.upper),
             linearization: .init(layers: layers, subBoxes: bound.subBoxTree,
                                  errorBound: bound.perLogit),
-            regions: .init(count: enumeration.regions.count, splitTree: enumeration.certificate!),
-            decisionNet: .init(hyperplanes: dnet.net.hyperplanes, table: dnet.entries, separations: dnet.separations,
+            regions: regionClaims,
+            decisionNet: .init(hyperplanes: dnet.net.hyperplanes, table: table, separations: dnet.separations,
                                hyperplaneCoefficients: coefficients, tableEntries: dnet.entries.count,
                                parameters: coefficients + dnet.entries.count),
             agreement: agreement, compactDecisionNet: compactNet)

@@ -11,12 +11,20 @@ import Verification
 public struct DecisionNetConstruction: Sendable {
     public let net: DecisionNet
     /// The table with each entry's witness point, in the order entries were found.
-    public let entries: [Certificate.TableEntry]
+    public let entries: [Entry]
     /// For every region and pair of classes whose tie hyperplane is not in
     /// the net: the proof that the two never tie at the top there.
     public let separations: [Certificate.Separation]
     /// Table entries that came from training points (not from regions).
     public let trainingEntries: Int
+
+    /// A table entry: `g` answers `label` at `witness`, which is region
+    /// `region`'s own witness where `region` is not nil.
+    public struct Entry: Sendable {
+        public let label: Int
+        public let witness: [Rational]
+        public let region: Int?
+    }
 }
 
 extension DecisionNet {
@@ -94,22 +102,23 @@ extension DecisionNet {
         let signs = HyperplaneSigns(planes, over: box)
         // A region inside one class is that class's only part, and its witness is strictly inside it.
         // Elsewhere the witness serves its label's part when it is strictly ahead of every other class.
-        let fromRegions = Array(Array(regions.indices).parallelMap { r -> [[Rational]] in
+        let fromRegions = Array(Array(regions.indices).parallelMap { r -> [(witness: [Rational], region: Int?)] in
             let region = regions[r], margin = margins[r]
-            if margin.isPure { return [region.witness] }
+            if margin.isPure { return [(region.witness, r)] }
             return (0..<classes).compactMap { label in
-                if label == margin.label && margin.witnessLeads { return region.witness }
-                return region.classPart(label).flatMap { LinearProgramming.interiorPoint(of: $0).witness }
+                if label == margin.label && margin.witnessLeads { return (region.witness, r) }
+                return region.classPart(label).flatMap { LinearProgramming.interiorPoint(of: $0).witness }.map { ($0, nil) }
             }
         }.joined())
-        let points = fromRegions + trainingPoints
-        let inBox = points.parallelMap(box.contains)
-        let located = zip(points, signs.patterns(of: points)).enumerated().map { k, pair -> (pattern: SignPattern, witness: [Rational])? in
+        let points = fromRegions + trainingPoints.map { ($0, nil) }
+        let inBox = points.parallelMap { box.contains($0.witness) }
+        let located = zip(points, signs.patterns(of: points.map(\.witness))).enumerated().map {
+            k, pair -> (pattern: SignPattern, witness: [Rational], region: Int?)? in
             guard inBox[k], let pattern = pair.1 else { return nil }
-            return (pattern, pair.0)
+            return (pattern, pair.0.witness, pair.0.region)
         }
         var seen: Set<SignPattern> = []
-        var learnt: [(pattern: SignPattern, witness: [Rational])] = []
+        var learnt: [(pattern: SignPattern, witness: [Rational], region: Int?)] = []
         var fromTraining = 0
         for (k, candidate) in located.enumerated() {
             guard let candidate, seen.insert(candidate.pattern).inserted else { continue }
@@ -118,7 +127,7 @@ extension DecisionNet {
         }
         let labels = learnt.parallelMap { Network.label(ofLogits: g.exactLogits($0.witness)) }
         let table = Dictionary(uniqueKeysWithValues: zip(learnt.map(\.pattern), labels))
-        let entries = zip(learnt, labels).map { Certificate.TableEntry(label: $1, witness: $0.witness) }
+        let entries = zip(learnt, labels).map { DecisionNetConstruction.Entry(label: $1, witness: $0.witness, region: $0.region) }
         return DecisionNetConstruction(
             net: DecisionNet(hyperplanes: planes, table: table, fallback: g, box: box), entries: entries,
             separations: separations, trainingEntries: fromTraining)

@@ -34,8 +34,10 @@ public struct Certificate: Codable, Sendable, Equatable {
     /// recomputed), so a certificate grows linearly with the regions;
     /// version 4 adds the optional compact DecisionNet (its `covered`
     /// regions, for other than 2 inputs, came within version 4: a reader
-    /// without them refuses such a certificate rather than misreading it).
-    public static let currentVersion = 4
+    /// without them refuses such a certificate rather than misreading it);
+    /// version 5 lets a DecisionNet table entry name its point as a region's
+    /// leaf point (`CellEntry.region`) instead of repeating it.
+    public static let currentVersion = 5
 
     /// The model the certificate is about.
     public struct ModelClaims: Codable, Sendable, Equatable {
@@ -147,12 +149,20 @@ public struct Certificate: Codable, Sendable, Equatable {
             self.count = count
             self.splitTree = splitTree
         }
+
+        /// The split tree's leaf points in order: leaf `r`'s is region `r`'s
+        /// (the replay meets the leaves in this order).
+        public var leafPoints: [[Rational]] {
+            splitTree.steps.compactMap { step in
+                if case .leaf(let x) = step { x } else { nil }
+            }
+        }
     }
 
     /// The DecisionNet and the proof that it answers like `g` on the box.
     public struct DecisionNetClaims: Codable, Sendable, Equatable {
         public var hyperplanes: [Hyperplane]
-        public var table: [TableEntry]
+        public var table: [CellEntry]
         /// For every region and pair of classes whose tie hyperplane on that
         /// region is not among `hyperplanes`: proof that the two never tie at
         /// the top there.
@@ -165,7 +175,7 @@ public struct Certificate: Codable, Sendable, Equatable {
         public var parameters: Int
 
         /// The value with these fields (checked only by `CertificateChecker`).
-        public init(hyperplanes: [Hyperplane], table: [TableEntry], separations: [Separation], hyperplaneCoefficients: Int, tableEntries: Int, parameters: Int) {
+        public init(hyperplanes: [Hyperplane], table: [CellEntry], separations: [Separation], hyperplaneCoefficients: Int, tableEntries: Int, parameters: Int) {
             self.hyperplanes = hyperplanes
             self.table = table
             self.separations = separations
@@ -175,8 +185,41 @@ public struct Certificate: Codable, Sendable, Equatable {
         }
     }
 
-    /// One table entry: the strict sign pattern (`+`/`-` per hyperplane), the
-    /// class, and a point of the box with that pattern where `g` answers it.
+    /// One DecisionNet table entry: `g` answers `label` at a point, and so
+    /// (decision-net.md) on the point's cell, its strict sign pattern. The
+    /// point is `witness`, or, where it is a region's leaf point, named by
+    /// that region (`region`): exactly one of the two is present. Naming a
+    /// leaf halves a certificate's table, whose other entries repeat the
+    /// split tree's points.
+    public struct CellEntry: Codable, Sendable, Equatable {
+        public var label: Int
+        public var witness: [Rational]?
+        public var region: Int?
+
+        /// The value with these fields (checked only by `CertificateChecker`).
+        public init(label: Int, witness: [Rational]? = nil, region: Int? = nil) {
+            self.label = label
+            self.witness = witness
+            self.region = region
+        }
+
+        /// The entry's point, from `leafPoints` (`RegionClaims.leafPoints`)
+        /// where it names a region. Throws, saying why, unless exactly one
+        /// of `witness` and `region` is present and `region` names a leaf.
+        public func point(leafPoints: [[Rational]]) throws(InputError) -> [Rational] {
+            switch (witness, region) {
+            case (let x?, nil): return x
+            case (nil, let r?):
+                guard leafPoints.indices.contains(r) else { throw InputError("names region \(r) of \(leafPoints.count)") }
+                return leafPoints[r]
+            case (_?, _?): throw InputError("has both a witness and a region")
+            case (nil, nil): throw InputError("has neither a witness nor a region")
+            }
+        }
+    }
+
+    /// One compact DecisionNet table entry: the class of the cell of a point
+    /// of the box.
     public struct TableEntry: Codable, Sendable, Equatable {
         public var label: Int
         public var witness: [Rational]

@@ -94,7 +94,7 @@ public enum CertificateChecker {
         let box = try checkBox(certificate.box, network: network)
         let (g, bound, errors) = try checkLinearization(certificate.linearization, network: network, box: box)
         let regions = try checkRegions(certificate.regions, g: g, box: box)
-        try checkDecisionNet(certificate.decisionNet, regions: regions, g: g, box: box)
+        try checkDecisionNet(certificate.decisionNet, regions: regions, leafPoints: certificate.regions.leafPoints, g: g, box: box)
         let agreement = try checkAgreement(
             certificate.agreement, regions: regions, errors: errors, classes: network.classCount, box: box)
         let compact = try checkCompactDecisionNet(
@@ -261,26 +261,33 @@ public enum CertificateChecker {
 
     // MARK: §2.5 decisionNet
 
-    /// Hyperplanes in normal form, every table entry at its witness, every
-    /// separation, the consistency condition (C) on every region, the counts.
+    /// Hyperplanes in normal form, every table entry at its point (its
+    /// witness, or the leaf point of the region it names: `leafPoints`, the
+    /// split tree's), every separation, the consistency condition (C) on
+    /// every region, the counts.
     /// Proof: proofs/certificate.md §2.5, proofs/decision-net.md.
     static func checkDecisionNet(
-        _ dnet: Certificate.DecisionNetClaims, regions: [ReplayedRegion], g: LinearizedNetwork, box: InputBox
+        _ dnet: Certificate.DecisionNetClaims, regions: [ReplayedRegion], leafPoints: [[Rational]], g: LinearizedNetwork, box: InputBox
     ) throws(CertificateCheckFailure) {
         let d = box.dimension, classes = g.original.classCount
         let planes = try checkHyperplanes(dnet.hyperplanes, inputs: d, field: "decisionNet.hyperplanes")
+        var points: [[Rational]] = []
+        points.reserveCapacity(dnet.table.count)
         for (k, entry) in dnet.table.enumerated() {
             let name = "decisionNet.table[\(k)]"
             guard (0..<classes).contains(entry.label) else { throw fail("\(name).label", "no class \(entry.label)") }
-            guard entry.witness.count == d, box.contains(entry.witness) else {
+            let point: [Rational]
+            do { point = try entry.point(leafPoints: leafPoints) } catch { throw fail(name, error.message) }
+            guard point.count == d, box.contains(point) else {
                 throw fail("\(name).witness", "not a point of the box")
             }
+            points.append(point)
         }
         // Each entry's cell is the witness's strict sign pattern, recomputed (not stored): filtered in
         // binary64 against a bound valid over the box, exact where it cannot decide
         // (proofs/decision-net.md, "Signs over a box"), the same patterns as every sign exact.
         let signs = HyperplaneSigns(dnet.hyperplanes, over: box)
-        let witnessPatterns = signs.patterns(of: dnet.table.map(\.witness))
+        let witnessPatterns = signs.patterns(of: points)
         var patterns: [SignPattern: Int] = [:]
         for (k, found) in witnessPatterns.enumerated() {
             let name = "decisionNet.table[\(k)]"
@@ -293,8 +300,8 @@ public enum CertificateChecker {
         }
         // g's exact label at every witness: the expensive part, one entry per core at a time.
         let table = dnet.table
-        _ = try checkInParallel(table.count) { k throws(CertificateCheckFailure) in
-            let answer = Network.label(ofLogits: g.exactLogits(table[k].witness))
+        _ = try checkInParallel(table.count) { [points] k throws(CertificateCheckFailure) in
+            let answer = Network.label(ofLogits: g.exactLogits(points[k]))
             guard answer == table[k].label else {
                 throw fail("decisionNet.table[\(k)].label", "claimed \(table[k].label), but g answers \(answer) at the witness")
             }

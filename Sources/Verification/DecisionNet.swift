@@ -94,12 +94,20 @@ public struct DecisionNet: Sendable {
             throw InputError("certificate: the box has \(box.dimension) coordinates for \(network.inputCount) inputs")
         }
         let signs = HyperplaneSigns(certificate.decisionNet.hyperplanes, over: box)
-        let entries = certificate.decisionNet.table
-        if let k = entries.firstIndex(where: { $0.witness.count != network.inputCount }) {
-            throw InputError("certificate: decisionNet.table[\(k)]'s witness has \(entries[k].witness.count) coordinates for \(network.inputCount) inputs")
+        let entries = certificate.decisionNet.table, leafPoints = certificate.regions.leafPoints
+        var points: [[Rational]] = []
+        for (k, entry) in entries.enumerated() {
+            let point: [Rational]
+            do { point = try entry.point(leafPoints: leafPoints) } catch {
+                throw InputError("certificate: decisionNet.table[\(k)] \(error.message)")
+            }
+            guard point.count == network.inputCount else {
+                throw InputError("certificate: decisionNet.table[\(k)]'s witness has \(point.count) coordinates for \(network.inputCount) inputs")
+            }
+            points.append(point)
         }
         var table: [SignPattern: Int] = [:]
-        for (k, pattern) in signs.patterns(of: entries.map(\.witness)).enumerated() {
+        for (k, pattern) in signs.patterns(of: points).enumerated() {
             guard let pattern else {
                 throw InputError("certificate: decisionNet.table[\(k)]'s witness is not a point off every hyperplane")
             }

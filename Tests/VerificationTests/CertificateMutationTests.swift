@@ -329,9 +329,14 @@ extension CertificateMutationTests {
             let data = try JSONModelFormat.data(for: network)
             let g = try activations.map { try LinearizedNetwork(network, activations: $0) }
                 ?? LinearizedNetwork(network, pieces: subject.model.pieces, method: .defaultMethod)
-            if original.decisionNet.table.contains(where: { Network.label(ofLogits: g.exactLogits($0.witness)) != $0.label }) { return true }
+            if original.decisionNet.table.contains(where: { Network.label(ofLogits: g.exactLogits(tablePoint($0))) != $0.label }) { return true }
             let fresh = try Certifier.certify(g, modelData: data, over: subject.box, splits: 3).certificate
             return Self.shape(of: fresh.regions.splitTree) != Self.shape(of: original.regions.splitTree)
+        }
+
+        /// A DecisionNet table entry's point: its witness, or its region's leaf point.
+        func tablePoint(_ entry: Certificate.CellEntry) -> [Rational] {
+            try! entry.point(leafPoints: original.regions.leafPoints)
         }
 
         /// A split tree's shape: per step, a leaf or which sides are explored.
@@ -364,7 +369,7 @@ extension CertificateMutationTests {
         /// The box: widened, narrowed, swapped, a dimension dropped or added.
         mutating func tamperBox() {
             let box = original.box
-            let witnesses = leafWitnesses.map(\.witness) + original.decisionNet.table.map(\.witness)
+            let witnesses = leafWitnesses.map(\.witness) + original.decisionNet.table.map(tablePoint)
             for j in 0..<inputs {
                 // Widened: with 2 inputs the box's area claim breaks; otherwise
                 // only where the first layer's range claim provably does.
@@ -565,28 +570,45 @@ extension CertificateMutationTests {
         mutating func tamperDecisionNet() throws {
             let dnet = original.decisionNet
             let box = original.box
+            let regionCount = original.regions.count
             for (k, entry) in dnet.table.enumerated() {
                 let name = "decisionNet.table[\(k)]"
+                let point = tablePoint(entry)
                 for label in 0..<classes where label != entry.label {
                     add("\(name).label set to \(label)") { $0.decisionNet.table[k].label = label }
                 }
-                // A duplicate cell with another answer: the table would say two things.
-                let duplicate = Certificate.TableEntry(label: (entry.label + 1) % classes, witness: entry.witness)
-                add("\(name) duplicated with another label") { $0.decisionNet.table.append(duplicate) }
+                // A duplicate cell with another answer, its point given both ways: the table would say two things.
+                for duplicate in [entry, .init(label: entry.label, witness: point)] {
+                    var other = duplicate
+                    other.label = (entry.label + 1) % classes
+                    add("\(name) duplicated with another label\(other.region == nil ? "" : ", by region")") { $0.decisionNet.table.append(other) }
+                }
                 for j in 0..<inputs {
                     for (value, text) in [(box.upper[j] + 1, "above"), (box.lower[j] - 1, "below")] {
-                        add("\(name).witness[\(j)] \(text) the box") { $0.decisionNet.table[k].witness[j] = value }
+                        var moved = point
+                        moved[j] = value
+                        add("\(name).witness[\(j)] \(text) the box") { $0.decisionNet.table[k] = .init(label: entry.label, witness: moved) }
                     }
                 }
                 // Onto each hyperplane: no strict sign pattern at all.
                 for (h, plane) in dnet.hyperplanes.enumerated() {
-                    guard let x = Self.projection(of: entry.witness, onto: plane.normal, offset: plane.offset) else { continue }
-                    add("\(name).witness moved onto hyperplane \(h)") { $0.decisionNet.table[k].witness = x }
+                    guard let x = Self.projection(of: point, onto: plane.normal, offset: plane.offset) else { continue }
+                    add("\(name).witness moved onto hyperplane \(h)") { $0.decisionNet.table[k] = .init(label: entry.label, witness: x) }
                 }
-                // Cells are distinct, so the next entry's witness repeats its cell.
+                // Cells are distinct, so the next entry's point (given as it is there) repeats its cell.
                 let next = dnet.table[(k + 1) % dnet.table.count]
                 if dnet.table.count > 1 {
-                    add("\(name).witness replaced by the next entry's") { $0.decisionNet.table[k].witness = next.witness }
+                    add("\(name)'s point replaced by the next entry's") {
+                        $0.decisionNet.table[k] = .init(label: entry.label, witness: next.witness, region: next.region)
+                    }
+                }
+                // Exactly one of a witness and a region, and a region that exists.
+                add("\(name) with both a witness and a region") {
+                    $0.decisionNet.table[k] = .init(label: entry.label, witness: point, region: entry.region ?? 0)
+                }
+                add("\(name) with neither a witness nor a region") { $0.decisionNet.table[k] = .init(label: entry.label) }
+                for r in [regionCount, -1] {
+                    add("\(name) naming region \(r)") { $0.decisionNet.table[k] = .init(label: entry.label, region: r) }
                 }
             }
 
@@ -664,9 +686,11 @@ extension CertificateMutationTests {
             var result = certificate
             var seen: Set<[Bool]> = []
             result.decisionNet.hyperplanes = planes
+            let leafPoints = certificate.regions.leafPoints
             result.decisionNet.table = certificate.decisionNet.table.compactMap { entry in
-                guard let signs = DecisionNet.strictSigns(of: entry.witness, planes), seen.insert(signs).inserted else { return nil }
-                return .init(label: entry.label, witness: entry.witness)
+                let point = try! entry.point(leafPoints: leafPoints)
+                guard let signs = DecisionNet.strictSigns(of: point, planes), seen.insert(signs).inserted else { return nil }
+                return entry
             }
             let coefficients = planes.count * (certificate.model.inputs + 1)
             result.decisionNet.hyperplaneCoefficients = coefficients
