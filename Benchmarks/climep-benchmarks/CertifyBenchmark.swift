@@ -12,8 +12,8 @@ enum CertifyBenchmark {
         let root = BoundBenchmark.root
         print("## certify and check")
         print("")
-        print("| model | box | pieces | regions | certify (s) | write JSON (s) | read JSON (s) | check (s) | certificate (MB) |")
-        print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+        print("| model | box | pieces | regions | certify (s) | write JSON (s) | read JSON (s) | check (s) | certificate (MB) | encode: JSONEncoder (s) | encode: CanonicalJSONWriter (s) |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         let demoTraining = try! PointSet(contentsOf: root.appendingPathComponent("Examples/moons-train.csv").path, dimension: 2).points
         for (file, boxText, pieces, training) in [
             ("Examples/moons-tanh.onnx", "-2:3,-1.5:2", 8, demoTraining),
@@ -36,7 +36,14 @@ enum CertifyBenchmark {
             var decoded: Certificate?
             let read = clock.measure { decoded = try! Certificate.decode(json) }
             let check = clock.measure { _ = try! CertificateChecker.check(decoded!, modelData: data, source: path) }
-            print("| \(file) | \(boxText) | \(network.isPiecewiseLinear ? "—" : "\(pieces)") | \(result!.enumeration.regions.count) | \(BoundBenchmark.seconds(certify)) | \(BoundBenchmark.seconds(write)) | \(BoundBenchmark.seconds(read)) | \(BoundBenchmark.seconds(check)) | \(format(Double(json.count) / 1e6, digits: 2)) |")
+            // The canonical encoding both ways (the baseline: Foundation's encoder, which wrote certificates before).
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            var foundationBytes = Data(), writerBytes: [UInt8] = []
+            let foundationEncode = clock.measure { foundationBytes = try! encoder.encode(result!.certificate) }
+            let writerEncode = clock.measure { writerBytes = try! CanonicalJSONWriter.bytes(of: result!.certificate) }
+            precondition(foundationBytes == Data(writerBytes), "the two encodings differ")
+            print("| \(file) | \(boxText) | \(network.isPiecewiseLinear ? "—" : "\(pieces)") | \(result!.enumeration.regions.count) | \(BoundBenchmark.seconds(certify)) | \(BoundBenchmark.seconds(write)) | \(BoundBenchmark.seconds(read)) | \(BoundBenchmark.seconds(check)) | \(format(Double(json.count) / 1e6, digits: 2)) | \(BoundBenchmark.seconds(foundationEncode)) | \(BoundBenchmark.seconds(writerEncode)) |")
         }
     }
 }

@@ -5,11 +5,10 @@ import NeuralNetwork
 /// that a rejected certificate's error names the place.
 package enum CanonicalJSON {
     /// The canonical encoding every climep document is written in: sorted
-    /// keys, no whitespace, slashes unescaped (rationals stay `"p/q"`).
+    /// keys, no whitespace, slashes unescaped (rationals stay `"p/q"`);
+    /// `CanonicalJSONWriter` says exactly which bytes.
     package static func encode<Document: Encodable>(_ document: Document) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(document)
+        Data(try CanonicalJSONWriter.bytes(of: document))
     }
 
     /// Reads a document that has exactly one accepted spelling: `data` must be

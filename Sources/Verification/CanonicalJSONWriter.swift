@@ -1,0 +1,360 @@
+import ExactArithmetic
+
+/// The canonical JSON text of an `Encodable` value, written straight into
+/// bytes: object keys sorted by their UTF-8 bytes, no whitespace, strings
+/// escaped only where JSON requires it (`"`, `\`, and control characters:
+/// `\b \f \n \r \t`, else `\u00xx`), `/` and non-ASCII text as they are,
+/// integers and booleans in JSON's one spelling. These are the bytes of
+/// Python's `json.dumps(value, sort_keys=True, separators=(",", ":"),
+/// ensure_ascii=False)` and of Foundation's `JSONEncoder` with sorted keys and
+/// unescaped slashes on climep's documents (tested byte for byte).
+///
+/// Why not `JSONEncoder`: it builds a tree of every value before writing, a
+/// few times the document's size in memory, and for a certificate of tens of
+/// megabytes most of `certify`'s and `check`'s encoding time. Here each
+/// finished value is bytes at once; only the open containers on the current
+/// path are held apart (an object's members until it closes, to sort them).
+///
+/// Floating-point values are refused (throw): climep's documents hold exact
+/// numbers as strings, and a float's shortest spelling is not one JSON rule.
+package enum CanonicalJSONWriter {
+    /// The bytes of `value`.
+    package static func bytes<Value: Encodable>(of value: Value) throws -> [UInt8] {
+        let node = Node()
+        try value.encode(to: NodeEncoder(node: node, codingPath: []))
+        var out: [UInt8] = []
+        try node.render(into: &out)
+        return out
+    }
+
+    /// Thrown for a value the canonical form has no spelling for.
+    package struct Unsupported: Error, CustomStringConvertible {
+        package let description: String
+    }
+
+    /// One value being encoded: nothing yet, finished bytes, an array or an object.
+    final class Node {
+        enum Content {
+            case empty
+            case scalar([UInt8])
+            /// Finished items, comma-joined, and the last item if it may still be filled.
+            case array(done: [UInt8], count: Int, open: Node?)
+            /// Members so far; a member's value is bytes or a node still being filled.
+            case object([(key: String, value: Node)])
+            /// A value asked for two kinds of container: `render` throws.
+            case misused(String)
+        }
+        var content: Content = .empty
+
+        /// Appends this value's text to `out`.
+        func render(into out: inout [UInt8]) throws {
+            switch content {
+            case .empty:
+                throw Unsupported(description: "a value encoded nothing")
+            case .misused(let reason):
+                throw Unsupported(description: reason)
+            case .scalar(let bytes):
+                out.append(contentsOf: bytes)
+            case .array(let done, let count, let open):
+                out.append(UInt8(ascii: "["))
+                out.append(contentsOf: done)
+                if let open {
+                    if count > 0 { out.append(UInt8(ascii: ",")) }
+                    try open.render(into: &out)
+                }
+                out.append(UInt8(ascii: "]"))
+            case .object(let members):
+                out.append(UInt8(ascii: "{"))
+                let sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+                for (k, member) in sorted.enumerated() {
+                    if k > 0 {
+                        guard member.key != sorted[k - 1].key else {
+                            throw Unsupported(description: "key '\(member.key)' encoded twice")
+                        }
+                        out.append(UInt8(ascii: ","))
+                    }
+                    CanonicalJSONWriter.appendString(member.key, to: &out)
+                    out.append(UInt8(ascii: ":"))
+                    try member.value.render(into: &out)
+                }
+                out.append(UInt8(ascii: "}"))
+            }
+        }
+
+        /// Becomes an array (or stays one); a value that already is something else is misused.
+        func beginArray() {
+            switch content {
+            case .empty: content = .array(done: [], count: 0, open: nil)
+            case .array, .misused: break
+            default: content = .misused("a value encoded as an array and as something else")
+            }
+        }
+
+        func beginObject() {
+            switch content {
+            case .empty: content = .object([])
+            case .object, .misused: break
+            default: content = .misused("a value encoded as an object and as something else")
+            }
+        }
+
+        /// Appends a scalar array item written by `write`, rendering the previous open one first.
+        func appendItem(writing write: (inout [UInt8]) -> Void) {
+            guard case .array(var done, var count, let open) = content else { return }
+            content = .empty  // so that `done` is uniquely referenced while it grows
+            do {
+                if let open {
+                    if count > 0 { done.append(UInt8(ascii: ",")) }
+                    try open.render(into: &done)
+                    count += 1
+                }
+                if count > 0 { done.append(UInt8(ascii: ",")) }
+                write(&done)
+                content = .array(done: done, count: count + 1, open: nil)
+            } catch {
+                content = .misused("\(error)")
+            }
+        }
+
+        /// Appends an array item, rendering the previous open one (finished by now, as
+        /// `Encodable` fills containers depth first); `keepOpen` for a nested container.
+        func appendItem(_ item: Node, keepOpen: Bool) {
+            guard case .array(var done, var count, let open) = content else { return }
+            content = .empty  // so that `done` is uniquely referenced while it grows
+            do {
+                if let open {
+                    if count > 0 { done.append(UInt8(ascii: ",")) }
+                    try open.render(into: &done)
+                    count += 1
+                }
+                if keepOpen {
+                    content = .array(done: done, count: count, open: item)
+                } else {
+                    if count > 0 { done.append(UInt8(ascii: ",")) }
+                    try item.render(into: &done)
+                    content = .array(done: done, count: count + 1, open: nil)
+                }
+            } catch {
+                content = .misused("\(error)")
+            }
+        }
+
+        func appendMember(_ key: String, _ value: Node) {
+            guard case .object(var members) = content else { return }
+            content = .empty
+            members.append((key, value))
+            content = .object(members)
+        }
+    }
+
+    /// JSON's string syntax for `text`.
+    static func appendString(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x08: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
+            case 0x0C: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
+            case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                        hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    static func scalar(_ text: String) -> Node {
+        let node = Node()
+        node.content = .scalar(Array(text.utf8))
+        return node
+    }
+
+    static func string(_ text: String) -> Node {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + 2)
+        appendString(text, to: &bytes)
+        let node = Node()
+        node.content = .scalar(bytes)
+        return node
+    }
+
+    /// A finished node for `value`: JSON's primitives directly, anything else through its `encode(to:)`.
+    static func node<Value: Encodable>(for value: Value, codingPath: [any CodingKey]) throws -> Node {
+        if let text = try primitive(value) {
+            let node = Node()
+            node.content = .scalar(text)
+            return node
+        }
+        let node = Node()
+        try value.encode(to: NodeEncoder(node: node, codingPath: codingPath))
+        return node
+    }
+
+    /// The text of a string, boolean or integer, nil for any other type. Decided by type
+    /// identity, not by casts, since it runs for every value; a primitive must not reach
+    /// its own `encode(to:)`, which would hand it back here.
+    static func primitive<Value>(_ value: Value) throws -> [UInt8]? {
+        let type = Value.self
+        if type == String.self {
+            var bytes: [UInt8] = []
+            appendString(value as! String, to: &bytes)
+            return bytes
+        }
+        if type == Rational.self {
+            // climep's exact number: the string its own `encode(to:)` writes, without the detour.
+            var bytes: [UInt8] = []
+            appendString((value as! Rational).description, to: &bytes)
+            return bytes
+        }
+        if type == Int.self { return Array(String(value as! Int).utf8) }
+        if type == Bool.self { return Array((value as! Bool ? "true" : "false").utf8) }
+        func integer<I: FixedWidthInteger>(_: I.Type) -> [UInt8]? { type == I.self ? Array(String(value as! I).utf8) : nil }
+        if let text = integer(Int64.self) ?? integer(UInt64.self) ?? integer(UInt.self) ?? integer(Int32.self) ?? integer(UInt32.self)
+            ?? integer(Int16.self) ?? integer(UInt16.self) ?? integer(Int8.self) ?? integer(UInt8.self) {
+            return text
+        }
+        if type == Double.self || type == Float.self || type == Float16.self {
+            throw Unsupported(description: "a floating-point value (climep writes exact numbers as strings)")
+        }
+        return nil
+    }
+
+    struct NodeEncoder: Encoder {
+        let node: Node
+        let codingPath: [any CodingKey]
+        var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+        func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+            node.beginObject()
+            return KeyedEncodingContainer(KeyedWriter<Key>(node: node, codingPath: codingPath))
+        }
+
+        func unkeyedContainer() -> any UnkeyedEncodingContainer {
+            node.beginArray()
+            return UnkeyedWriter(node: node, codingPath: codingPath)
+        }
+
+        func singleValueContainer() -> any SingleValueEncodingContainer {
+            SingleValueWriter(node: node, codingPath: codingPath)
+        }
+    }
+
+    struct KeyedWriter<Key: CodingKey>: KeyedEncodingContainerProtocol {
+        let node: Node
+        let codingPath: [any CodingKey]
+
+        mutating func encodeNil(forKey key: Key) throws { node.appendMember(key.stringValue, scalar("null")) }
+        mutating func encode(_ value: String, forKey key: Key) throws { node.appendMember(key.stringValue, string(value)) }
+        mutating func encode(_ value: Int, forKey key: Key) throws { node.appendMember(key.stringValue, scalar(String(value))) }
+        mutating func encode(_ value: Bool, forKey key: Key) throws { node.appendMember(key.stringValue, scalar(value ? "true" : "false")) }
+
+        mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
+            node.appendMember(key.stringValue, try CanonicalJSONWriter.node(for: value, codingPath: codingPath))
+        }
+
+        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+            let child = Node()
+            child.beginObject()
+            node.appendMember(key.stringValue, child)
+            return KeyedEncodingContainer(KeyedWriter<NestedKey>(node: child, codingPath: codingPath))
+        }
+
+        mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
+            let child = Node()
+            child.beginArray()
+            node.appendMember(key.stringValue, child)
+            return UnkeyedWriter(node: child, codingPath: codingPath)
+        }
+
+        mutating func superEncoder() -> any Encoder { superEncoder(forKey: Key(stringValue: "super")!) }
+
+        mutating func superEncoder(forKey key: Key) -> any Encoder {
+            let child = Node()
+            node.appendMember(key.stringValue, child)
+            return NodeEncoder(node: child, codingPath: codingPath)
+        }
+    }
+
+    struct UnkeyedWriter: UnkeyedEncodingContainer {
+        let node: Node
+        let codingPath: [any CodingKey]
+        private(set) var count = 0
+
+        init(node: Node, codingPath: [any CodingKey]) {
+            self.node = node
+            self.codingPath = codingPath
+        }
+
+        mutating func encodeNil() throws {
+            node.appendItem(scalar("null"), keepOpen: false)
+            count += 1
+        }
+
+        mutating func encode(_ value: String) throws {
+            node.appendItem { CanonicalJSONWriter.appendString(value, to: &$0) }
+            count += 1
+        }
+
+        mutating func encode(_ value: Int) throws {
+            node.appendItem { $0.append(contentsOf: String(value).utf8) }
+            count += 1
+        }
+
+        mutating func encode(_ value: Bool) throws {
+            node.appendItem { $0.append(contentsOf: (value ? "true" : "false").utf8) }
+            count += 1
+        }
+
+        mutating func encode<T: Encodable>(_ value: T) throws {
+            if let text = try primitive(value) {
+                node.appendItem { $0.append(contentsOf: text) }
+            } else {
+                node.appendItem(try CanonicalJSONWriter.node(for: value, codingPath: codingPath), keepOpen: false)
+            }
+            count += 1
+        }
+
+        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+            let child = Node()
+            child.beginObject()
+            node.appendItem(child, keepOpen: true)
+            count += 1
+            return KeyedEncodingContainer(KeyedWriter<NestedKey>(node: child, codingPath: codingPath))
+        }
+
+        mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
+            let child = Node()
+            child.beginArray()
+            node.appendItem(child, keepOpen: true)
+            count += 1
+            return UnkeyedWriter(node: child, codingPath: codingPath)
+        }
+
+        mutating func superEncoder() -> any Encoder {
+            let child = Node()
+            node.appendItem(child, keepOpen: true)
+            count += 1
+            return NodeEncoder(node: child, codingPath: codingPath)
+        }
+    }
+
+    struct SingleValueWriter: SingleValueEncodingContainer {
+        let node: Node
+        let codingPath: [any CodingKey]
+
+        mutating func encodeNil() throws { node.content = .scalar(Array("null".utf8)) }
+        mutating func encode(_ value: String) throws { node.content = string(value).content }
+        mutating func encode(_ value: Int) throws { node.content = .scalar(Array(String(value).utf8)) }
+        mutating func encode(_ value: Bool) throws { node.content = .scalar(Array((value ? "true" : "false").utf8)) }
+
+        mutating func encode<T: Encodable>(_ value: T) throws {
+            node.content = try CanonicalJSONWriter.node(for: value, codingPath: codingPath).content
+        }
+    }
+}
