@@ -286,22 +286,29 @@ public enum CertificateChecker {
         // Each entry's cell is the witness's strict sign pattern, recomputed (not stored): filtered in
         // binary64 against a bound valid over the box, exact where it cannot decide
         // (proofs/decision-net.md, "Signs over a box"), the same patterns as every sign exact.
+        // Distinct cells: entries whose fingerprints (functions of the patterns) differ have
+        // different patterns; where fingerprints coincide the patterns are compared.
         let signs = HyperplaneSigns(dnet.hyperplanes, over: box)
-        let witnessPatterns = signs.patterns(of: points)
-        var patterns: [SignPattern: Int] = [:]
-        for (k, found) in witnessPatterns.enumerated() {
+        var entriesByFingerprint: [PatternFingerprint: [Int]] = [:]
+        for (k, found) in signs.fingerprints(of: points).enumerated() {
             let name = "decisionNet.table[\(k)]"
-            guard let pattern = found else {
+            guard let fingerprint = found else {
                 throw fail("\(name).witness", "lies on a hyperplane (no strict sign pattern)")
             }
-            if let earlier = patterns.updateValue(k, forKey: pattern) {
-                throw fail("\(name).witness", "has the sign pattern of table[\(earlier)]'s witness (a cell listed twice)")
+            let earlier = entriesByFingerprint[fingerprint, default: []]
+            if !earlier.isEmpty {
+                let pattern = signs.pattern(of: points[k])
+                if let same = earlier.first(where: { signs.pattern(of: points[$0]) == pattern }) {
+                    throw fail("\(name).witness", "has the sign pattern of table[\(same)]'s witness (a cell listed twice)")
+                }
             }
+            entriesByFingerprint[fingerprint, default: []].append(k)
         }
-        // g's exact label at every witness: the expensive part, one entry per core at a time.
-        let table = dnet.table
+        // g's exact label at every witness, one entry per core at a time: in binary64 with
+        // rigorous rounding bounds where they decide it (decision-net.md, "Filtered forward pass").
+        let table = dnet.table, pass = FilteredForwardPass(g)
         _ = try checkInParallel(table.count) { [points] k throws(CertificateCheckFailure) in
-            let answer = Network.label(ofLogits: g.exactLogits(points[k]))
+            let answer = pass.label(of: points[k], exactly: g)
             guard answer == table[k].label else {
                 throw fail("decisionNet.table[\(k)].label", "claimed \(table[k].label), but g answers \(answer) at the witness")
             }

@@ -62,9 +62,7 @@ public struct DecisionNet: Sendable {
     /// `g`'s exact label at `x`: decided in binary64 with rigorous rounding
     /// bounds where they suffice (`FilteredForwardPass`), exactly otherwise.
     public func fallbackLabel(_ x: [Rational]) -> Int {
-        let (point, radius) = nearestDoubles(x)
-        if radius.allSatisfy(\.isFinite), let label = filteredFallback.label(at: point, radius: radius) { return label }
-        return Network.label(ofLogits: fallback.exactLogits(x))
+        filteredFallback.label(of: x, exactly: fallback)
     }
 
     /// Parameters counted honestly: hyperplane coefficients (d + 1 each) and

@@ -46,6 +46,15 @@ struct FilteredForwardPass: Sendable {
         self.usable = usable
     }
 
+    /// `Network.label(ofLogits: g.exactLogits(x))` for the `g` this pass was made
+    /// from: decided in binary64 with rigorous rounding bounds where they
+    /// suffice, exactly otherwise.
+    func label(of x: [Rational], exactly g: LinearizedNetwork) -> Int {
+        let (point, radius) = nearestDoubles(x)
+        if radius.allSatisfy(\.isFinite), let label = label(at: point, radius: radius) { return label }
+        return Network.label(ofLogits: g.exactLogits(x))
+    }
+
     /// `Network.label(ofLogits: g.exactLogits(x))` when the float pass decides
     /// it, where `point[j]` is within `radius[j]` of `x_j`; nil otherwise.
     func label(at point: [Double], radius: [Double]) -> Int? {

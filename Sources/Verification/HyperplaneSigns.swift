@@ -105,11 +105,27 @@ public struct HyperplaneSigns: Sendable {
     /// hyperplanes to keep them in cache for many blocks measured no faster:
     /// the arithmetic, not memory, is the limit.)
     public func patterns(of points: [[Rational]]) -> [SignPattern?] {
+        inBlocks(of: points) { $0.patterns() }
+    }
+
+    /// `pattern(of:)`'s fingerprint for every point (nil where the pattern is
+    /// nil), without keeping the patterns: equal patterns have equal
+    /// fingerprints, so points with different fingerprints have different
+    /// patterns, and only points whose fingerprints coincide need their
+    /// patterns compared (`pattern(of:)`). A table of tens of thousands of
+    /// witnesses against as many hyperplanes checks its cells are distinct
+    /// this way in kilobytes instead of a gigabyte of patterns.
+    public func fingerprints(of points: [[Rational]]) -> [PatternFingerprint?] {
+        inBlocks(of: points) { $0.fingerprints() }
+    }
+
+    /// `result` of every block of eight points, decided on every core, joined in order.
+    private func inBlocks<T: Sendable>(of points: [[Rational]], _ result: @Sendable (LaneBlock) -> [T]) -> [T] {
         let blocks = stride(from: 0, to: points.count, by: 8).map { Array(points[$0..<Swift.min($0 + 8, points.count)]) }
         return Array(blocks.parallelMap { points in
             var block = LaneBlock(points, magnitudes: magnitudes, planes: hyperplanes.count)
             block.decide(of: self)
-            return block.patterns()
+            return result(block)
         }.joined())
     }
 
@@ -191,20 +207,48 @@ public struct HyperplaneSigns: Sendable {
             self.onPlane = onPlane
         }
 
-        /// One pattern per point (nil on a hyperplane), 64 hyperplanes to a word.
-        func patterns() -> [SignPattern?] {
+        /// The patterns' words in order, all eight lanes at once: lane p of word w
+        /// holds hyperplanes 64w ..< 64w + 64 of point p (bit t of it is bit p of
+        /// hyperplane 64w + t's byte).
+        private func forEachWord(_ body: (SIMD8<UInt64>) -> Void) {
             let planes = laneBits.count, width = (planes + 63) / 64
-            // All eight lanes' words at once: bit t of lane p's word is bit p of hyperplane t's byte.
             let lanes = SIMD8<UInt64>(0, 1, 2, 3, 4, 5, 6, 7)
-            var words = [[UInt64]](repeating: [], count: points.count)
             for w in 0..<width {
                 var word = SIMD8<UInt64>(repeating: 0)
                 for t in 0..<Swift.min(64, planes - 64 * w) {
                     word |= ((SIMD8(repeating: UInt64(laneBits[64 * w + t])) &>> lanes) & 1) &<< UInt64(t)
                 }
+                body(word)
+            }
+        }
+
+        /// One pattern per point (nil on a hyperplane), 64 hyperplanes to a word.
+        func patterns() -> [SignPattern?] {
+            var words = [[UInt64]](repeating: [], count: points.count)
+            forEachWord { word in
                 for p in points.indices { words[p].append(word[p]) }
             }
-            return points.indices.map { p in onPlane & (1 << p) == 0 ? SignPattern(words: words[p], count: planes) : nil }
+            return points.indices.map { p in onPlane & (1 << p) == 0 ? SignPattern(words: words[p], count: laneBits.count) : nil }
+        }
+
+        /// One pattern fingerprint per point (nil on a hyperplane): the words
+        /// folded into two 64-bit hashes with different constants.
+        func fingerprints() -> [PatternFingerprint?] {
+            var first = SIMD8<UInt64>(repeating: 0x9E37_79B9_7F4A_7C15), second = SIMD8<UInt64>(repeating: 0xC2B2_AE3D_27D4_EB4F)
+            forEachWord { word in
+                first = Self.mix(first ^ word, 0xBF58_476D_1CE4_E5B9)
+                second = Self.mix(second &+ word, 0x94D0_49BB_1331_11EB)
+            }
+            return points.indices.map { p in
+                onPlane & (1 << p) == 0 ? PatternFingerprint(first: first[p], second: second[p], count: laneBits.count) : nil
+            }
+        }
+
+        /// A multiply and xor-shift mix in every lane (SplitMix64's finaliser).
+        @inline(__always)
+        private static func mix(_ x: SIMD8<UInt64>, _ multiplier: UInt64) -> SIMD8<UInt64> {
+            let y = (x ^ (x &>> 31)) &* SIMD8(repeating: multiplier)
+            return y ^ (y &>> 29)
         }
     }
 
@@ -235,6 +279,15 @@ public struct HyperplaneSigns: Sendable {
         while j < n { s0 += a[j] * x[j]; j += 1 }
         return (s0 + s1) + (s2 + s3)
     }
+}
+
+/// A fixed-size function of a `SignPattern` (`HyperplaneSigns.fingerprints(of:)`):
+/// equal patterns give equal fingerprints. Not the converse: equal
+/// fingerprints say only that the patterns must be compared.
+public struct PatternFingerprint: Hashable, Sendable {
+    let first: UInt64
+    let second: UInt64
+    let count: Int
 }
 
 /// A strict sign pattern over `count` hyperplanes as bits: bit `k` (word

@@ -144,6 +144,22 @@ import Testing
         }
         // The portable kernel (the native one is AVX2 with fused multiply-adds where the processor has them).
         #expect(HyperplaneSigns(planes, over: box, kernel: .portable).patterns(of: points) == batched)
+
+        // Fingerprints: nil where the pattern is, and equal exactly where the patterns are
+        // (some points repeated, one moved onto a hyperplane).
+        var repeated = points + points.prefix(40)
+        let h = planes[3]
+        repeated[7][0] = -(dot(Array(h.normal.dropFirst()), Array(repeated[7].dropFirst())) + h.offset) / h.normal[0]
+        let patterns = signs.patterns(of: repeated), fingerprints = signs.fingerprints(of: repeated)
+        #expect(patterns[7] == nil)
+        #expect(fingerprints.map { $0 == nil } == patterns.map { $0 == nil })
+        var mismatches = 0
+        for i in repeated.indices where patterns[i] != nil {
+            for j in repeated.indices where patterns[j] != nil && (patterns[i] == patterns[j]) != (fingerprints[i] == fingerprints[j]) {
+                mismatches += 1
+            }
+        }
+        #expect(mismatches == 0)
     }
 
     /// Beyond binary64: a box whose bounds, a coefficient and a coordinate exceed the largest
