@@ -16,8 +16,13 @@ enum LPProblems {
     /// `min c·x` in scaled box coordinates (`s`: `p`'s rows); nil when the data do not fit `Double`.
     /// The objective is scaled by `2^objectiveExponent`.
     static func floatMinimum(_ c: [Rational], over p: Polytope, rows s: SearchRows) -> (BoxedSimplex<Double>, objectiveExponent: Int)? {
+        floatMinimum(c.map(\.nearestDouble), rows: s)
+    }
+
+    /// `min c·x` in scaled box coordinates over the rows `s`, with `c` in doubles.
+    static func floatMinimum(_ c: [Double], rows s: SearchRows) -> (BoxedSimplex<Double>, objectiveExponent: Int)? {
         guard s.isUsable else { return nil }
-        var cost = (0..<p.dimension).map { c[$0].nearestDouble * s.radius[$0] }
+        var cost = (0..<s.dimension).map { c[$0] * s.radius[$0] }
         let maxAbs = cost.map(abs).max() ?? 0
         guard maxAbs.isFinite else { return nil }
         var e = 0
@@ -27,7 +32,7 @@ enum LPProblems {
         }
         let lp = BoxedSimplex<Double>(
             rows: s.rows, rhs: s.rhs, cost: cost,
-            lower: Array(repeating: -1, count: p.dimension), upper: Array(repeating: 1, count: p.dimension))
+            lower: Array(repeating: -1, count: s.dimension), upper: Array(repeating: 1, count: s.dimension))
         return (lp, e)
     }
 
@@ -67,9 +72,9 @@ enum LPProblems {
 
     /// The Chebyshev LP in scaled box coordinates (variables `t ∈ [−1, 1]^d` and
     /// `s`, the last; cost `−s`); nil when the data do not fit `Double`.
-    static func floatChebyshev(_ p: Polytope, rows s: SearchRows) -> BoxedSimplex<Double>? {
+    static func floatChebyshev(rows s: SearchRows) -> BoxedSimplex<Double>? {
         guard s.isUsable else { return nil }
-        let d = p.dimension, k = d + 1, m = s.count
+        let d = s.dimension, k = d + 1, m = s.count
         var rows = [Double](repeating: 0, count: (m + 2 * d) * k)
         var rhs = [Double](repeating: 0, count: m + 2 * d)
         var reach = 0.0

@@ -142,7 +142,7 @@ public enum LinearProgramming {
         }
         var floatLP: BoxedSimplex<Double>? = nil
         let rows = strategy != .exactFromScratch ? SearchRows(p) : nil
-        if let rows, var lp = LPProblems.floatChebyshev(p, rows: rows) {
+        if let rows, var lp = LPProblems.floatChebyshev(rows: rows) {
             if lp.solve(maxIterations: iterationLimit(lp)) == .optimal && strategy == .automatic {
                 let v = lp.primal()
                 if v[d] > 0 {

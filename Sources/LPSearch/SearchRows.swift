@@ -31,13 +31,18 @@ package struct SearchRows: Sendable {
     package var count: Int { rhs.count }
 
     package init(lower: [Rational], upper: [Rational]) {
+        self.init(lower: lower.map(\.approximateDouble), upper: upper.map(\.approximateDouble))
+    }
+
+    /// The box `lower ≤ x ≤ upper` in doubles, and no rows yet.
+    package init(lower: [Double], upper: [Double]) {
         dimension = lower.count
         var center: [Double] = [], radius: [Double] = []
         center.reserveCapacity(dimension)
         radius.reserveCapacity(dimension)
         var usable = true
         for j in 0..<lower.count {
-            let l = lower[j].approximateDouble, u = upper[j].approximateDouble
+            let l = lower[j], u = upper[j]
             let c = 0.5 * l + 0.5 * u, r = 0.5 * u - 0.5 * l
             if !c.isFinite || !r.isFinite || !(r > 0) { usable = false }
             center.append(c)
@@ -62,12 +67,17 @@ package struct SearchRows: Sendable {
     }
 
     package mutating func append(_ h: Halfspace) {
+        append(normal: h.normal.map(\.approximateDouble), offset: h.offset.approximateDouble)
+    }
+
+    /// Appends the row `normal·x ≤ offset`, given in doubles.
+    package mutating func append(normal: [Double], offset: Double) {
         let d = dimension
         var scaled = [Double](repeating: 0, count: d)
-        var b = h.offset.approximateDouble
+        var b = offset
         var maxAbs = 0.0, reach = 0.0
         for j in 0..<d {
-            let a = h.normal[j].approximateDouble
+            let a = normal[j]
             scaled[j] = a * radius[j]
             b -= a * center[j]
             maxAbs = max(maxAbs, abs(scaled[j]))
