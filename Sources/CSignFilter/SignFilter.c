@@ -23,6 +23,29 @@ void climep_filter_signs8_portable(size_t planes, size_t n,
     }
 }
 
+// Portable binary32 kernel: as the binary64 one, in floats.
+static void signs8_f32_portable(size_t planes, size_t n,
+                                const float *normals, const float *offsets, const float *bounds,
+                                const float *columns, uint8_t *positive, uint8_t *negative) {
+    for (size_t k = 0; k < planes; k++) {
+        const float *row = normals + k * n;
+        float v[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        for (size_t j = 0; j < n; j++) {
+            const float a = row[j];
+            const float *c = columns + 8 * j;
+            for (int p = 0; p < 8; p++) v[p] += a * c[p];
+        }
+        uint8_t pos = 0, neg = 0;
+        for (int p = 0; p < 8; p++) {
+            const float value = v[p] + offsets[k];
+            if (value > bounds[k]) pos |= (uint8_t)(1u << p);
+            if (value < -bounds[k]) neg |= (uint8_t)(1u << p);
+        }
+        positive[k] = pos;
+        negative[k] = neg;
+    }
+}
+
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
 
@@ -84,10 +107,69 @@ static void signs8_avx2(size_t planes, size_t n,
     }
 }
 
+// One hyperplane's eight lanes against ±bound as two bytes (binary32).
+__attribute__((target("avx2,fma")))
+static inline void compare8_f32(__m256 v, float offset, float bound, uint8_t *positive, uint8_t *negative) {
+    v = _mm256_add_ps(v, _mm256_set1_ps(offset));
+    *positive = (uint8_t)_mm256_movemask_ps(_mm256_cmp_ps(v, _mm256_set1_ps(bound), _CMP_GT_OQ));
+    *negative = (uint8_t)_mm256_movemask_ps(_mm256_cmp_ps(v, _mm256_set1_ps(-bound), _CMP_LT_OQ));
+}
+
+// Four hyperplanes at a time, even and odd coordinates apart: all eight points
+// in one register, eight independent chains of fused multiply-adds.
+__attribute__((target("avx2,fma")))
+static void signs8_f32_avx2(size_t planes, size_t n,
+                            const float *normals, const float *offsets, const float *bounds,
+                            const float *columns, uint8_t *positive, uint8_t *negative) {
+    size_t k = 0;
+    for (; k + 4 <= planes; k += 4) {
+        const float *r0 = normals + k * n, *r1 = r0 + n, *r2 = r1 + n, *r3 = r2 + n;
+        __m256 e0 = _mm256_setzero_ps(), e1 = e0, e2 = e0, e3 = e0, o0 = e0, o1 = e0, o2 = e0, o3 = e0;
+        size_t j = 0;
+        for (; j + 2 <= n; j += 2) {
+            const __m256 c = _mm256_loadu_ps(columns + 8 * j), d = _mm256_loadu_ps(columns + 8 * j + 8);
+            e0 = _mm256_fmadd_ps(_mm256_broadcast_ss(r0 + j), c, e0);
+            e1 = _mm256_fmadd_ps(_mm256_broadcast_ss(r1 + j), c, e1);
+            e2 = _mm256_fmadd_ps(_mm256_broadcast_ss(r2 + j), c, e2);
+            e3 = _mm256_fmadd_ps(_mm256_broadcast_ss(r3 + j), c, e3);
+            o0 = _mm256_fmadd_ps(_mm256_broadcast_ss(r0 + j + 1), d, o0);
+            o1 = _mm256_fmadd_ps(_mm256_broadcast_ss(r1 + j + 1), d, o1);
+            o2 = _mm256_fmadd_ps(_mm256_broadcast_ss(r2 + j + 1), d, o2);
+            o3 = _mm256_fmadd_ps(_mm256_broadcast_ss(r3 + j + 1), d, o3);
+        }
+        if (j < n) {
+            const __m256 c = _mm256_loadu_ps(columns + 8 * j);
+            e0 = _mm256_fmadd_ps(_mm256_broadcast_ss(r0 + j), c, e0);
+            e1 = _mm256_fmadd_ps(_mm256_broadcast_ss(r1 + j), c, e1);
+            e2 = _mm256_fmadd_ps(_mm256_broadcast_ss(r2 + j), c, e2);
+            e3 = _mm256_fmadd_ps(_mm256_broadcast_ss(r3 + j), c, e3);
+        }
+        compare8_f32(_mm256_add_ps(e0, o0), offsets[k], bounds[k], positive + k, negative + k);
+        compare8_f32(_mm256_add_ps(e1, o1), offsets[k + 1], bounds[k + 1], positive + k + 1, negative + k + 1);
+        compare8_f32(_mm256_add_ps(e2, o2), offsets[k + 2], bounds[k + 2], positive + k + 2, negative + k + 2);
+        compare8_f32(_mm256_add_ps(e3, o3), offsets[k + 3], bounds[k + 3], positive + k + 3, negative + k + 3);
+    }
+    for (; k < planes; k++) {
+        const float *r0 = normals + k * n;
+        __m256 v = _mm256_setzero_ps();
+        for (size_t j = 0; j < n; j++) v = _mm256_fmadd_ps(_mm256_broadcast_ss(r0 + j), _mm256_loadu_ps(columns + 8 * j), v);
+        compare8_f32(v, offsets[k], bounds[k], positive + k, negative + k);
+    }
+}
+
 // The processor's features are read by the runtime's constructor before any
 // Swift code runs, so no `__builtin_cpu_init` (and no shared state) is needed.
 int climep_filter_uses_avx2(void) {
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+
+void climep_filter_signs8_f32(size_t planes, size_t n,
+                              const float *normals, const float *offsets, const float *bounds,
+                              const float *columns, uint8_t *positive, uint8_t *negative) {
+    if (climep_filter_uses_avx2())
+        signs8_f32_avx2(planes, n, normals, offsets, bounds, columns, positive, negative);
+    else
+        signs8_f32_portable(planes, n, normals, offsets, bounds, columns, positive, negative);
 }
 
 void climep_filter_signs8(size_t planes, size_t n,
@@ -100,6 +182,12 @@ void climep_filter_signs8(size_t planes, size_t n,
 }
 #else
 int climep_filter_uses_avx2(void) { return 0; }
+
+void climep_filter_signs8_f32(size_t planes, size_t n,
+                              const float *normals, const float *offsets, const float *bounds,
+                              const float *columns, uint8_t *positive, uint8_t *negative) {
+    signs8_f32_portable(planes, n, normals, offsets, bounds, columns, positive, negative);
+}
 
 void climep_filter_signs8(size_t planes, size_t n,
                           const double *normals, const double *offsets, const double *bounds,

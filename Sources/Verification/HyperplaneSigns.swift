@@ -3,9 +3,10 @@ import ExactArithmetic
 import NeuralNetwork
 
 /// The strict sign patterns of points against a fixed list of hyperplanes,
-/// for points of one box: each sign is decided in binary64 against a single
-/// error bound per hyperplane, precomputed from the box, and exactly where
-/// that bound cannot decide it (proofs/decision-net.md, "Signs over a box").
+/// for points of one box: each sign is decided in binary32, else in binary64,
+/// each against a single error bound per hyperplane precomputed from the box,
+/// and exactly where neither bound decides it (proofs/decision-net.md, "Signs
+/// over a box").
 ///
 /// Guarantee: `pattern(of: x)` is `DecisionNet.strictSigns(of: x, hyperplanes)`
 /// packed, for every `x` — in or out of the box (outside it, or when a
@@ -22,24 +23,33 @@ public struct HyperplaneSigns: Sendable {
     /// `max(|lower_j|, |upper_j|)` rounded to the nearest double (round to nearest is
     /// monotone, so it bounds `|x̂_j|` for every `x` in the box).
     private let magnitudes: [Double]
+    /// The binary32 filter's data: the floats nearest the normals' and offsets'
+    /// doubles, and per hyperplane an upper bound on `|fl32(ã·x̃ + b̃) − (a·x + b)|`
+    /// for the same points (`x̃_j` the float nearest `x̂_j`); +∞ when unusable.
+    private let normals32: [Float]
+    private let offsets32: [Float]
+    private let errorBounds32: [Float]
 
-    /// Which binary64 kernel computes the filtered values of `patterns(of:)`;
-    /// the proof covers both, and the patterns are the same.
+    /// Which kernel computes the filtered values of `patterns(of:)`; the proof
+    /// covers each, and the patterns are the same.
     package enum Kernel: Sendable {
-        /// AVX2 and fused multiply-adds where the processor has them.
-        case native
-        /// Portable C, for comparing the two.
+        /// Binary32 (eight points per AVX2 register where the processor has
+        /// it), then binary64 one sign at a time where binary32 cannot decide.
+        case binary32
+        /// Binary64, AVX2 and fused multiply-adds where the processor has them.
+        case binary64
+        /// Binary64 in portable C, for comparing the kernels.
         case portable
     }
     private let kernel: Kernel
 
-    /// What `.native` runs on this processor, for benchmark reports.
+    /// What the kernels run on this processor, for benchmark reports.
     package static var nativeKernelName: String {
         climep_filter_uses_avx2() != 0 ? "AVX2 with fused multiply-adds" : "portable C"
     }
 
     public init(_ hyperplanes: [Hyperplane], over box: InputBox) {
-        self.init(hyperplanes, over: box, kernel: .native)
+        self.init(hyperplanes, over: box, kernel: .binary32)
     }
 
     package init(_ hyperplanes: [Hyperplane], over box: InputBox, kernel: Kernel) {
@@ -52,6 +62,22 @@ public struct HyperplaneSigns: Sendable {
         normals.reserveCapacity(hyperplanes.count * n)
         let gamma = DirectedDouble.gamma(n + 2), eta = DirectedDouble.underflow
         let magnitudes = self.magnitudes, finiteBox = magnitudes.allSatisfy(\.isFinite)
+        // The binary32 filter (proofs/decision-net.md, "Signs over a box", binary32): floats
+        // `ã_j`, `b̃` nearest the doubles, `α'_j = α_j + |â_j − ã_j|`, `β'` likewise, floats
+        // `X'_j ≥ X_j`, `ξ_j = u X_j + η/2 + u' X'_j + η'/2 ≥ |x_j − x̃_j|`, and
+        // B' = γ'_{n+2} M' + (n + 1)η' + Σ|ã_j| ξ_j + Σ α'_j (X'_j + ξ_j) + β', M' = Σ|ã_j| X'_j + |b̃|,
+        // every operation rounded up, then up to a float.
+        var normals32: [Float] = [], offsets32: [Float] = [], errorBounds32: [Float] = []
+        normals32.reserveCapacity(hyperplanes.count * n)
+        let u = DirectedDouble.unitRoundoff, u32 = 0x1p-24, eta32 = Double(Float.leastNonzeroMagnitude)
+        let steps = Double(n + 2)  // γ'_{n+2} = (n+2)u' / (1 − (n+2)u'): both exact in binary64, one rounding
+        let gamma32 = steps * u32 < 0.5 ? (steps * u32 / (1 - steps * u32)).nextUp : .infinity
+        let reach32 = magnitudes.map { Double(Self.floatUp($0)) }
+        let xi = zip(magnitudes, reach32).map { x, x32 in
+            DirectedDouble.addUp(DirectedDouble.addUp(DirectedDouble.multiplyUp(u, x), eta),
+                                 DirectedDouble.addUp(DirectedDouble.multiplyUp(u32, x32), eta32))
+        }
+        let finiteBox32 = finiteBox && reach32.allSatisfy(\.isFinite) && xi.allSatisfy(\.isFinite)
         for h in hyperplanes {
             precondition(h.normal.count == n, "a hyperplane of another dimension than the box")
             let (normal, normalErrors) = nearestDoubles(h.normal)
@@ -72,10 +98,38 @@ public struct HyperplaneSigns: Sendable {
             bound = DirectedDouble.addUp(bound, DirectedDouble.multiplyUp(Double(n + 1), eta))
             bound = DirectedDouble.addUp(bound, DirectedDouble.multiplyUp(normalMass, eta))
             errorBounds.append(bound.isFinite && finiteBox ? bound : .infinity)
+
+            let offset32 = Float(offset[0])
+            var mass32 = Swift.abs(Double(offset32)), error32 = DirectedDouble.addUp(
+                offsetError[0], DirectedDouble.distanceUp(offset[0], Double(offset32)))
+            for j in 0..<n {
+                let a32 = Float(normal[j])
+                normals32.append(a32)
+                let a = Swift.abs(Double(a32))
+                let alpha = DirectedDouble.addUp(normalErrors[j], DirectedDouble.distanceUp(normal[j], Double(a32)))
+                mass32 = DirectedDouble.addUp(mass32, DirectedDouble.multiplyUp(a, reach32[j]))
+                error32 = DirectedDouble.addUp(error32, DirectedDouble.multiplyUp(a, xi[j]))
+                error32 = DirectedDouble.addUp(error32, DirectedDouble.multiplyUp(alpha, DirectedDouble.addUp(reach32[j], xi[j])))
+            }
+            offsets32.append(offset32)
+            var bound32 = DirectedDouble.addUp(DirectedDouble.multiplyUp(gamma32, mass32), error32)
+            bound32 = DirectedDouble.addUp(bound32, DirectedDouble.multiplyUp(Double(n + 1), eta32))
+            // No binary32 value can overflow while M' (1 + γ') stays below the largest float.
+            let usable32 = finiteBox32 && bound32.isFinite && mass32 <= Double(Float.greatestFiniteMagnitude) / 2
+            errorBounds32.append(usable32 ? Self.floatUp(bound32) : .infinity)
         }
+        self.normals32 = normals32
+        self.offsets32 = offsets32
+        self.errorBounds32 = errorBounds32
         self.normals = normals
         self.offsets = offsets
         self.errorBounds = errorBounds
+    }
+
+    /// The float `≥ x` nearest it.
+    private static func floatUp(_ x: Double) -> Float {
+        let f = Float(x)
+        return Double(f) < x ? f.nextUp : f
     }
 
     /// The strict sign of every hyperplane at `x` (bit set: positive side), or
@@ -134,6 +188,10 @@ public struct HyperplaneSigns: Sendable {
         let points: [[Rational]]
         /// Lane p of `columns[j]` is point p's coordinate j as a double (0 for a missing or unfiltered point).
         let columns: [SIMD8<Double>]
+        /// The same as floats, coordinate after coordinate (`8 j + p`): `x̃`, nearest the doubles.
+        let columns32: [Float]
+        /// Each point's doubles `x̂`.
+        let doubles: [[Double]]
         /// Lanes the filter may decide: present, and within the box's magnitudes.
         let usable: SIMDMask<SIMD8<Int64>>
         let present: UInt8
@@ -151,6 +209,10 @@ public struct HyperplaneSigns: Sendable {
             // Points whose doubles lie outside the box's magnitudes get every sign exactly.
             let filtered = doubles.map { zip($0, magnitudes).allSatisfy { Swift.abs($0) <= $1 } }
             columns = (0..<n).map { j in SIMD8<Double>((0..<8).map { p in p < m && filtered[p] ? doubles[p][j] : 0 }) }
+            var columns32 = [Float](repeating: 0, count: 8 * n)
+            for j in 0..<n { for p in 0..<m where filtered[p] { columns32[8 * j + p] = Float(doubles[p][j]) } }
+            self.columns32 = columns32
+            self.doubles = doubles
             var usable = SIMDMask<SIMD8<Int64>>(repeating: false)
             for p in 0..<m where filtered[p] { usable[p] = true }
             self.usable = usable
@@ -165,19 +227,38 @@ public struct HyperplaneSigns: Sendable {
             return UInt8(truncatingIfNeeded: SIMD8<Int64>(repeating: 0).replacing(with: weights, where: mask).wrappedSum())
         }
 
-        /// Every hyperplane's sign in every lane: filtered in C (`climep_filter_signs8`:
-        /// the eight dot products share each load of a normal), exact where the
-        /// filter leaves it open.
+        /// Every hyperplane's sign in every lane: filtered in C (`climep_filter_signs8_f32`
+        /// or `climep_filter_signs8`: the eight dot products share each load of a normal),
+        /// after binary32 in binary64 one sign at a time, exact where the filters leave it open.
         mutating func decide(of signs: HyperplaneSigns) {
             let planes = signs.hyperplanes.count
             var negative = [UInt8](repeating: 0, count: planes)
+            if signs.kernel == .binary32 {
+                signs.normals32.withUnsafeBufferPointer { normals in
+                    signs.offsets32.withUnsafeBufferPointer { offsets in
+                        signs.errorBounds32.withUnsafeBufferPointer { bounds in
+                            columns32.withUnsafeBufferPointer { columns in
+                                laneBits.withUnsafeMutableBufferPointer { positive in
+                                    negative.withUnsafeMutableBufferPointer { negative in
+                                        climep_filter_signs8_f32(
+                                            planes, columns.count / 8, normals.baseAddress, offsets.baseAddress, bounds.baseAddress,
+                                            columns.baseAddress, positive.baseAddress, negative.baseAddress)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                settle(of: signs, negative: negative, binary64: true)
+                return
+            }
             signs.normals.withUnsafeBufferPointer { normals in
                 signs.offsets.withUnsafeBufferPointer { offsets in
                     signs.errorBounds.withUnsafeBufferPointer { bounds in
                         columns.withUnsafeBytes { columns in
                             laneBits.withUnsafeMutableBufferPointer { positive in
                                 negative.withUnsafeMutableBufferPointer { negative in
-                                    let filter = signs.kernel == .native ? climep_filter_signs8 : climep_filter_signs8_portable
+                                    let filter = signs.kernel == .binary64 ? climep_filter_signs8 : climep_filter_signs8_portable
                                     filter(
                                         planes, columns.count / MemoryLayout<SIMD8<Double>>.stride,
                                         normals.baseAddress, offsets.baseAddress, bounds.baseAddress,
@@ -189,13 +270,27 @@ public struct HyperplaneSigns: Sendable {
                     }
                 }
             }
+            settle(of: signs, negative: negative, binary64: false)
+        }
+
+        /// With `laneBits` and `negative` holding what the kernel decided: every
+        /// other sign of a usable lane in binary64 (`filteredSign`) when
+        /// `binary64`, and what is still open exactly.
+        private mutating func settle(of signs: HyperplaneSigns, negative: [UInt8], binary64: Bool) {
             let usable = Self.bits(self.usable)
             var onPlane = self.onPlane
-            for k in 0..<planes {
+            for k in 0..<laneBits.count {
                 var positive = laneBits[k] & usable
-                let undecided = present & ~(positive | (negative[k] & usable)) & ~onPlane
+                var undecided = present & ~(positive | (negative[k] & usable)) & ~onPlane
+                if undecided != 0 && binary64 {
+                    for p in 0..<points.count where undecided & usable & (1 << p) != 0 {
+                        guard let sign = signs.filteredSign(k, at: doubles[p]) else { continue }
+                        undecided &= ~(1 << p)
+                        if sign { positive |= 1 << p }
+                    }
+                }
                 if undecided != 0 {
-                    // What the filter leaves open: exactly.
+                    // What the filters leave open: exactly.
                     let h = signs.hyperplanes[k]
                     for p in 0..<points.count where undecided & (1 << p) != 0 {
                         let s = (dot(h.normal, points[p]) + h.offset).sign

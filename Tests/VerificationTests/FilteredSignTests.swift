@@ -144,6 +144,7 @@ import Testing
         }
         // The portable kernel (the native one is AVX2 with fused multiply-adds where the processor has them).
         #expect(HyperplaneSigns(planes, over: box, kernel: .portable).patterns(of: points) == batched)
+        #expect(HyperplaneSigns(planes, over: box, kernel: .binary64).patterns(of: points) == batched)
 
         // Fingerprints: nil where the pattern is, and equal exactly where the patterns are
         // (some points repeated, one moved onto a hyperplane).
@@ -210,7 +211,9 @@ import Testing
                 let outside = upper.map { $0 + 1 }
                 let batch = points + [outside]
                 #expect(signs.patterns(of: batch) == batch.map { signs.pattern(of: $0) })
-                #expect(HyperplaneSigns(planes, over: box, kernel: .portable).patterns(of: batch) == batch.map { signs.pattern(of: $0) })
+                for kernel in [HyperplaneSigns.Kernel.portable, .binary64] {
+                    #expect(HyperplaneSigns(planes, over: box, kernel: kernel).patterns(of: batch) == batch.map { signs.pattern(of: $0) })
+                }
                 #expect(signs.patterns(of: batch).last! == DecisionNet.strictSigns(of: outside, planes).map(SignPattern.init))
             }
             for k in 0..<24 {

@@ -28,4 +28,16 @@ void climep_filter_signs8_portable(size_t planes, size_t n,
 /// Whether `climep_filter_signs8` runs its AVX2/FMA kernel on this processor.
 int climep_filter_uses_avx2(void);
 
+/// The same in binary32 (`HyperplaneSigns`' first filter): `columns` holds
+/// the points' coordinates as floats, eight per coordinate, and normals,
+/// offsets and bounds are floats; `positive[k]` gets bit p when
+/// `v > bounds[k]`, `negative[k]` when `v < −bounds[k]`, for `v` the binary32
+/// value of `Σ_j normals[k n + j] · columns[8 j + p] + offsets[k]` in some
+/// order, with or without fused multiply-adds (proofs/decision-net.md,
+/// "Signs over a box", the binary32 filter). AVX2 and FMA where the processor
+/// has them, portable C otherwise.
+void climep_filter_signs8_f32(size_t planes, size_t n,
+                              const float *normals, const float *offsets, const float *bounds,
+                              const float *columns, uint8_t *positive, uint8_t *negative);
+
 #endif
