@@ -187,6 +187,25 @@ import Testing
         }
     }
 
+    /// Coefficients beyond binary32's range but within binary64's: the binary32 filter cannot
+    /// be used (its bound is +∞), binary64 decides, and the patterns are the exact ones.
+    @Test func coefficientsBeyondBinary32AreDecidedInBinary64() throws {
+        let d = 5
+        let box = try InputBox(lower: Array(repeating: Rational(-1), count: d), upper: Array(repeating: Rational(1), count: d))
+        var rng = SeededGenerator(state: 31)
+        let scale = Rational.one.timesPowerOfTwo(200)
+        let planes = (0..<40).compactMap { _ in
+            Hyperplane((0..<d).map { _ in FilteredSignTests.random(&rng, wide: false) * scale }, plus: FilteredSignTests.random(&rng, wide: false))
+        }
+        let points = (0..<50).map { _ in (0..<d).map { _ in Rational(Int.random(in: -1_000...1_000, using: &rng), 1000) } }
+        let exact = points.map { DecisionNet.strictSigns(of: $0, planes).map(SignPattern.init) }
+        let signs = HyperplaneSigns(planes, over: box)
+        #expect(signs.patterns(of: points) == exact)
+        // Binary64 decides these: the filter is not silently exact everywhere.
+        let decided = points.reduce(0) { count, x in count + planes.indices.filter { signs.filteredSign($0, at: x.map(\.nearestDouble)) != nil }.count }
+        #expect(decided > points.count * planes.count / 2)
+    }
+
     /// Random hyperplanes in 1 to 33 dimensions (a third with coefficients beyond 2^53),
     /// points of a random box on, a hair (2^−70) off and far from them: the filter never
     /// decides a sign wrongly, decides the far ones, and leaves points on a hyperplane exact.
