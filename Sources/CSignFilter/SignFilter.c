@@ -1,50 +1,30 @@
 #include "CSignFilter.h"
 
-// Portable kernel: one hyperplane at a time, eight lanes of partial sums.
-void climep_filter_signs8_portable(size_t planes, size_t n,
-                            const double *normals, const double *offsets, const double *bounds,
-                            const double *columns, uint8_t *positive, uint8_t *negative) {
-    for (size_t k = 0; k < planes; k++) {
-        const double *row = normals + k * n;
-        double v[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-        for (size_t j = 0; j < n; j++) {
-            const double a = row[j];
-            const double *c = columns + 8 * j;
-            for (int p = 0; p < 8; p++) v[p] += a * c[p];
-        }
-        uint8_t pos = 0, neg = 0;
-        for (int p = 0; p < 8; p++) {
-            const double value = v[p] + offsets[k];
-            if (value > bounds[k]) pos |= (uint8_t)(1u << p);
-            if (value < -bounds[k]) neg |= (uint8_t)(1u << p);
-        }
-        positive[k] = pos;
-        negative[k] = neg;
+// Portable kernels, one per precision: one hyperplane at a time, eight lanes of partial sums.
+#define CLIMEP_PORTABLE_SIGNS8(NAME, T)                                                       \
+    void NAME(size_t planes, size_t n, const T *normals, const T *offsets, const T *bounds, \
+              const T *columns, uint8_t *positive, uint8_t *negative) {                     \
+        for (size_t k = 0; k < planes; k++) {                                                \
+            const T *row = normals + k * n;                                                  \
+            T v[8] = {0, 0, 0, 0, 0, 0, 0, 0};                                               \
+            for (size_t j = 0; j < n; j++) {                                                 \
+                const T a = row[j];                                                          \
+                const T *c = columns + 8 * j;                                                \
+                for (int p = 0; p < 8; p++) v[p] += a * c[p];                                \
+            }                                                                                \
+            uint8_t pos = 0, neg = 0;                                                        \
+            for (int p = 0; p < 8; p++) {                                                    \
+                const T value = v[p] + offsets[k];                                           \
+                if (value > bounds[k]) pos |= (uint8_t)(1u << p);                            \
+                if (value < -bounds[k]) neg |= (uint8_t)(1u << p);                           \
+            }                                                                                \
+            positive[k] = pos;                                                               \
+            negative[k] = neg;                                                               \
+        }                                                                                    \
     }
-}
 
-// Portable binary32 kernel: as the binary64 one, in floats.
-static void signs8_f32_portable(size_t planes, size_t n,
-                                const float *normals, const float *offsets, const float *bounds,
-                                const float *columns, uint8_t *positive, uint8_t *negative) {
-    for (size_t k = 0; k < planes; k++) {
-        const float *row = normals + k * n;
-        float v[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-        for (size_t j = 0; j < n; j++) {
-            const float a = row[j];
-            const float *c = columns + 8 * j;
-            for (int p = 0; p < 8; p++) v[p] += a * c[p];
-        }
-        uint8_t pos = 0, neg = 0;
-        for (int p = 0; p < 8; p++) {
-            const float value = v[p] + offsets[k];
-            if (value > bounds[k]) pos |= (uint8_t)(1u << p);
-            if (value < -bounds[k]) neg |= (uint8_t)(1u << p);
-        }
-        positive[k] = pos;
-        negative[k] = neg;
-    }
-}
+CLIMEP_PORTABLE_SIGNS8(climep_filter_signs8_portable, double)
+static CLIMEP_PORTABLE_SIGNS8(signs8_f32_portable, float)
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
@@ -163,35 +143,21 @@ int climep_filter_uses_avx2(void) {
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 
-void climep_filter_signs8_f32(size_t planes, size_t n,
-                              const float *normals, const float *offsets, const float *bounds,
-                              const float *columns, uint8_t *positive, uint8_t *negative) {
-    if (climep_filter_uses_avx2())
-        signs8_f32_avx2(planes, n, normals, offsets, bounds, columns, positive, negative);
-    else
-        signs8_f32_portable(planes, n, normals, offsets, bounds, columns, positive, negative);
-}
-
-void climep_filter_signs8(size_t planes, size_t n,
-                          const double *normals, const double *offsets, const double *bounds,
-                          const double *columns, uint8_t *positive, uint8_t *negative) {
-    if (climep_filter_uses_avx2())
-        signs8_avx2(planes, n, normals, offsets, bounds, columns, positive, negative);
-    else
-        climep_filter_signs8_portable(planes, n, normals, offsets, bounds, columns, positive, negative);
-}
+// The AVX2 kernel where the processor has it, else the portable one.
+#define CLIMEP_AVX2_OR(avx2, portable) (climep_filter_uses_avx2() ? (avx2) : (portable))
 #else
 int climep_filter_uses_avx2(void) { return 0; }
+#define CLIMEP_AVX2_OR(avx2, portable) (portable)
+#endif
 
 void climep_filter_signs8_f32(size_t planes, size_t n,
                               const float *normals, const float *offsets, const float *bounds,
                               const float *columns, uint8_t *positive, uint8_t *negative) {
-    signs8_f32_portable(planes, n, normals, offsets, bounds, columns, positive, negative);
+    CLIMEP_AVX2_OR(signs8_f32_avx2, signs8_f32_portable)(planes, n, normals, offsets, bounds, columns, positive, negative);
 }
 
 void climep_filter_signs8(size_t planes, size_t n,
                           const double *normals, const double *offsets, const double *bounds,
                           const double *columns, uint8_t *positive, uint8_t *negative) {
-    climep_filter_signs8_portable(planes, n, normals, offsets, bounds, columns, positive, negative);
+    CLIMEP_AVX2_OR(signs8_avx2, climep_filter_signs8_portable)(planes, n, normals, offsets, bounds, columns, positive, negative);
 }
-#endif

@@ -100,25 +100,21 @@ package enum CanonicalJSONWriter {
 
         /// Appends a scalar array item written by `write`, rendering the previous open one first.
         func appendItem(writing write: (inout [UInt8]) -> Void) {
-            guard case .array(var done, var count, let open) = content else { return }
-            content = .empty  // so that `done` is uniquely referenced while it grows
-            do {
-                if let open {
-                    if count > 0 { done.append(UInt8(ascii: ",")) }
-                    try open.render(into: &done)
-                    count += 1
-                }
-                if count > 0 { done.append(UInt8(ascii: ",")) }
-                write(&done)
-                content = .array(done: done, count: count + 1, open: nil)
-            } catch {
-                content = .misused("\(error)")
-            }
+            append(keepingOpen: nil, writing: write)
         }
 
         /// Appends an array item, rendering the previous open one (finished by now, as
         /// `Encodable` fills containers depth first); `keepOpen` for a nested container.
         func appendItem(_ item: Node, keepOpen: Bool) {
+            if keepOpen {
+                append(keepingOpen: item) { _ in }
+            } else {
+                append(keepingOpen: nil) { try item.render(into: &$0) }
+            }
+        }
+
+        /// Renders the open item, then keeps `item` open or appends what `write` writes.
+        private func append(keepingOpen item: Node?, writing write: (inout [UInt8]) throws -> Void) {
             guard case .array(var done, var count, let open) = content else { return }
             content = .empty  // so that `done` is uniquely referenced while it grows
             do {
@@ -127,13 +123,13 @@ package enum CanonicalJSONWriter {
                     try open.render(into: &done)
                     count += 1
                 }
-                if keepOpen {
+                if let item {
                     content = .array(done: done, count: count, open: item)
-                } else {
-                    if count > 0 { done.append(UInt8(ascii: ",")) }
-                    try item.render(into: &done)
-                    content = .array(done: done, count: count + 1, open: nil)
+                    return
                 }
+                if count > 0 { done.append(UInt8(ascii: ",")) }
+                try write(&done)
+                content = .array(done: done, count: count + 1, open: nil)
             } catch {
                 content = .misused("\(error)")
             }

@@ -186,9 +186,10 @@ public struct HyperplaneSigns: Sendable {
     /// Up to eight points in SIMD lanes, and their signs found so far.
     private struct LaneBlock {
         let points: [[Rational]]
-        /// Lane p of `columns[j]` is point p's coordinate j as a double (0 for a missing or unfiltered point).
-        let columns: [SIMD8<Double>]
-        /// The same as floats, coordinate after coordinate (`8 j + p`): `x̃`, nearest the doubles.
+        /// Point p's coordinate j as a double at `8 j + p`, coordinate after coordinate
+        /// (0 for a missing or unfiltered point).
+        let columns: [Double]
+        /// The same as floats: `x̃`, nearest the doubles.
         let columns32: [Float]
         /// Each point's doubles `x̂`.
         let doubles: [[Double]]
@@ -208,10 +209,10 @@ public struct HyperplaneSigns: Sendable {
             }
             // Points whose doubles lie outside the box's magnitudes get every sign exactly.
             let filtered = doubles.map { zip($0, magnitudes).allSatisfy { Swift.abs($0) <= $1 } }
-            columns = (0..<n).map { j in SIMD8<Double>((0..<8).map { p in p < m && filtered[p] ? doubles[p][j] : 0 }) }
-            var columns32 = [Float](repeating: 0, count: 8 * n)
-            for j in 0..<n { for p in 0..<m where filtered[p] { columns32[8 * j + p] = Float(doubles[p][j]) } }
-            self.columns32 = columns32
+            var columns = [Double](repeating: 0, count: 8 * n)
+            for j in 0..<n { for p in 0..<m where filtered[p] { columns[8 * j + p] = doubles[p][j] } }
+            self.columns = columns
+            columns32 = columns.map { Float($0) }
             self.doubles = doubles
             var usable = SIMDMask<SIMD8<Int64>>(repeating: false)
             for p in 0..<m where filtered[p] { usable[p] = true }
@@ -231,46 +232,39 @@ public struct HyperplaneSigns: Sendable {
         /// or `climep_filter_signs8`: the eight dot products share each load of a normal),
         /// after binary32 in binary64 one sign at a time, exact where the filters leave it open.
         mutating func decide(of signs: HyperplaneSigns) {
-            let planes = signs.hyperplanes.count
-            var negative = [UInt8](repeating: 0, count: planes)
-            if signs.kernel == .binary32 {
-                signs.normals32.withUnsafeBufferPointer { normals in
-                    signs.offsets32.withUnsafeBufferPointer { offsets in
-                        signs.errorBounds32.withUnsafeBufferPointer { bounds in
-                            columns32.withUnsafeBufferPointer { columns in
-                                laneBits.withUnsafeMutableBufferPointer { positive in
-                                    negative.withUnsafeMutableBufferPointer { negative in
-                                        climep_filter_signs8_f32(
-                                            planes, columns.count / 8, normals.baseAddress, offsets.baseAddress, bounds.baseAddress,
-                                            columns.baseAddress, positive.baseAddress, negative.baseAddress)
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+            switch signs.kernel {
+            case .binary32:
+                let negative = filter(climep_filter_signs8_f32, signs.normals32, signs.offsets32, signs.errorBounds32, columns32)
                 settle(of: signs, negative: negative, binary64: true)
-                return
+            case .binary64:
+                settle(of: signs, negative: filter(climep_filter_signs8, signs.normals, signs.offsets, signs.errorBounds, columns), binary64: false)
+            case .portable:
+                settle(of: signs, negative: filter(climep_filter_signs8_portable, signs.normals, signs.offsets, signs.errorBounds, columns), binary64: false)
             }
-            signs.normals.withUnsafeBufferPointer { normals in
-                signs.offsets.withUnsafeBufferPointer { offsets in
-                    signs.errorBounds.withUnsafeBufferPointer { bounds in
-                        columns.withUnsafeBytes { columns in
+        }
+
+        /// Runs a C kernel on this block: its positive bits into `laneBits`, its negative bits returned.
+        private mutating func filter<T>(
+            _ kernel: (Int, Int, UnsafePointer<T>?, UnsafePointer<T>?, UnsafePointer<T>?, UnsafePointer<T>?,
+                       UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<UInt8>?) -> Void,
+            _ normals: [T], _ offsets: [T], _ bounds: [T], _ columns: [T]
+        ) -> [UInt8] {
+            var negative = [UInt8](repeating: 0, count: laneBits.count)
+            normals.withUnsafeBufferPointer { normals in
+                offsets.withUnsafeBufferPointer { offsets in
+                    bounds.withUnsafeBufferPointer { bounds in
+                        columns.withUnsafeBufferPointer { columns in
                             laneBits.withUnsafeMutableBufferPointer { positive in
                                 negative.withUnsafeMutableBufferPointer { negative in
-                                    let filter = signs.kernel == .binary64 ? climep_filter_signs8 : climep_filter_signs8_portable
-                                    filter(
-                                        planes, columns.count / MemoryLayout<SIMD8<Double>>.stride,
-                                        normals.baseAddress, offsets.baseAddress, bounds.baseAddress,
-                                        columns.baseAddress?.assumingMemoryBound(to: Double.self),
-                                        positive.baseAddress, negative.baseAddress)
+                                    kernel(offsets.count, columns.count / 8, normals.baseAddress, offsets.baseAddress, bounds.baseAddress,
+                                           columns.baseAddress, positive.baseAddress, negative.baseAddress)
                                 }
                             }
                         }
                     }
                 }
             }
-            settle(of: signs, negative: negative, binary64: false)
+            return negative
         }
 
         /// With `laneBits` and `negative` holding what the kernel decided: every
