@@ -271,27 +271,51 @@ public struct HyperplaneSigns: Sendable {
         /// other sign of a usable lane in binary64 (`filteredSign`) when
         /// `binary64`, and what is still open exactly.
         private mutating func settle(of signs: HyperplaneSigns, negative: [UInt8], binary64: Bool) {
-            let usable = Self.bits(self.usable)
+            let usable = Self.bits(self.usable), planes = laneBits.count
+            // Eight hyperplanes at a time where the kernel decided all their signs (the common
+            // case): their eight bytes at once, each byte's lanes masked alike.
+            let spread: UInt64 = 0x0101_0101_0101_0101, usable8 = UInt64(usable) &* spread
             var onPlane = self.onPlane
-            for k in 0..<laneBits.count {
-                var positive = laneBits[k] & usable
-                var undecided = present & ~(positive | (negative[k] & usable)) & ~onPlane
-                if undecided != 0 && binary64 {
-                    for p in 0..<points.count where undecided & usable & (1 << p) != 0 {
-                        guard let sign = signs.filteredSign(k, at: doubles[p]) else { continue }
-                        undecided &= ~(1 << p)
-                        if sign { positive |= 1 << p }
+            var start = 0
+            while start < planes {
+                if start + 8 <= planes {
+                    let open = UInt64(present & ~onPlane) &* spread
+                    let decided = laneBits.withUnsafeMutableBytes { positive in
+                        negative.withUnsafeBytes { negative in
+                            let pos = positive.loadUnaligned(fromByteOffset: start, as: UInt64.self) & usable8
+                            let neg = negative.loadUnaligned(fromByteOffset: start, as: UInt64.self) & usable8
+                            guard open & ~(pos | neg) == 0 else { return false }
+                            positive.storeBytes(of: pos, toByteOffset: start, as: UInt64.self)
+                            return true
+                        }
+                    }
+                    if decided {
+                        start += 8
+                        continue
                     }
                 }
-                if undecided != 0 {
-                    // What the filters leave open: exactly.
-                    let h = signs.hyperplanes[k]
-                    for p in 0..<points.count where undecided & (1 << p) != 0 {
-                        let s = (dot(h.normal, points[p]) + h.offset).sign
-                        if s == 0 { onPlane |= 1 << p } else if s > 0 { positive |= 1 << p }
+                // One at a time: binary64 where asked, exactly where still open.
+                for k in start..<Swift.min(start + 8, planes) {
+                    var positive = laneBits[k] & usable
+                    var undecided = present & ~(positive | (negative[k] & usable)) & ~onPlane
+                    if undecided != 0 && binary64 {
+                        for p in 0..<points.count where undecided & usable & (1 << p) != 0 {
+                            guard let sign = signs.filteredSign(k, at: doubles[p]) else { continue }
+                            undecided &= ~(1 << p)
+                            if sign { positive |= 1 << p }
+                        }
                     }
+                    if undecided != 0 {
+                        // What the filters leave open: exactly.
+                        let h = signs.hyperplanes[k]
+                        for p in 0..<points.count where undecided & (1 << p) != 0 {
+                            let s = (dot(h.normal, points[p]) + h.offset).sign
+                            if s == 0 { onPlane |= 1 << p } else if s > 0 { positive |= 1 << p }
+                        }
+                    }
+                    laneBits[k] = positive
                 }
-                laneBits[k] = positive
+                start += 8
             }
             self.onPlane = onPlane
         }
@@ -301,14 +325,39 @@ public struct HyperplaneSigns: Sendable {
         /// hyperplane 64w + t's byte).
         private func forEachWord(_ body: (SIMD8<UInt64>) -> Void) {
             let planes = laneBits.count, width = (planes + 63) / 64
-            let lanes = SIMD8<UInt64>(0, 1, 2, 3, 4, 5, 6, 7)
-            for w in 0..<width {
-                var word = SIMD8<UInt64>(repeating: 0)
-                for t in 0..<Swift.min(64, planes - 64 * w) {
-                    word |= ((SIMD8(repeating: UInt64(laneBits[64 * w + t])) &>> lanes) & 1) &<< UInt64(t)
+            let bytes = SIMD8<UInt64>(0, 8, 16, 24, 32, 40, 48, 56)
+            laneBits.withUnsafeBytes { lane in
+                for w in 0..<width {
+                    var word = SIMD8<UInt64>(repeating: 0)
+                    // Eight hyperplanes' bytes (byte t, bit p: hyperplane 8g + t, lane p) transposed
+                    // to byte p, bit t: lane p's bits 8g ..< 8g + 8 of this word.
+                    for g in 0..<8 {
+                        let first = 64 * w + 8 * g
+                        guard first < planes else { break }
+                        var group: UInt64 = 0
+                        if first + 8 <= planes {
+                            group = lane.loadUnaligned(fromByteOffset: first, as: UInt64.self)
+                        } else {
+                            for t in 0..<(planes - first) { group |= UInt64(lane[first + t]) << UInt64(8 * t) }
+                        }
+                        word |= ((SIMD8(repeating: Self.transposed(group)) &>> bytes) & 0xFF) &<< UInt64(8 * g)
+                    }
+                    body(word)
                 }
-                body(word)
             }
+        }
+
+        /// The 8 × 8 bit matrix in `x` (bit `8r + c` is row r, column c) transposed:
+        /// bit `8c + r` of the result is bit `8r + c` of `x` (three rounds of swaps).
+        @inline(__always)
+        static func transposed(_ x: UInt64) -> UInt64 {
+            var x = x
+            var t = (x ^ (x >> 7)) & 0x00AA_00AA_00AA_00AA
+            x = x ^ t ^ (t << 7)
+            t = (x ^ (x >> 14)) & 0x0000_CCCC_0000_CCCC
+            x = x ^ t ^ (t << 14)
+            t = (x ^ (x >> 28)) & 0x0000_0000_F0F0_F0F0
+            return x ^ t ^ (t << 28)
         }
 
         /// One pattern per point (nil on a hyperplane), 64 hyperplanes to a word.
