@@ -39,7 +39,7 @@ package enum CanonicalJSONWriter {
             case scalar([UInt8])
             /// Finished items, comma-joined, and the last item if it may still be filled.
             case array(done: [UInt8], count: Int, open: Node?)
-            /// Members so far; a member's value is bytes or a node still being filled.
+            /// Members so far, each value a node (finished, or a nested container still being filled).
             case object([(key: String, value: Node)])
             /// A value asked for two kinds of container: `render` throws.
             case misused(String)
@@ -215,11 +215,11 @@ package enum CanonicalJSONWriter {
             ?? integer(Int16.self) ?? integer(UInt16.self) ?? integer(Int8.self) ?? integer(UInt8.self) {
             return text
         }
-        if type == Double.self || type == Float.self || type == Float16.self {
-            throw Unsupported(description: "a floating-point value (climep writes exact numbers as strings)")
-        }
+        if type == Double.self || type == Float.self { throw floatRefused }
         return nil
     }
+
+    static let floatRefused = Unsupported(description: "a floating-point value (climep writes exact numbers as strings)")
 
     struct NodeEncoder: Encoder {
         let node: Node

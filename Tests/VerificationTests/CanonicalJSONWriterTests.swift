@@ -69,7 +69,9 @@ import Testing
     /// A float has no one spelling in the canonical form: refused, not guessed.
     @Test func floatsAreRefused() {
         #expect(throws: CanonicalJSONWriter.Unsupported.self) { try CanonicalJSONWriter.bytes(of: Measurement(value: 0.5)) }
+        #expect(throws: CanonicalJSONWriter.Unsupported.self) { try CanonicalJSONWriter.bytes(of: [Float(1)]) }
     }
+
 
     /// A value that asks for two kinds of container, or encodes nothing, is refused.
     struct TwoKinds: Encodable {
