@@ -210,7 +210,7 @@ public struct Certificate: Codable, Sendable, Equatable {
             switch (witness, region) {
             case (let x?, nil): return x
             case (nil, let r?):
-                guard leafPoints.indices.contains(r) else { throw InputError("names region \(r) of \(leafPoints.count)") }
+                guard leafPoints.indices.contains(r) else { throw InputError("names region \(r), but the split tree has \(leafPoints.count) regions") }
                 return leafPoints[r]
             case (_?, _?): throw InputError("has both a witness and a region")
             case (nil, nil): throw InputError("has neither a witness nor a region")
