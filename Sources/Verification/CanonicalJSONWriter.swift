@@ -21,7 +21,7 @@ package enum CanonicalJSONWriter {
     /// The bytes of `value`.
     package static func bytes<Value: Encodable>(of value: Value) throws -> [UInt8] {
         let node = Node()
-        try value.encode(to: NodeEncoder(node: node, codingPath: []))
+        try value.encode(to: NodeEncoder(node: node))
         var out: [UInt8] = []
         try node.render(into: &out)
         return out
@@ -171,24 +171,15 @@ package enum CanonicalJSONWriter {
         return node
     }
 
-    static func string(_ text: String) -> Node {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count + 2)
-        appendString(text, to: &bytes)
-        let node = Node()
-        node.content = .scalar(bytes)
-        return node
-    }
-
     /// A finished node for `value`: JSON's primitives directly, anything else through its `encode(to:)`.
-    static func node<Value: Encodable>(for value: Value, codingPath: [any CodingKey]) throws -> Node {
+    static func node<Value: Encodable>(for value: Value) throws -> Node {
         if let text = try primitive(value) {
             let node = Node()
             node.content = .scalar(text)
             return node
         }
         let node = Node()
-        try value.encode(to: NodeEncoder(node: node, codingPath: codingPath))
+        try value.encode(to: NodeEncoder(node: node))
         return node
     }
 
@@ -223,49 +214,48 @@ package enum CanonicalJSONWriter {
 
     struct NodeEncoder: Encoder {
         let node: Node
-        let codingPath: [any CodingKey]
+        /// Not tracked: the writer names no place in its errors.
+        var codingPath: [any CodingKey] { [] }
         var userInfo: [CodingUserInfoKey: Any] { [:] }
 
         func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
             node.beginObject()
-            return KeyedEncodingContainer(KeyedWriter<Key>(node: node, codingPath: codingPath))
+            return KeyedEncodingContainer(KeyedWriter<Key>(node: node))
         }
 
         func unkeyedContainer() -> any UnkeyedEncodingContainer {
             node.beginArray()
-            return UnkeyedWriter(node: node, codingPath: codingPath)
+            return UnkeyedWriter(node: node)
         }
 
         func singleValueContainer() -> any SingleValueEncodingContainer {
-            SingleValueWriter(node: node, codingPath: codingPath)
+            SingleValueWriter(node: node)
         }
     }
 
     struct KeyedWriter<Key: CodingKey>: KeyedEncodingContainerProtocol {
         let node: Node
-        let codingPath: [any CodingKey]
+        /// Not tracked: the writer names no place in its errors.
+        var codingPath: [any CodingKey] { [] }
 
         mutating func encodeNil(forKey key: Key) throws { node.appendMember(key.stringValue, scalar("null")) }
-        mutating func encode(_ value: String, forKey key: Key) throws { node.appendMember(key.stringValue, string(value)) }
-        mutating func encode(_ value: Int, forKey key: Key) throws { node.appendMember(key.stringValue, scalar(String(value))) }
-        mutating func encode(_ value: Bool, forKey key: Key) throws { node.appendMember(key.stringValue, scalar(value ? "true" : "false")) }
 
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-            node.appendMember(key.stringValue, try CanonicalJSONWriter.node(for: value, codingPath: codingPath))
+            node.appendMember(key.stringValue, try CanonicalJSONWriter.node(for: value))
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
             let child = Node()
             child.beginObject()
             node.appendMember(key.stringValue, child)
-            return KeyedEncodingContainer(KeyedWriter<NestedKey>(node: child, codingPath: codingPath))
+            return KeyedEncodingContainer(KeyedWriter<NestedKey>(node: child))
         }
 
         mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
             let child = Node()
             child.beginArray()
             node.appendMember(key.stringValue, child)
-            return UnkeyedWriter(node: child, codingPath: codingPath)
+            return UnkeyedWriter(node: child)
         }
 
         mutating func superEncoder() -> any Encoder { superEncoder(forKey: Key(stringValue: "super")!) }
@@ -273,37 +263,20 @@ package enum CanonicalJSONWriter {
         mutating func superEncoder(forKey key: Key) -> any Encoder {
             let child = Node()
             node.appendMember(key.stringValue, child)
-            return NodeEncoder(node: child, codingPath: codingPath)
+            return NodeEncoder(node: child)
         }
     }
 
     struct UnkeyedWriter: UnkeyedEncodingContainer {
         let node: Node
-        let codingPath: [any CodingKey]
+        /// Not tracked: the writer names no place in its errors.
+        var codingPath: [any CodingKey] { [] }
         private(set) var count = 0
 
-        init(node: Node, codingPath: [any CodingKey]) {
-            self.node = node
-            self.codingPath = codingPath
-        }
+        init(node: Node) { self.node = node }
 
         mutating func encodeNil() throws {
             node.appendItem(scalar("null"), keepOpen: false)
-            count += 1
-        }
-
-        mutating func encode(_ value: String) throws {
-            node.appendItem { CanonicalJSONWriter.appendString(value, to: &$0) }
-            count += 1
-        }
-
-        mutating func encode(_ value: Int) throws {
-            node.appendItem { $0.append(contentsOf: String(value).utf8) }
-            count += 1
-        }
-
-        mutating func encode(_ value: Bool) throws {
-            node.appendItem { $0.append(contentsOf: (value ? "true" : "false").utf8) }
             count += 1
         }
 
@@ -311,7 +284,7 @@ package enum CanonicalJSONWriter {
             if let text = try primitive(value) {
                 node.appendItem { $0.append(contentsOf: text) }
             } else {
-                node.appendItem(try CanonicalJSONWriter.node(for: value, codingPath: codingPath), keepOpen: false)
+                node.appendItem(try CanonicalJSONWriter.node(for: value), keepOpen: false)
             }
             count += 1
         }
@@ -321,7 +294,7 @@ package enum CanonicalJSONWriter {
             child.beginObject()
             node.appendItem(child, keepOpen: true)
             count += 1
-            return KeyedEncodingContainer(KeyedWriter<NestedKey>(node: child, codingPath: codingPath))
+            return KeyedEncodingContainer(KeyedWriter<NestedKey>(node: child))
         }
 
         mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
@@ -329,28 +302,26 @@ package enum CanonicalJSONWriter {
             child.beginArray()
             node.appendItem(child, keepOpen: true)
             count += 1
-            return UnkeyedWriter(node: child, codingPath: codingPath)
+            return UnkeyedWriter(node: child)
         }
 
         mutating func superEncoder() -> any Encoder {
             let child = Node()
             node.appendItem(child, keepOpen: true)
             count += 1
-            return NodeEncoder(node: child, codingPath: codingPath)
+            return NodeEncoder(node: child)
         }
     }
 
     struct SingleValueWriter: SingleValueEncodingContainer {
         let node: Node
-        let codingPath: [any CodingKey]
+        /// Not tracked: the writer names no place in its errors.
+        var codingPath: [any CodingKey] { [] }
 
         mutating func encodeNil() throws { node.content = .scalar(Array("null".utf8)) }
-        mutating func encode(_ value: String) throws { node.content = string(value).content }
-        mutating func encode(_ value: Int) throws { node.content = .scalar(Array(String(value).utf8)) }
-        mutating func encode(_ value: Bool) throws { node.content = .scalar(Array((value ? "true" : "false").utf8)) }
 
         mutating func encode<T: Encodable>(_ value: T) throws {
-            node.content = try CanonicalJSONWriter.node(for: value, codingPath: codingPath).content
+            node.content = try CanonicalJSONWriter.node(for: value).content
         }
     }
 }
