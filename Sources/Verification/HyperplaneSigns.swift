@@ -186,15 +186,10 @@ public struct HyperplaneSigns: Sendable {
     /// Up to eight points in SIMD lanes, and their signs found so far.
     private struct LaneBlock {
         let points: [[Rational]]
-        /// Point p's coordinate j as a double at `8 j + p`, coordinate after coordinate
-        /// (0 for a missing or unfiltered point).
-        let columns: [Double]
-        /// The same as floats: `x̃`, nearest the doubles.
-        let columns32: [Float]
         /// Each point's doubles `x̂`.
         let doubles: [[Double]]
-        /// Lanes the filter may decide: present, and within the box's magnitudes.
-        let usable: SIMDMask<SIMD8<Int64>>
+        /// Lanes the filters may decide (bit p: lane p): present, and within the box's magnitudes.
+        let usable: UInt8
         let present: UInt8
         /// Per hyperplane, one byte: bit p set when point p is on its positive side.
         var laneBits: [UInt8]
@@ -209,23 +204,10 @@ public struct HyperplaneSigns: Sendable {
             }
             // Points whose doubles lie outside the box's magnitudes get every sign exactly.
             let filtered = doubles.map { zip($0, magnitudes).allSatisfy { Swift.abs($0) <= $1 } }
-            var columns = [Double](repeating: 0, count: 8 * n)
-            for j in 0..<n { for p in 0..<m where filtered[p] { columns[8 * j + p] = doubles[p][j] } }
-            self.columns = columns
-            columns32 = columns.map { Float($0) }
             self.doubles = doubles
-            var usable = SIMDMask<SIMD8<Int64>>(repeating: false)
-            for p in 0..<m where filtered[p] { usable[p] = true }
-            self.usable = usable
+            usable = (0..<m).reduce(0) { bits, p in filtered[p] ? bits | 1 << p : bits }
             present = m == 8 ? 0xFF : UInt8((1 << m) - 1)
             laneBits = [UInt8](repeating: 0, count: planes)
-        }
-
-        /// The mask's lanes as the bits of a byte.
-        @inline(__always)
-        private static func bits(_ mask: SIMDMask<SIMD8<Int64>>) -> UInt8 {
-            let weights = SIMD8<Int64>(1, 2, 4, 8, 16, 32, 64, 128)
-            return UInt8(truncatingIfNeeded: SIMD8<Int64>(repeating: 0).replacing(with: weights, where: mask).wrappedSum())
         }
 
         /// Every hyperplane's sign in every lane: filtered in C (`climep_filter_signs8_f32`
@@ -234,13 +216,24 @@ public struct HyperplaneSigns: Sendable {
         mutating func decide(of signs: HyperplaneSigns) {
             switch signs.kernel {
             case .binary32:
-                let negative = filter(climep_filter_signs8_f32, signs.normals32, signs.offsets32, signs.errorBounds32, columns32)
+                let negative = filter(climep_filter_signs8_f32, signs.normals32, signs.offsets32, signs.errorBounds32, columns { Float($0) })
                 settle(of: signs, negative: negative, binary64: true)
             case .binary64:
-                settle(of: signs, negative: filter(climep_filter_signs8, signs.normals, signs.offsets, signs.errorBounds, columns), binary64: false)
+                settle(of: signs, negative: filter(climep_filter_signs8, signs.normals, signs.offsets, signs.errorBounds, columns { $0 }), binary64: false)
             case .portable:
-                settle(of: signs, negative: filter(climep_filter_signs8_portable, signs.normals, signs.offsets, signs.errorBounds, columns), binary64: false)
+                settle(of: signs, negative: filter(climep_filter_signs8_portable, signs.normals, signs.offsets, signs.errorBounds, columns { $0 }), binary64: false)
             }
+        }
+
+        /// The usable lanes' coordinates as the kernels take them: point p's coordinate j,
+        /// converted, at `8 j + p` (0 for a missing or unusable lane).
+        private func columns<T: Numeric>(_ convert: (Double) -> T) -> [T] {
+            let n = doubles.first?.count ?? 0
+            var columns = [T](repeating: 0, count: 8 * n)
+            for p in doubles.indices where usable & (1 << p) != 0 {
+                for j in 0..<n { columns[8 * j + p] = convert(doubles[p][j]) }
+            }
+            return columns
         }
 
         /// Runs a C kernel on this block: its positive bits into `laneBits`, its negative bits returned.
@@ -271,7 +264,7 @@ public struct HyperplaneSigns: Sendable {
         /// other sign of a usable lane in binary64 (`filteredSign`) when
         /// `binary64`, and what is still open exactly.
         private mutating func settle(of signs: HyperplaneSigns, negative: [UInt8], binary64: Bool) {
-            let usable = Self.bits(self.usable), planes = laneBits.count
+            let planes = laneBits.count
             // Eight hyperplanes at a time where the kernel decided all their signs (the common
             // case): their eight bytes at once, each byte's lanes masked alike.
             let spread: UInt64 = 0x0101_0101_0101_0101, usable8 = UInt64(usable) &* spread
