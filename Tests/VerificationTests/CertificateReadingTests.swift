@@ -65,6 +65,30 @@ import Verification
         #expect(kinds == Set(JSONTree.Mutation.kinds), "every kind of mutation was tried")
     }
 
+    /// A table entry that names a region, forged in its text: the region retyped (a string,
+    /// a fraction, a number beyond any integer), negative or beyond the split tree, repeated,
+    /// given beside a witness or with neither. Each is refused, by the reading or the checker.
+    @Test func aForgedRegionEntryIsRefused() throws {
+        let name = "sk_moons_relu_bin"
+        let text = String(decoding: try Self.example(name), as: UTF8.self)
+        let entry = try #require(text.range(of: #"\{"label":[0-9]+,"region":[0-9]+\}"#, options: .regularExpression))
+        let label = text[entry].split(separator: ",")[0] + ","
+        let forgeries = [
+            #""region":"0"}"#, #""region":0.5}"#, #""region":1e400}"#, #""region":99999999999999999999999}"#,
+            #""region":-1}"#, #""region":100000}"#, #""region":0,"region":0}"#, #""region":0,"witness":["0","0"]}"#,
+            #""region":null}"#, #""witness":null}"#,
+        ].map { text.replacingCharacters(in: entry, with: label + $0) } + [text.replacingCharacters(in: entry, with: #"{"label":0}"#)]
+        let modelPath = Fixtures.root.appendingPathComponent(try #require(Self.models[name])).path
+        let modelData = try Network.modelFileData(modelPath)
+        for forged in forgeries {
+            #expect(forged != text)
+            guard let decoded = try? Certificate.decode(Data(forged.utf8)) else { continue }
+            #expect(throws: CertificateCheckFailure.self, "\(forged[entry.lowerBound...].prefix(60))") {
+                try CertificateChecker.check(decoded, modelData: modelData, source: modelPath)
+            }
+        }
+    }
+
     /// A repeated key is named in the error, with its place.
     @Test func aRepeatedKeyIsNamed() throws {
         var text = String(decoding: try Self.example("moons-tanh"), as: UTF8.self)
