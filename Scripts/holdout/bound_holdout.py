@@ -17,7 +17,7 @@ g from the fit the JSON prints (breakpoints, slopes, intercepts), then
 It prints one table row per (model, box, pieces): bound, climep's attained, the script's
 attained, and bound / max(attained); then the worst and median ratio.
 
-Usage: python3 Scripts/holdout/bound_holdout.py CLIMEP_BINARY
+Usage: python3 Scripts/holdout/bound_holdout.py CLIMEP_BINARY [LINEARIZE OPTIONS...]
 Needs scikit-learn, skl2onnx, onnx, numpy (not the test suite).
 """
 import json
@@ -140,6 +140,7 @@ def main():
     if len(sys.argv) < 2:
         raise SystemExit(__doc__)
     climep = sys.argv[1]
+    extra = sys.argv[2:]  # further `linearize` options, e.g. --splits 64
     rows, ratios = [], []
     with tempfile.TemporaryDirectory() as work:
         for name, data, hidden, act, seed in MODELS:
@@ -159,7 +160,7 @@ def main():
             box = ",".join(f"{Fraction(a).limit_denominator(1 << 20)}:{Fraction(b).limit_denominator(1 << 20)}"
                            for a, b in zip(low, high))
             for pieces in PIECES:
-                out = subprocess.run([climep, "linearize", path, "--box", box, "--pieces", str(pieces), "--json"],
+                out = subprocess.run([climep, "linearize", path, "--box", box, "--pieces", str(pieces), "--json"] + extra,
                                      capture_output=True, text=True)
                 if out.returncode != 0:
                     raise SystemExit(f"{name}: climep linearize failed: {out.stderr.strip()}")
