@@ -1,6 +1,6 @@
 // climep benchmarks: executables whose figures go into BENCHMARKS.md, never timed tests.
 //
-//   swift run -c release climep-benchmarks [rational] [fits] [bound] [polyhedra] [regions] [certify] [dnet] [compact] [signs]
+//   swift run -c release climep-benchmarks [rational] [fits] [bound] [polyhedra] [regions] [certify] [dnet] [compact] [signs] [json]
 //
 // Every figure is printed next to a baseline measured in the same run (Double
 // arithmetic on the same values), so the ratio is what to compare across machines.
@@ -17,6 +17,7 @@ let suites: [String: () -> Void] = [
     "dnet": DecisionNetBenchmark.run,
     "compact": CompactDecisionNetBenchmark.run,
     "signs": SignsBenchmark.run,
+    "json": CertificateJSONBenchmark.run,
 ]
 
 let requested = CommandLine.arguments.dropFirst()

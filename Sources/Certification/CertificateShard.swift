@@ -38,7 +38,10 @@ public struct CertificateShard: Codable, Sendable {
     public static func read(path: String) throws(InputError) -> CertificateShard {
         let data = try readFile(path, what: "shard", limit: InputLimits.maximumShardBytes)
         let shard: CertificateShard
-        do { shard = try JSONDecoder().decode(CertificateShard.self, from: data) } catch {
+        do {
+            try StrictJSON.validate(data, what: "shard")
+            shard = try CanonicalJSONReader.decode(CertificateShard.self, from: data)
+        } catch {
             throw InputError("\(path): not a climep shard file (\(error))")
         }
         guard shard.format == formatName else { throw InputError("\(path): not a climep shard file (format '\(shard.format)')") }

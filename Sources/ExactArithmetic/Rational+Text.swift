@@ -31,6 +31,35 @@ extension Rational: LosslessStringConvertible, Codable {
         }
     }
 
+    /// Appends `description`'s UTF-8 bytes to `out`, without building a
+    /// string where the value is stored inline (writers of large documents).
+    public func appendDescription(to out: inout [UInt8]) {
+        guard case .small(let n, let d) = storage else {
+            out.append(contentsOf: description.utf8)
+            return
+        }
+        Rational.appendDecimal(n, to: &out)
+        if d != 1 {
+            out.append(UInt8(ascii: "/"))
+            Rational.appendDecimal(d, to: &out)
+        }
+    }
+
+    /// The decimal digits of `v`, with a minus sign when negative.
+    private static func appendDecimal(_ v: Int64, to out: inout [UInt8]) {
+        if v < 0 { out.append(UInt8(ascii: "-")) }
+        var m = v.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var k = 20
+            repeat {
+                k -= 1
+                digits[k] = UInt8(truncatingIfNeeded: m % 10) + 48
+                m /= 10
+            } while m > 0
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[k...]))
+        }
+    }
+
     /// Parses text exactly; nil where `init(parsing:)` throws.
     public init?(_ description: String) {
         guard let value = try? Rational(parsing: description) else { return nil }
@@ -57,6 +86,43 @@ extension Rational: LosslessStringConvertible, Codable {
         } else {
             self = try Rational.parseDecimal(bytes[...], fail)
         }
+    }
+
+    /// `init(parsing:)` on UTF-8 bytes: the same values and the same errors,
+    /// with the spellings certificates are made of — `p` and `p/q` of at most
+    /// 18 digits each — read without building a string (a certificate holds
+    /// millions of them).
+    public init(utf8 text: UnsafeBufferPointer<UInt8>) throws(RationalParseError) {
+        if let value = Rational.shortFraction(text) {
+            self = value
+        } else {
+            self = try Rational(parsing: String(decoding: text, as: UTF8.self))
+        }
+    }
+
+    /// `-?D(/D)?` with `D` 1 to 18 digits and a non-zero denominator, or nil.
+    private static func shortFraction(_ text: UnsafeBufferPointer<UInt8>) -> Rational? {
+        var i = 0
+        let negative = i < text.count && text[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        func digits() -> Int64? {
+            let start = i
+            var n: Int64 = 0
+            while i < text.count, i - start < 18, case let d = text[i] &- 48, d < 10 {
+                n = n * 10 + Int64(d)
+                i += 1
+            }
+            return i > start ? n : nil
+        }
+        guard let p = digits() else { return nil }
+        var q: Int64 = 1
+        if i < text.count && text[i] == UInt8(ascii: "/") {
+            i += 1
+            guard let d = digits(), d != 0 else { return nil }
+            q = d
+        }
+        guard i == text.count else { return nil }
+        return Rational(numerator: Int128(negative ? -p : p), denominator: Int128(q))
     }
 
     private static func parseDecimal(

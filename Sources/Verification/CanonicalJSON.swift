@@ -13,7 +13,7 @@ package enum CanonicalJSON {
 
     /// Reads a document that has exactly one accepted spelling: `data` must be
     /// strictly valid JSON without repeated keys (`StrictJSON.validate`), must
-    /// decode, must pass `validate` (format name and version), and must equal
+    /// decode (`CanonicalJSONReader`), must pass `validate` (format name and version), and must equal
     /// the re-encoding `encode` gives of what was decoded (skipped when `encode`
     /// is nil: for bytes just written by the encoder, whose decoded value the
     /// caller compares with what it encoded). Throws `InputError` naming what
@@ -26,19 +26,9 @@ package enum CanonicalJSON {
         try StrictJSON.validate(data, what: what)
         let document: Document
         do {
-            document = try JSONDecoder().decode(Document.self, from: data)
-        } catch let DecodingError.dataCorrupted(context) {
-            throw InputError("malformed \(what) at \(codingPath(context.codingPath)): \(context.debugDescription)")
-        } catch let DecodingError.keyNotFound(key, context) {
-            throw InputError("malformed \(what): \(codingPath(context.codingPath + [key])) is missing")
-        } catch let DecodingError.typeMismatch(_, context) {
-            throw InputError("malformed \(what) at \(codingPath(context.codingPath)): \(context.debugDescription)")
-        } catch let DecodingError.valueNotFound(_, context) {
-            throw InputError("malformed \(what) at \(codingPath(context.codingPath)): a value is missing")
-        } catch let error as InputError {
-            throw InputError("malformed \(what): \(error.message)")
+            document = try CanonicalJSONReader.decode(Document.self, from: data)
         } catch {
-            throw InputError("malformed \(what): \(error)")
+            throw InputError("malformed \(what) at \(path(at: min(error.offset, data.count), in: data)): \(error.reason)")
         }
         try validate(document)
         guard let encode else { return document }
@@ -51,10 +41,6 @@ package enum CanonicalJSON {
                              + "at \(path(at: offset, in: canonical)) (a changed spelling, an unknown, repeated or reordered key, or extra bytes)")
         }
         return document
-    }
-
-    private static func codingPath(_ keys: [any CodingKey]) -> String {
-        keys.isEmpty ? "the top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
     }
 
     /// The first byte offset at which `a` and `b` differ, or nil when they are equal.

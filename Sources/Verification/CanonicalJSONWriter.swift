@@ -165,6 +165,14 @@ package enum CanonicalJSONWriter {
         out.append(UInt8(ascii: "\""))
     }
 
+    /// climep's exact number: the string its own `encode(to:)` writes
+    /// (`"p/q"`, nothing to escape), without the detour through a `String`.
+    static func appendRational(_ value: Rational, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        value.appendDescription(to: &out)
+        out.append(UInt8(ascii: "\""))
+    }
+
     static func scalar(_ text: String) -> Node {
         let node = Node()
         node.content = .scalar(Array(text.utf8))
@@ -194,9 +202,8 @@ package enum CanonicalJSONWriter {
             return bytes
         }
         if type == Rational.self {
-            // climep's exact number: the string its own `encode(to:)` writes, without the detour.
             var bytes: [UInt8] = []
-            appendString((value as! Rational).description, to: &bytes)
+            appendRational(value as! Rational, to: &bytes)
             return bytes
         }
         if type == Int.self { return Array(String(value as! Int).utf8) }
@@ -281,7 +288,10 @@ package enum CanonicalJSONWriter {
         }
 
         mutating func encode<T: Encodable>(_ value: T) throws {
-            if let text = try primitive(value) {
+            if T.self == Rational.self {
+                // Most items of a certificate: written in place, no array per item.
+                node.appendItem { appendRational(value as! Rational, to: &$0) }
+            } else if let text = try primitive(value) {
                 node.appendItem { $0.append(contentsOf: text) }
             } else {
                 node.appendItem(try CanonicalJSONWriter.node(for: value), keepOpen: false)

@@ -210,7 +210,9 @@ public enum CertificateDocument: Sendable {
         try StrictJSON.validate(data, what: "certificate")
         struct Format: Decodable { let format: String }
         let format: String
-        do { format = try JSONDecoder().decode(Format.self, from: data).format } catch {
+        // Only the top level's keys are scanned (a decoder building the whole document first
+        // took seconds on a large certificate).
+        do { format = try CanonicalJSONReader.decode(Format.self, from: data).format } catch {
             throw InputError("malformed certificate: no format name at the top level")
         }
         return format == PropertyCertificate.formatName ? .property(try PropertyCertificate.decode(data)) : .regions(try Certificate.decode(data))
