@@ -18,7 +18,7 @@ enum DecisionNetBenchmark {
 
         // DecisionNet throughput on the ReLU model: exact sign patterns (with the
         // exact fallback to g) against the original network's float forward pass.
-        let net = result.decisionNet.net
+        let net = result.decisionNet.net()
         var rng = SplitMix64(state: 11)
         let count = 20_000
         let doubles = (0..<count).map { _ in (0..<2).map { j in

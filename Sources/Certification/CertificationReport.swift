@@ -39,7 +39,7 @@ public struct CertificationReport: Sendable {
     /// by the certificate), and how many `f` agrees on, inside and outside
     /// the area where agreement is proven.
     public var pointAgreement: (total: Int, dnetEqualsG: Int, fEqualsG: Int, proven: Int, fEqualsGWhereProven: Int) {
-        let g = result.g, net = result.decisionNet.net
+        let g = result.g, net = result.decisionNet.net()
         let errors = ScoreErrors(logitErrors: result.errorBound.perLogit, marginBounds: result.errorBound.marginBound)
         var counts = (total: 0, dnetEqualsG: 0, fEqualsG: 0, proven: 0, fEqualsGWhereProven: 0)
         for x in points {

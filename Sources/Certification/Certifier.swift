@@ -81,14 +81,14 @@ public enum Certifier {
         if let compact {
             progress("choosing the compact DecisionNet…")
             if box.dimension == 2 {
-                compactNet = CompactDecisionNet.build(parts: parts, candidates: dnet.net.hyperplanes, classes: network.classCount,
+                compactNet = CompactDecisionNet.build(parts: parts, candidates: dnet.hyperplanes, classes: network.classCount,
                                                       box: box, maximumParameters: compact.maximumParameters)
             } else {
                 let agreed = agreement.regions.map { claim in
                     let region = enumeration.regions[claim.region]
                     return AgreedRegionSample(region: claim.region, polytope: region.polytope, witness: region.witness, label: claim.label)
                 }
-                compactNet = CompactDecisionNet.build(agreed: agreed, candidates: dnet.net.hyperplanes, classes: network.classCount,
+                compactNet = CompactDecisionNet.build(agreed: agreed, candidates: dnet.hyperplanes, classes: network.classCount,
                                                       inputs: box.dimension, maximumParameters: compact.maximumParameters)
             }
         }
@@ -101,7 +101,7 @@ public enum Certifier {
                 activation: layer.activation.name, function: p, range: range,
                 activationError: range.flatMap { table!.bound(on: $0) }, errorTable: table?.points)
         }
-        let coefficients = dnet.net.hyperplanes.count * (network.inputCount + 1)
+        let coefficients = dnet.hyperplanes.count * (network.inputCount + 1)
         let regionClaims = Certificate.RegionClaims(count: enumeration.regions.count, splitTree: enumeration.certificate!)
         // An entry at a region's witness names the region instead of repeating its leaf point.
         let leafPoints = regionClaims.leafPoints
@@ -119,7 +119,7 @@ public enum Certifier {
             linearization: .init(layers: layers, subBoxes: bound.subBoxTree,
                                  errorBound: bound.perLogit),
             regions: regionClaims,
-            decisionNet: .init(hyperplanes: dnet.net.hyperplanes, table: table, separations: dnet.separations,
+            decisionNet: .init(hyperplanes: dnet.hyperplanes, table: table, separations: dnet.separations,
                                hyperplaneCoefficients: coefficients, tableEntries: dnet.entries.count,
                                parameters: coefficients + dnet.entries.count),
             agreement: agreement, compactDecisionNet: compactNet)

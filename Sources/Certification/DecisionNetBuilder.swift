@@ -9,7 +9,8 @@ import Verification
 /// entry and the separations that make the missing tie hyperplanes
 /// unnecessary.
 public struct DecisionNetConstruction: Sendable {
-    public let net: DecisionNet
+    /// The net's hyperplanes.
+    public let hyperplanes: [Hyperplane]
     /// The table with each entry's witness point, in the order entries were found.
     public let entries: [Entry]
     /// For every region and pair of classes whose tie hyperplane is not in
@@ -17,6 +18,23 @@ public struct DecisionNetConstruction: Sendable {
     public let separations: [Certificate.Separation]
     /// Table entries that came from training points (not from regions).
     public let trainingEntries: Int
+    /// `g` and the box, for `net()`.
+    let fallback: LinearizedNetwork
+    let box: InputBox
+
+    /// The DecisionNet itself, its table keyed by the entries' sign patterns,
+    /// computed on each call: the construction keeps no patterns (for a
+    /// certificate's tens of thousands of entries over tens of thousands of
+    /// hyperplanes they are gigabytes, and the certificate needs none).
+    public func net() -> DecisionNet {
+        let patterns = HyperplaneSigns(hyperplanes, over: box).patterns(of: entries.map(\.witness))
+        var table: [SignPattern: Int] = [:]
+        for (entry, pattern) in zip(entries, patterns) {
+            // Every entry's witness was located off every hyperplane when the table was built.
+            table[pattern!] = entry.label
+        }
+        return DecisionNet(hyperplanes: hyperplanes, table: table, fallback: fallback, box: box)
+    }
 
     /// A table entry: `g` answers `label` at `witness`, which is region
     /// `region`'s own witness where `region` is not nil.
@@ -112,25 +130,28 @@ extension DecisionNet {
         }.joined())
         let points = fromRegions + trainingPoints.map { ($0, nil) }
         let inBox = points.parallelMap { box.contains($0.witness) }
-        let located = zip(points, signs.patterns(of: points.map(\.witness))).enumerated().map {
-            k, pair -> (pattern: SignPattern, witness: [Rational], region: Int?)? in
-            guard inBox[k], let pattern = pair.1 else { return nil }
-            return (pattern, pair.0.witness, pair.0.region)
-        }
-        var seen: Set<SignPattern> = []
-        var learnt: [(pattern: SignPattern, witness: [Rational], region: Int?)] = []
+        // Cells told apart by pattern fingerprints (16 bytes a point, not a pattern of a bit per
+        // hyperplane); points whose fingerprints coincide have their patterns compared exactly.
+        let fingerprints = signs.fingerprints(of: points.map(\.witness))
+        var learntBy: [PatternFingerprint: [Int]] = [:]
+        var learnt: [(witness: [Rational], region: Int?)] = []
         var fromTraining = 0
-        for (k, candidate) in located.enumerated() {
-            guard let candidate, seen.insert(candidate.pattern).inserted else { continue }
-            learnt.append(candidate)
+        for (k, point) in points.enumerated() {
+            guard inBox[k], let fingerprint = fingerprints[k] else { continue }
+            let earlier = learntBy[fingerprint, default: []]
+            if !earlier.isEmpty {
+                let patterns = signs.patterns(of: [point.witness] + earlier.map { learnt[$0].witness })
+                guard !patterns.dropFirst().contains(patterns[0]) else { continue }
+            }
+            learntBy[fingerprint, default: []].append(learnt.count)
+            learnt.append(point)
             if k >= fromRegions.count { fromTraining += 1 }
         }
         let labels = learnt.parallelMap { Network.label(ofLogits: g.exactLogits($0.witness)) }
-        let table = Dictionary(uniqueKeysWithValues: zip(learnt.map(\.pattern), labels))
         let entries = zip(learnt, labels).map { DecisionNetConstruction.Entry(label: $1, witness: $0.witness, region: $0.region) }
         return DecisionNetConstruction(
-            net: DecisionNet(hyperplanes: planes, table: table, fallback: g, box: box), entries: entries,
-            separations: separations, trainingEntries: fromTraining)
+            hyperplanes: planes, entries: entries, separations: separations, trainingEntries: fromTraining,
+            fallback: g, box: box)
     }
 
     /// An LP proof that on the region, wherever `a` and `b` both beat every

@@ -81,7 +81,7 @@ struct Demo: ParsableCommand {
 
         var picture = RegionPicture(enumeration: result.enumeration, boundary: DecisionBoundary(result.enumeration), classCount: network.classCount)
         let drawn = result.certificate.compactDecisionNet.map { ("compact DecisionNet", $0.hyperplanes) }
-            ?? ("DecisionNet", result.decisionNet.net.hyperplanes)
+            ?? ("DecisionNet", result.decisionNet.hyperplanes)
         picture.title = "\(model): g (pieces per layer " + checked.layers.map { "\($0.pieces)" }.joined(separator: ", ") + "), boundary (black), \(drawn.0) (dashed)"
         picture.hyperplanes = drawn.1
         picture.points = data2D.filter { box.contains($0) }.map { ($0, Network.label(ofLogits: g.exactLogits($0))) }

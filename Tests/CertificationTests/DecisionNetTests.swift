@@ -29,7 +29,7 @@ func randomNetwork(inputs: Int, hidden: [Int], outputs: Int, activation: Activat
         let g = try LinearizedNetwork(network, pieces: 5, method: .defaultMethod)
         let box = try InputBox(lower: [-2, -2], upper: [2, 2])
         let regions = try RegionEnumeration.complete(g, over: box)
-        let dnet = DecisionNet.build(regions, network: g, over: box).net
+        let dnet = DecisionNet.build(regions, network: g, over: box).net()
         var fromTable = 0, total = 0
         for i in 0...60 {
             for j in 0...60 {
@@ -49,7 +49,7 @@ func randomNetwork(inputs: Int, hidden: [Int], outputs: Int, activation: Activat
         let box = try InputBox(lower: [-1, -1], upper: [1, 1])
         let regions = try RegionEnumeration.complete(g, over: box)
         let boundary = DecisionBoundary(regions)
-        let dnet = DecisionNet.build(regions, network: g, over: box).net
+        let dnet = DecisionNet.build(regions, network: g, over: box).net()
         // Every boundary piece's hyperplane is one of the net's.
         #expect(Set(boundary.hyperplanes).isSubset(of: Set(dnet.hyperplanes)))
         #expect(dnet.hyperplaneCoefficients == dnet.hyperplanes.count * 3)
@@ -60,13 +60,41 @@ func randomNetwork(inputs: Int, hidden: [Int], outputs: Int, activation: Activat
         #expect(dnet.table.keys.allSatisfy { $0.count == dnet.hyperplanes.count })
     }
 
+    /// The table holds one entry per cell met (cells told apart by fingerprints
+    /// when built): recounted with exact strict signs, the entries' cells are
+    /// pairwise distinct and hold every region's witness and every training
+    /// point off the hyperplanes — many of which share a cell — and the entries
+    /// counted as from training are the cells only training points met.
+    @Test func oneEntryPerCellMet() throws {
+        let network = try randomNetwork(inputs: 2, hidden: [6, 5], outputs: 3, activation: .relu, seed: 11)
+        let g = try LinearizedNetwork(network, pieces: 3, method: .defaultMethod)
+        let box = try InputBox(lower: [-1, -1], upper: [1, 1])
+        let regions = try RegionEnumeration.complete(g, over: box)
+        let training = (0..<300).map { k in [Rational((k * 37) % 41 - 20, 20), Rational((k * 53) % 43 - 21, 21)] }
+        let construction = DecisionNet.build(regions, network: g, over: box, trainingPoints: training)
+        let planes = construction.hyperplanes
+        let cells = construction.entries.map { DecisionNet.strictSigns(of: $0.witness, planes) }
+        #expect(cells.allSatisfy { $0 != nil })
+        #expect(Set(cells.compactMap { $0 }).count == cells.count)
+        let regionCells = Set(construction.entries.filter { $0.region != nil }.compactMap { DecisionNet.strictSigns(of: $0.witness, planes) })
+        for region in regions.regions {
+            #expect(cells.contains(DecisionNet.strictSigns(of: region.witness, planes)))
+        }
+        let trainingCells = Set(training.compactMap { DecisionNet.strictSigns(of: $0, planes) })
+        #expect(trainingCells.isSubset(of: Set(cells.compactMap { $0 })))
+        #expect(trainingCells.count < training.count)
+        let fromTraining = Set(construction.entries.suffix(construction.trainingEntries).compactMap { DecisionNet.strictSigns(of: $0.witness, planes) })
+        #expect(fromTraining.isDisjoint(with: regionCells))
+        #expect(construction.trainingEntries == trainingCells.subtracting(Set(cells.prefix(cells.count - construction.trainingEntries).compactMap { $0 })).count)
+    }
+
     @Test func pointsOnAHyperplaneFallBackToG() throws {
         let network = try randomNetwork(inputs: 2, hidden: [4], outputs: 1, activation: .relu, seed: 5)
         let g = try LinearizedNetwork(network, pieces: 3, method: .defaultMethod)
         let box = try InputBox(lower: [-1, -1], upper: [1, 1])
         let regions = try RegionEnumeration.complete(g, over: box)
         let boundary = DecisionBoundary(regions)
-        let dnet = DecisionNet.build(regions, network: g, over: box).net
+        let dnet = DecisionNet.build(regions, network: g, over: box).net()
         for piece in boundary.pieces {
             let answer = dnet.predict(piece.witness)
             #expect(!answer.fromTable)
