@@ -207,14 +207,11 @@ public enum CertificateDocument: Sendable {
     /// Reads the certificate file at `path` (at most `Certificate.maximumBytes`).
     public static func read(path: String) throws(InputError) -> CertificateDocument {
         let data = try readFile(path, what: "certificate", limit: Certificate.maximumBytes)
-        try StrictJSON.validate(data, what: "certificate")
         struct Format: Decodable { let format: String }
-        let format: String
-        // Only the top level's keys are scanned (a decoder building the whole document first
-        // took seconds on a large certificate).
-        do { format = try CanonicalJSONReader.decode(Format.self, from: data).format } catch {
-            throw InputError("malformed certificate: no format name at the top level")
-        }
+        // Only the top level's keys are scanned. Bytes without a readable format name are
+        // read as a regions certificate, whose reader names what is malformed (strict syntax
+        // first), so the syntax is scanned once.
+        let format = try? CanonicalJSONReader.decode(Format.self, from: data).format
         return format == PropertyCertificate.formatName ? .property(try PropertyCertificate.decode(data)) : .regions(try Certificate.decode(data))
     }
 }
