@@ -32,6 +32,12 @@ let package = Package(
             pkgConfig: "mpfr",
             providers: [.apt(["libmpfr-dev"])]
         ),
+        // gzip for certificate files (`--out FILE.gz`; `check` reads either).
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
 
         // The binary64 sign filter's kernel (AVX2/FMA where the processor has
         // them): values only; every sign it decides is proven in Swift's terms
@@ -46,7 +52,7 @@ let package = Package(
         .target(
             name: "NeuralNetwork",
             dependencies: [
-                "ExactArithmetic",
+                "ExactArithmetic", "CZlib",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),

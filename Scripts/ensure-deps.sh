@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the C libraries climep links (GMP, MPFR) from Debian when they are
+# Installs the C libraries climep links (GMP, MPFR, zlib) from Debian when they are
 # missing, and nothing otherwise. Used by the README's commands and .ci/run.
 set -euo pipefail
 
@@ -7,6 +7,7 @@ missing=()
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 pkg-config --exists gmp 2>/dev/null || missing+=(libgmp-dev)
 pkg-config --exists mpfr 2>/dev/null || missing+=(libmpfr-dev)
+pkg-config --exists zlib 2>/dev/null || missing+=(zlib1g-dev)
 
 if ((${#missing[@]})); then
     sudo=""

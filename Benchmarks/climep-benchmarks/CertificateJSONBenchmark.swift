@@ -33,9 +33,21 @@ enum CertificateJSONBenchmark {
         let whole = best { _ = try! Certificate.decode(json) }
         print("## Reading and writing a certificate (\(file) over [\(boxText)]^\(network.inputCount), \(certificate.regions.count) regions, \(format(Double(json.count) / 1e6, digits: 1)) MB; best of 3, seconds)")
         print("")
+        // gzip (`certify --out CERT.json.gz`): sizes and times at the fastest and the default level.
+        var gzipRows: [String] = []
+        for level: Int32 in [1, 6, 9] {
+            var compressed = Data()
+            let compress = best { compressed = Gzip.compress(json, level: level) }
+            let decompress = best { precondition(try! Gzip.decompress(compressed, limit: json.count, what: "benchmark") == json) }
+            gzipRows.append("| \(level) | \(format(Double(compressed.count) / 1e6, digits: 1)) | \(format(Double(json.count) / Double(compressed.count), digits: 1))× | \(compress) | \(decompress) |")
+        }
         print("| strict syntax scan | decode: JSONDecoder | decode: CanonicalJSONReader | encode: JSONEncoder | encode: CanonicalJSONWriter | Certificate.decode (scan + read + re-encode + compare) |")
         print("|---:|---:|---:|---:|---:|---:|")
         print("| \(strict) | \(foundationDecode) | \(readerDecode) | \(foundationEncode) | \(writerEncode) | \(whole) |")
+        print("")
+        print("| gzip level | compressed (MB) | ratio | compress (s) | decompress (s) |")
+        print("|---:|---:|---:|---:|---:|")
+        gzipRows.forEach { print($0) }
         print("")
     }
 }

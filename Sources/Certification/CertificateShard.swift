@@ -36,7 +36,7 @@ public struct CertificateShard: Codable, Sendable {
 
     /// Reads a shard file (at most `InputLimits.maximumShardBytes`).
     public static func read(path: String) throws(InputError) -> CertificateShard {
-        let data = try readFile(path, what: "shard", limit: InputLimits.maximumShardBytes)
+        let data = try readDocumentFile(path, what: "shard", limit: InputLimits.maximumShardBytes)
         let shard: CertificateShard
         do {
             try StrictJSON.validate(data, what: "shard")

@@ -377,7 +377,7 @@ public struct Certificate: Codable, Sendable, Equatable {
 
     /// Reads the certificate file at `path` (at most `maximumBytes`).
     public static func read(path: String) throws(InputError) -> Certificate {
-        try decode(try readFile(path, what: "certificate", limit: maximumBytes))
+        try decode(try readDocumentFile(path, what: "certificate", limit: maximumBytes))
     }
 
     /// Reads a certificate; throws `InputError` naming what is malformed.

@@ -206,7 +206,7 @@ public enum CertificateDocument: Sendable {
 
     /// Reads the certificate file at `path` (at most `Certificate.maximumBytes`).
     public static func read(path: String) throws(InputError) -> CertificateDocument {
-        let data = try readFile(path, what: "certificate", limit: Certificate.maximumBytes)
+        let data = try readDocumentFile(path, what: "certificate", limit: Certificate.maximumBytes)
         struct Format: Decodable { let format: String }
         // Only the top level's keys are scanned. Bytes without a readable format name are
         // read as a regions certificate, whose reader names what is malformed (strict syntax

@@ -113,7 +113,7 @@ struct Certify: ParsableCommand {
             printError("climep: no certificate written: \(error)")
             throw ExitCode(1)
         }
-        try OutputFile.write(bytes, to: out, option: "--out")
+        try OutputFile.writeDocument(bytes, to: out, option: "--out")
         let summary = CertificateSummary(result.certificate, path: out, seconds: seconds,
                                          trainingEntries: result.decisionNet.trainingEntries,
                                          attained: AttainedError.search(g, over: box))
@@ -141,7 +141,7 @@ extension Certify {
             throw ExitCode(1)
         }
         let document = CertificateShard(model: .init(g.original, file: file), box: box, g: g, splits: splits, shard: shard)
-        try OutputFile.write(try document.encoded(), to: out, option: "--out")
+        try OutputFile.writeDocument(try document.encoded(), to: out, option: "--out")
         struct Summary: Encodable { let shard: Int, of: Int, subtrees: Int, pendingSubtrees: Int, regions: Int, out: String, seconds: Double }
         let summary = Summary(shard: index, of: count, subtrees: shard.subtrees.count, pendingSubtrees: shard.pendingSubtrees,
                               regions: shard.regionCount, out: out, seconds: (ContinuousClock.now - start).seconds)

@@ -52,7 +52,7 @@ struct MergeCommand: ParsableCommand {
             printError("climep: no certificate written: \(error)")
             throw ExitCode(1)
         }
-        try OutputFile.write(bytes, to: out, option: "--out")
+        try OutputFile.writeDocument(bytes, to: out, option: "--out")
         let summary = CertificateSummary(result.certificate, path: out, seconds: (ContinuousClock.now - start).seconds,
                                          trainingEntries: result.decisionNet.trainingEntries)
         if json { try printJSON(summary) } else { summary.printReadable(modelPath: model) }

@@ -37,6 +37,13 @@ enum OutputFile {
         }
     }
 
+    /// `write` for a certificate or shard file: gzip-compressed (`Gzip`) when
+    /// `path` ends in `.gz`, as it is otherwise; `check`, `merge` and
+    /// `dnet predict` read both.
+    static func writeDocument(_ data: Data, to path: String, option: String) throws(InputError) {
+        try write(path.hasSuffix(".gz") ? Gzip.compress(data) : data, to: path, option: option)
+    }
+
     /// Writes `data` to `path` (checked again first): a temporary file in the
     /// same folder, renamed over `path`. The file gets mode 0666 less the umask,
     /// as a plain create would.

@@ -58,7 +58,7 @@ struct Verify: ParsableCommand {
                 printError("climep: no certificate written: \(error)")
                 throw ExitCode(3)
             }
-            try OutputFile.write(bytes, to: out, option: "--out")
+            try OutputFile.writeDocument(bytes, to: out, option: "--out")
             written = out
         }
         if let vnncompResult {

@@ -1,5 +1,6 @@
 import Foundation
 import FixtureSupport
+import NeuralNetwork
 import Testing
 
 /// `certify`, `check`, `dnet predict` and `demo` as users script them: the
@@ -21,6 +22,32 @@ import Testing
 
     func temporaryPath(_ suffix: String) -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("climep-test-\(UUID().uuidString)\(suffix)").path
+    }
+
+    /// `--out FILE.gz` writes the certificate gzip-compressed, the same bytes
+    /// inside; `check` and `dnet predict` read it; a broken one exits 2.
+    @Test func aCompressedCertificateChecks() throws {
+        let plain = temporaryPath(".json"), compressed = temporaryPath(".json.gz")
+        #expect(try Climep.run(["certify", relu, "--box=-1:1", "--out", plain]).status == 0)
+        let made = try Climep.run(["certify", relu, "--box=-1:1", "--out", compressed])
+        #expect(made.status == 0, "\(made.stderr)")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: compressed))
+        #expect(Array(bytes.prefix(2)) == [0x1F, 0x8B])
+        let inside = try Gzip.decompress(bytes, limit: 1 << 30, what: "test")
+        #expect(inside == (try Data(contentsOf: URL(fileURLWithPath: plain))))
+        #expect(bytes.count * 2 < inside.count)
+        let check = try Climep.run(["check", compressed, "--model", relu])
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.contains("verified"))
+        let points = try Climep.temporaryFile("0.25,-0.5\n")
+        let predicted = try Climep.run(["dnet", "predict", compressed, "--input", points])
+        #expect(predicted.status == 0, "\(predicted.stderr)")
+
+        let truncated = temporaryPath(".json.gz")
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: truncated))
+        let refused = try Climep.run(["check", truncated, "--model", relu])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("truncated"), "\(refused.stderr)")
     }
 
     @Test func certifyWritesACertificateThatChecks() throws {
