@@ -71,11 +71,66 @@ public func dot(_ a: [Rational], _ b: [Rational]) -> Rational {
 
 /// Exact dot product. Dyadic entries with small parts (float weights times
 /// float inputs, the common case) are summed in a 128-bit fixed-point
-/// accumulator and become one `Rational` at the end; anything else, or an
-/// accumulator overflow, takes the general path. Both give the same value.
+/// accumulator and become one `Rational` at the end; dyadic entries of any
+/// size (products of float weights through several layers) in a GMP integer
+/// at the finest binary scale, with no gcd until the end; anything else, or
+/// an accumulator overflow, takes the general path. All give the same value.
 func dot(_ a: UnsafeBufferPointer<Rational>, _ b: UnsafeBufferPointer<Rational>) -> Rational {
     if let fast = dyadicDot(a, b) { return fast }
+    if let dyadic = bigDyadicDot(a, b) { return dyadic }
     return accumulatedDot(a, b)
+}
+
+/// Σ aᵢ·bᵢ when every denominator is a power of two: with `aᵢ = pᵢ/2^kᵢ`,
+/// `bᵢ = qᵢ/2^lᵢ` and `K = max(kᵢ + lᵢ)`, the sum is `(Σ pᵢqᵢ·2^(K−kᵢ−lᵢ)) / 2^K`,
+/// an integer sum; the result is reduced once, by the common powers of two
+/// (the only common factors an odd-or-zero numerator over 2^K can have).
+/// nil when a denominator is not a power of two.
+func bigDyadicDot(_ a: UnsafeBufferPointer<Rational>, _ b: UnsafeBufferPointer<Rational>) -> Rational? {
+    var scales: [(index: Int, scale: Int)] = []
+    var finest = 0
+    for i in 0..<a.count where !a[i].isZero && !b[i].isZero {
+        guard let k = a[i].binaryScale, let l = b[i].binaryScale else { return nil }
+        scales.append((i, k + l))
+        finest = max(finest, k + l)
+    }
+    if scales.isEmpty { return .zero }
+    let sum = BigRational(), term = BigRational(), x = BigRational(), y = BigRational()
+    for (i, scale) in scales {
+        a[i].withNumerator(scratch: x) { p in
+            b[i].withNumerator(scratch: y) { q in __gmpz_mul(term.num, p, q) }
+        }
+        __gmpz_mul_2exp(term.num, term.num, mp_bitcnt_t(finest - scale))
+        __gmpz_add(sum.num, sum.num, term.num)
+    }
+    guard climep_mpz_sgn(sum.num) != 0 else { return .zero }
+    let shift = min(Int(__gmpz_scan1(sum.num, 0)), finest)
+    __gmpz_tdiv_q_2exp(sum.num, sum.num, mp_bitcnt_t(shift))
+    __gmpz_set_ui(sum.den, 1)
+    __gmpz_mul_2exp(sum.den, sum.den, mp_bitcnt_t(finest - shift))
+    return Rational(canonical: sum)
+}
+
+extension Rational {
+    /// `k` when the value is `p/2^k` in lowest terms; nil when the
+    /// denominator is not a power of two.
+    var binaryScale: Int? {
+        switch storage {
+        case .small(_, let d): return d & (d - 1) == 0 ? d.trailingZeroBitCount : nil
+        case .big(let b): return __gmpz_popcount(b.den) == 1 ? Int(__gmpz_scan1(b.den, 0)) : nil
+        }
+    }
+
+    /// Runs `body` with a GMP view of the numerator (`scratch` holds it for an inline value).
+    func withNumerator<R>(scratch: BigRational, _ body: (UnsafePointer<__mpz_struct>) -> R) -> R {
+        switch storage {
+        case .small(let n, _):
+            __gmpz_set_si(scratch.num, Int(n))
+            return body(scratch.num)
+        case .big(let b):
+            return body(b.num)
+        }
+    }
 }
 
 /// Σ aᵢ·bᵢ with one GMP accumulator updated in place: no intermediate

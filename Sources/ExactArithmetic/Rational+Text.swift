@@ -35,7 +35,14 @@ extension Rational: LosslessStringConvertible, Codable {
     /// string where the value is stored inline (writers of large documents).
     public func appendDescription(to out: inout [UInt8]) {
         guard case .small(let n, let d) = storage else {
-            out.append(contentsOf: description.utf8)
+            guard case .big(let b) = storage, let chars = __gmpq_get_str(nil, 10, b.q) else {
+                out.append(contentsOf: description.utf8)
+                return
+            }
+            defer { free(chars) }
+            chars.withMemoryRebound(to: UInt8.self, capacity: strlen(chars)) {
+                out.append(contentsOf: UnsafeBufferPointer(start: $0, count: strlen(chars)))
+            }
             return
         }
         Rational.appendDecimal(n, to: &out)
@@ -93,11 +100,37 @@ extension Rational: LosslessStringConvertible, Codable {
     /// 18 digits each — read without building a string (a certificate holds
     /// millions of them).
     public init(utf8 text: UnsafeBufferPointer<UInt8>) throws(RationalParseError) {
-        if let value = Rational.shortFraction(text) {
+        if let value = Rational.shortFraction(text) ?? Rational.longFraction(text) {
             self = value
         } else {
             self = try Rational(parsing: String(decoding: text, as: UTF8.self))
         }
+    }
+
+    /// `-?D(/D)?` with `D` digits (no more than `maximumTextDigits` in all)
+    /// and a non-zero denominator, read by GMP and reduced; or nil.
+    private static func longFraction(_ text: UnsafeBufferPointer<UInt8>) -> Rational? {
+        guard text.count <= maximumTextDigits else { return nil }
+        let start = text.first == UInt8(ascii: "-") ? 1 : 0
+        let slash = text.firstIndex(of: UInt8(ascii: "/"))
+        func digits(_ range: Range<Int>) -> Bool { !range.isEmpty && text[range].allSatisfy { $0 &- 48 < 10 } }
+        guard digits(start..<(slash ?? text.count)), slash.map({ digits(($0 + 1)..<text.count) }) ?? true else { return nil }
+        let value = BigRational()
+        let read = withUnsafeTemporaryAllocation(of: CChar.self, capacity: text.count + 1) { buffer -> Bool in
+            // GMP reads NUL-terminated text: the numerator, then (after the slash) the denominator.
+            for (i, byte) in text.enumerated() { buffer[i] = CChar(bitPattern: byte == UInt8(ascii: "/") ? 0 : byte) }
+            buffer[text.count] = 0
+            guard __gmpz_set_str(value.num, buffer.baseAddress!, 10) == 0 else { return false }
+            if let slash {
+                guard __gmpz_set_str(value.den, buffer.baseAddress! + slash + 1, 10) == 0 else { return false }
+            } else {
+                __gmpz_set_ui(value.den, 1)
+            }
+            return climep_mpz_sgn(value.den) != 0
+        }
+        guard read else { return nil }
+        __gmpq_canonicalize(value.q)
+        return Rational(canonical: value)
     }
 
     /// `-?D(/D)?` with `D` 1 to 18 digits and a non-zero denominator, or nil.

@@ -88,11 +88,13 @@ import Testing
         }
     }
 
-    /// `Rational(utf8:)`'s short path gives `init(parsing:)`'s value, and its
-    /// other spellings fall through to it (values and errors alike).
+    /// `Rational(utf8:)`'s short and long paths give `init(parsing:)`'s value,
+    /// and its other spellings fall through to it (values and errors alike).
     @Test(arguments: ["0", "-0", "7", "-7", "007/14", "3/-4", "1/0", "-22/7", "+5", "1.25", "1e3", "", "-", "/", "1/", "1//2",
                       "999999999999999999", "-999999999999999999/999999999999999998", "9999999999999999999",
-                      "-9223372036854775808", "9223372036854775807/2", "1/9999999999999999999", "12a", "nan"])
+                      "-9223372036854775808", "9223372036854775807/2", "1/9999999999999999999", "12a", "nan",
+                      "-123456789012345678901234567890/1237940039285380274899124224", "0000000000000000000000000007/14",
+                      "98765432109876543210/0", "-98765432109876543210/-3", "98765432109876543210/2/3", "1e40/98765432109876543210"])
     func rationalsFromBytesMatchTheParser(text: String) {
         let parsed = try? Rational(parsing: text)
         let bytes = Array(text.utf8)
