@@ -55,9 +55,16 @@ public struct RationalMatrix: Sendable, Hashable, Codable {
         precondition(a.columns == b.rows, "RationalMatrix: dimension mismatch")
         let bt = b.transposed
         var c = RationalMatrix(rows: a.rows, columns: b.columns)
-        for i in 0..<a.rows {
-            let r = a.row(i)
-            for j in 0..<b.columns { c[i, j] = dot(r, bt.row(j)) }
+        // Rows as views into the entries: copying a row would retain and release each big entry.
+        a.entries.withUnsafeBufferPointer { x in
+            bt.entries.withUnsafeBufferPointer { y in
+                for i in 0..<a.rows {
+                    let r = UnsafeBufferPointer(rebasing: x[i * a.columns ..< (i + 1) * a.columns])
+                    for j in 0..<b.columns {
+                        c[i, j] = dot(r, UnsafeBufferPointer(rebasing: y[j * bt.columns ..< (j + 1) * bt.columns]))
+                    }
+                }
+            }
         }
         return c
     }

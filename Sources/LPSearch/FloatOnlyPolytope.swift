@@ -25,7 +25,7 @@ package struct FloatOnlyPolytope: Sendable {
     /// early once the bound reaches `target`; nil when the simplex fails or
     /// finds the polytope empty.
     package func minimum(of c: [Double], plus d: Double, target: Double?) -> (value: Double, point: [Double])? {
-        guard var (lp, e) = LPProblems.floatMinimum(c, rows: rows) else { return nil }
+        guard case (var lp, let e)? = LPProblems.floatMinimum(c, rows: rows) else { return nil }
         var constant = d
         for j in 0..<rows.dimension { constant += c[j] * rows.center[j] }
         let scaledTarget = target.map { ($0 - constant) * pow2(e) }
