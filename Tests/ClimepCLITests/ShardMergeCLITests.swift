@@ -1,5 +1,6 @@
 import Foundation
 import FixtureSupport
+import NeuralNetwork
 import Testing
 
 /// `certify --shard K/N` and `merge` (issue 11): shards of one run, merged in
@@ -12,8 +13,8 @@ import Testing
         FileManager.default.temporaryDirectory.appendingPathComponent("climep-test-\(UUID().uuidString)\(suffix)").path
     }
 
-    func shard(_ k: Int, of n: Int, box: String = "--box=-2:2") throws -> String {
-        let out = temporary(".shard\(k).json")
+    func shard(_ k: Int, of n: Int, box: String = "--box=-2:2", suffix: String = "") throws -> String {
+        let out = temporary(".shard\(k).json" + suffix)
         let result = try Climep.run(["certify", tanh, box, "--pieces", "5", "--splits", "4", "--shard", "\(k)/\(n)", "--out", out])
         #expect(result.status == 0, "\(result.stderr)")
         return out
@@ -30,6 +31,20 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: merged)) == Data(contentsOf: URL(fileURLWithPath: whole)))
         let check = try Climep.run(["check", merged, "--model", tanh])
         #expect(check.status == 0, "\(check.stderr)")
+    }
+
+    /// Shard files and the merged certificate gzip-compressed (`.gz`), next to
+    /// a plain shard: the merge is the unsharded certificate, compressed.
+    @Test func compressedShardsMerge() throws {
+        let whole = temporary(".json")
+        #expect(try Climep.run(["certify", tanh, "--box=-2:2", "--pieces", "5", "--splits", "4", "--out", whole]).status == 0)
+        let shards = [try shard(0, of: 2, suffix: ".gz"), try shard(1, of: 2)]
+        #expect(try Array(Data(contentsOf: URL(fileURLWithPath: shards[0])).prefix(2)) == [0x1F, 0x8B])
+        let merged = temporary(".merged.json.gz")
+        let result = try Climep.run(["merge"] + shards + ["--model", tanh, "--out", merged])
+        #expect(result.status == 0, "\(result.stderr)")
+        let inside = try Gzip.decompress(try Data(contentsOf: URL(fileURLWithPath: merged)), limit: 1 << 30, what: "test")
+        #expect(inside == (try Data(contentsOf: URL(fileURLWithPath: whole))))
     }
 
     /// Scripts/shards/certify-local.sh (the local default: shards as parallel processes, then merge).
