@@ -16,7 +16,14 @@ enum CertificateJSONBenchmark {
         let network = try! Network(data: data, source: path)
         let box = try! InputBox(parsing: boxText, dimension: network.inputCount)
         let g = try! LinearizedNetwork(network, pieces: 3, method: .defaultMethod)
-        let certificate = try! Certifier.certify(g, modelData: data, over: box, splits: 0, trainingPoints: []).certificate
+        // CLIMEP_BENCH_CERTIFICATE=FILE: time another (plain) certificate file instead, e.g. ACAS Xu's.
+        let other = ProcessInfo.processInfo.environment["CLIMEP_BENCH_CERTIFICATE"]
+        let certificate: Certificate
+        if let other {
+            certificate = try! Certificate.read(path: other)
+        } else {
+            certificate = try! Certifier.certify(g, modelData: data, over: box, splits: 0, trainingPoints: []).certificate
+        }
         let json = try! certificate.encoded()
         let clock = ContinuousClock()
         /// The best of three runs, in seconds.
@@ -31,7 +38,8 @@ enum CertificateJSONBenchmark {
         let foundationEncode = best { precondition(try! encoder.encode(certificate) == json) }
         let writerEncode = best { precondition(Data(try! CanonicalJSONWriter.bytes(of: certificate)) == json) }
         let whole = best { _ = try! Certificate.decode(json) }
-        print("## Reading and writing a certificate (\(file) over [\(boxText)]^\(network.inputCount), \(certificate.regions.count) regions, \(format(Double(json.count) / 1e6, digits: 1)) MB; best of 3, seconds)")
+        let subject = other ?? "\(file) over [\(boxText)]^\(network.inputCount)"
+        print("## Reading and writing a certificate (\(subject), \(certificate.regions.count) regions, \(format(Double(json.count) / 1e6, digits: 1)) MB; best of 3, seconds)")
         print("")
         // gzip (`certify --out CERT.json.gz`): sizes and times at the fastest and the default level.
         var gzipRows: [String] = []

@@ -33,14 +33,21 @@ package enum CanonicalJSONWriter {
     }
 
     /// One value being encoded: nothing yet, finished bytes, an array or an object.
+    /// An object member's value: finished bytes (a primitive), or a node.
+    enum Member {
+        case bytes([UInt8])
+        case node(Node)
+    }
+
     final class Node {
         enum Content {
             case empty
             case scalar([UInt8])
             /// Finished items, comma-joined, and the last item if it may still be filled.
             case array(done: [UInt8], count: Int, open: Node?)
-            /// Members so far, each value a node (finished, or a nested container still being filled).
-            case object([(key: String, value: Node)])
+            /// Members so far in key order (sorted as they arrive), each value its finished
+            /// bytes or a node (a nested container, possibly still being filled).
+            case object([(key: String, value: Member)])
             /// A value asked for two kinds of container: `render` throws.
             case misused(String)
         }
@@ -65,17 +72,14 @@ package enum CanonicalJSONWriter {
                 out.append(UInt8(ascii: "]"))
             case .object(let members):
                 out.append(UInt8(ascii: "{"))
-                let sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-                for (k, member) in sorted.enumerated() {
-                    if k > 0 {
-                        guard member.key != sorted[k - 1].key else {
-                            throw Unsupported(description: "key '\(member.key)' encoded twice")
-                        }
-                        out.append(UInt8(ascii: ","))
-                    }
+                for (k, member) in members.enumerated() {
+                    if k > 0 { out.append(UInt8(ascii: ",")) }
                     CanonicalJSONWriter.appendString(member.key, to: &out)
                     out.append(UInt8(ascii: ":"))
-                    try member.value.render(into: &out)
+                    switch member.value {
+                    case .bytes(let bytes): out.append(contentsOf: bytes)
+                    case .node(let node): try node.render(into: &out)
+                    }
                 }
                 out.append(UInt8(ascii: "}"))
             }
@@ -135,10 +139,18 @@ package enum CanonicalJSONWriter {
             }
         }
 
-        func appendMember(_ key: String, _ value: Node) {
+        /// Inserts a member at its place in key order (by UTF-8 bytes); a key
+        /// encoded twice makes the object misused.
+        func appendMember(_ key: String, _ value: Member) {
             guard case .object(var members) = content else { return }
-            content = .empty
-            members.append((key, value))
+            content = .empty  // so that `members` is uniquely referenced while it grows
+            var place = members.count
+            while place > 0 && key.utf8.lexicographicallyPrecedes(members[place - 1].key.utf8) { place -= 1 }
+            if place > 0 && members[place - 1].key == key {
+                content = .misused("key '\(key)' encoded twice")
+                return
+            }
+            members.insert((key, value), at: place)
             content = .object(members)
         }
     }
@@ -245,23 +257,27 @@ package enum CanonicalJSONWriter {
         /// Not tracked: the writer names no place in its errors.
         var codingPath: [any CodingKey] { [] }
 
-        mutating func encodeNil(forKey key: Key) throws { node.appendMember(key.stringValue, scalar("null")) }
+        mutating func encodeNil(forKey key: Key) throws { node.appendMember(key.stringValue, .bytes(Array("null".utf8))) }
 
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-            node.appendMember(key.stringValue, try CanonicalJSONWriter.node(for: value))
+            if let text = try primitive(value) {
+                node.appendMember(key.stringValue, .bytes(text))
+            } else {
+                node.appendMember(key.stringValue, .node(try CanonicalJSONWriter.node(for: value)))
+            }
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
             let child = Node()
             child.beginObject()
-            node.appendMember(key.stringValue, child)
+            node.appendMember(key.stringValue, .node(child))
             return KeyedEncodingContainer(KeyedWriter<NestedKey>(node: child))
         }
 
         mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
             let child = Node()
             child.beginArray()
-            node.appendMember(key.stringValue, child)
+            node.appendMember(key.stringValue, .node(child))
             return UnkeyedWriter(node: child)
         }
 
@@ -269,7 +285,7 @@ package enum CanonicalJSONWriter {
 
         mutating func superEncoder(forKey key: Key) -> any Encoder {
             let child = Node()
-            node.appendMember(key.stringValue, child)
+            node.appendMember(key.stringValue, .node(child))
             return NodeEncoder(node: child)
         }
     }
