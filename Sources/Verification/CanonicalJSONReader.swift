@@ -83,6 +83,8 @@ package enum CanonicalJSONReader {
         }
 
         private static let delimiters: Set<UInt8> = Set(",]}: \n\r\t".utf8)
+        /// The one-letter escapes and the bytes they stand for (`\"` `\\` `\/` `\b` `\f` `\n` `\r` `\t`).
+        private static let simpleEscapes: [UInt8: UInt8] = [0x22: 0x22, 0x5C: 0x5C, 0x2F: 0x2F, 0x62: 0x08, 0x66: 0x0C, 0x6E: 0x0A, 0x72: 0x0D, 0x74: 0x09]
 
         /// The offset just past the string whose opening quote is at `i`.
         func end(ofStringAt i: Int) throws(Malformed) -> Int {
@@ -123,8 +125,7 @@ package enum CanonicalJSONReader {
             while i < body.count {
                 guard body[i] == UInt8(ascii: "\\") else { out.append(body[i]); i += 1; continue }
                 guard i + 1 < body.count else { throw fail(offset + i, "a string ends in a backslash") }
-                let simple: [UInt8: UInt8] = [0x22: 0x22, 0x5C: 0x5C, 0x2F: 0x2F, 0x62: 0x08, 0x66: 0x0C, 0x6E: 0x0A, 0x72: 0x0D, 0x74: 0x09]
-                if let c = simple[body[i + 1]] {
+                if let c = Text.simpleEscapes[body[i + 1]] {
                     out.append(c)
                     i += 2
                     continue
@@ -140,7 +141,7 @@ package enum CanonicalJSONReader {
                     }
                 }
                 guard let u = Unicode.Scalar(scalar) else { throw fail(offset + i, "a \\u escape names no character") }
-                out.append(contentsOf: Array(String(Character(u)).utf8))
+                out.append(contentsOf: String(Character(u)).utf8)
             }
             return String(decoding: out, as: UTF8.self)
         }
